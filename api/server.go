@@ -1,0 +1,80 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"routewatch/errs"
+)
+
+// Readiness reports whether the server can do its work: the database answers and its schema
+// is current.
+type Readiness interface {
+	Ready(ctx context.Context) error
+}
+
+// Config holds the HTTP layer's settings.
+type Config struct {
+	// TrustedProxies are the proxy addresses (CIDRs) whose X-Forwarded-For is believed.
+	// Empty means none: the client address is always the TCP peer.
+	TrustedProxies []string
+	// Debug puts gin in debug mode (route listing, verbose errors in the log).
+	Debug bool
+}
+
+// Deps are what the handlers call.
+type Deps struct {
+	Ready Readiness
+}
+
+// New builds the router.
+func New(cfg Config, deps Deps) (*gin.Engine, error) {
+	if cfg.Debug {
+		gin.SetMode(gin.DebugMode)
+	} else {
+		gin.SetMode(gin.ReleaseMode)
+	}
+	r := gin.New()
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	r.ContextWithFallback = true
+	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
+		writeError(c, &errs.Error{Kind: errs.Internal, Message: "panic", Err: fmt.Errorf("panic: %v", rec)})
+	}))
+	r.NoRoute(func(c *gin.Context) {
+		writeError(c, errs.E(errs.NotFound, "", "no such endpoint: %s", c.Request.URL.Path))
+	})
+	r.HandleMethodNotAllowed = true
+	r.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorPayload{
+			Code: "method_not_allowed", Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path}})
+	})
+
+	h := &handlers{deps: deps}
+	r.GET("/healthz", h.healthz)
+	r.GET("/readyz", h.readyz)
+	return r, nil
+}
+
+type handlers struct {
+	deps Deps
+}
+
+func (h *handlers) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+func (h *handlers) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	if err := h.deps.Ready.Ready(ctx); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}

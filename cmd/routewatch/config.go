@@ -1,0 +1,128 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// defaultDatabaseURL is the project-local cluster that scripts/db.sh provisions.
+const defaultDatabaseURL = "postgres://routewatch@127.0.0.1:54329/routewatch?sslmode=disable"
+
+// Config is everything the binary reads from flags and the environment. Nothing else in
+// routewatch reads environment variables.
+type Config struct {
+	DatabaseURL      string
+	Addr             string
+	LogLevel         string
+	LogFormat        string
+	TrustedProxies   []string
+	GinDebug         bool
+	StatementTimeout time.Duration
+	ShutdownTimeout  time.Duration
+
+	envErr error // a malformed environment value, reported by finish
+}
+
+// bindCommon registers the flags every database-using subcommand shares, with defaults
+// taken from the environment.
+func bindCommon(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", defaultDatabaseURL), "PostGIS connection URL (env DATABASE_URL)")
+	fs.StringVar(&c.LogLevel, "log-level", env("ROUTEWATCH_LOG_LEVEL", "info"), "debug, info, warn or error (env ROUTEWATCH_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("ROUTEWATCH_LOG_FORMAT", "text"), "text or json (env ROUTEWATCH_LOG_FORMAT)")
+	c.StatementTimeout = 30 * time.Second
+	fs.Var(durationValue{&c.StatementTimeout}, "statement-timeout", "PostgreSQL statement_timeout for every query (env ROUTEWATCH_STATEMENT_TIMEOUT, default 30s)")
+	if v := env("ROUTEWATCH_STATEMENT_TIMEOUT", ""); v != "" {
+		c.envErr = durationValue{&c.StatementTimeout}.Set(v)
+	}
+}
+
+func bindServe(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.Addr, "addr", env("ROUTEWATCH_ADDR", "127.0.0.1:8080"), "listen address (env ROUTEWATCH_ADDR)")
+	fs.Func("trusted-proxies", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted; none by default (env ROUTEWATCH_TRUSTED_PROXIES)",
+		func(v string) error { c.TrustedProxies = splitList(v); return nil })
+	c.TrustedProxies = splitList(env("ROUTEWATCH_TRUSTED_PROXIES", ""))
+	fs.BoolVar(&c.GinDebug, "debug", env("ROUTEWATCH_DEBUG", "") == "1", "gin debug mode (env ROUTEWATCH_DEBUG=1)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may run after SIGTERM")
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// finish resolves values that depend on several flags and sets up logging.
+func (c *Config) finish() error {
+	if c.envErr != nil {
+		return fmt.Errorf("ROUTEWATCH_STATEMENT_TIMEOUT: %w", c.envErr)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.LogFormat {
+	case "text":
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, opts)))
+	case "json":
+		slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, opts)))
+	default:
+		return fmt.Errorf("--log-format: want text or json, got %q", c.LogFormat)
+	}
+	return nil
+}
+
+// logRedacted logs the configuration with the database password hidden.
+func (c *Config) logRedacted() {
+	slog.Info("config", "database_url", redactURL(c.DatabaseURL), "addr", c.Addr,
+		"trusted_proxies", c.TrustedProxies, "statement_timeout", c.StatementTimeout,
+		"log_level", c.LogLevel, "debug", c.GinDebug)
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		return "(unparsable; not shown)"
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// durationValue is a flag.Value for durations that also parses environment values.
+type durationValue struct{ d *time.Duration }
+
+func (v durationValue) String() string {
+	if v.d == nil {
+		return ""
+	}
+	return v.d.String()
+}
+
+func (v durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return fmt.Errorf("want a duration like 30s, got %q", s)
+	}
+	*v.d = d
+	return nil
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"routewatch/store"
+)
+
+func runMigrate(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	var cfg Config
+	bindCommon(fs, &cfg)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: routewatch migrate [flags] [up|down|status]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.finish(); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: 2})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch action := fs.Arg(0); action {
+	case "", "up":
+		return db.MigrateUp(ctx)
+	case "down":
+		return db.MigrateDown(ctx)
+	case "status":
+		cur, target, err := db.MigrationVersions(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("schema version %d, binary version %d\n", cur, target)
+		return nil
+	default:
+		return fmt.Errorf("unknown action %q: want up, down or status", action)
+	}
+}

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // registers the "postgres" driver
+	"github.com/pressly/goose/v3"
+)
+
+// DB is the routewatch database handle.
+type DB struct {
+	x *sqlx.DB
+
+	migrationsOnce sync.Once
+	migrations     *goose.Provider
+	migrationsErr  error
+}
+
+// Options tune the connection pool and statement limits.
+type Options struct {
+	MaxOpenConns     int           // default 16
+	StatementTimeout time.Duration // server-side limit per statement; 0 means none
+}
+
+// Open connects to the PostGIS database at url and checks that it answers. The pool
+// reconnects on its own when the server restarts.
+func Open(ctx context.Context, url string, opt Options) (*DB, error) {
+	if opt.MaxOpenConns == 0 {
+		opt.MaxOpenConns = 16
+	}
+	if opt.StatementTimeout > 0 {
+		url = withParam(url, "statement_timeout", fmt.Sprint(opt.StatementTimeout.Milliseconds()))
+	}
+	x, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	x.SetMaxOpenConns(opt.MaxOpenConns)
+	x.SetMaxIdleConns(opt.MaxOpenConns)
+	x.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := x.PingContext(pingCtx); err != nil {
+		x.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &DB{x: x}, nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.x.Close() }
+
+// SQLX exposes the pool to tests and tools in this module that need raw access.
+func (db *DB) SQLX() *sqlx.DB { return db.x }
+
+// withParam adds a libpq connection parameter to a URL or key=value connection string.
+func withParam(url, key, value string) string {
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		return url + sep + key + "=" + value
+	}
+	return url + " " + key + "=" + value
+}

@@ -1,0 +1,14 @@
+package store_test
+
+import (
+	"os"
+	"testing"
+
+	"routewatch/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropAll()
+	os.Exit(code)
+}
