@@ -9,7 +9,7 @@
 #   scripts/db.sh reset    stop, delete the data directory, and bring it up empty
 #
 # The cluster listens on 127.0.0.1 and a socket under .data/ only, on port $ROUTEWATCH_PG_PORT
-# (default 54329), with trust authentication for local connections only. initdb refuses to run
+# (default 54329; chosen at each start), with trust authentication for local connections only. initdb refuses to run
 # as root, so when invoked as root the server runs as the `postgres` system user.
 set -euo pipefail
 
@@ -109,8 +109,6 @@ HBA
     cat >>"$d/postgresql.conf" <<CONF
 # routewatch local cluster
 listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$RUN'
 max_connections = 200
 shared_buffers = 512MB
 work_mem = 32MB
@@ -122,7 +120,7 @@ CONF
   clear_stale "$d"
   if ! running; then
     touch "$LOG" && { [ "$(id -u)" = 0 ] && chown postgres: "$LOG" || true; }
-    as_owner "$BIN/pg_ctl" -D "$d" -l "$LOG" -w -t 60 start >/dev/null || { tail -20 "$LOG" >&2; die "postgres did not start; log: $LOG"; }
+    as_owner "$BIN/pg_ctl" -D "$d" -l "$LOG" -w -t 60 -o "-p $PORT -k '$RUN'" start >/dev/null || { tail -20 "$LOG" >&2; die "postgres did not start; log: $LOG"; }
   fi
   local psql=("$BIN/psql" -h "$RUN" -p "$PORT" -U "$DBUSER" -v ON_ERROR_STOP=1 -qAt)
   if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname='$DBNAME'")" != 1 ]; then
