@@ -19,9 +19,23 @@ DBNAME=routewatch
 DBUSER=routewatch
 PGVER=15
 BIN=/usr/lib/postgresql/$PGVER/bin
-DATA_LINK=$ROOT/.data/pg
-RUN=$ROOT/.data/run
-LOG=$ROOT/.data/postgres.log
+
+# STATE holds the cluster (pg/), its socket (run/) and log. It is .data/ in the checkout; as
+# root, the postgres user must be able to reach it, and when the checkout lies where it
+# cannot (e.g. under /root) STATE moves to /var/lib/postgresql and .data/state points there.
+STATE=$ROOT/.data
+mkdir -p "$STATE"
+if [ "$(id -u)" = 0 ]; then
+  chown postgres: "$STATE"
+  if ! runuser -u postgres -- test -w "$STATE" 2>/dev/null; then
+    STATE=/var/lib/postgresql/routewatch-$(echo "$ROOT" | sha256sum | cut -c1-12)
+    mkdir -p "$STATE" && chown postgres: "$STATE"
+    ln -sfn "$STATE" "$ROOT/.data/state"
+  fi
+fi
+DATA=$STATE/pg
+RUN=$STATE/run
+LOG=$STATE/postgres.log
 
 say() { echo "db.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -31,7 +45,7 @@ url() { echo "postgres://$DBUSER@127.0.0.1:$PORT/$DBNAME?sslmode=disable"; }
 # as_owner runs a command as the user who owns the cluster.
 as_owner() {
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -54,30 +68,8 @@ install_packages() {
   # Debian's package creates and starts a default cluster on 5432; we do not use it.
 }
 
-# datadir resolves the data directory. As root, the postgres user must be able to reach it;
-# when the checkout lies somewhere it cannot (e.g. under /root), the cluster lives under
-# /var/lib/postgresql and .data/pg is a symlink to it.
-datadir() {
-  if [ -L "$DATA_LINK" ] || [ -d "$DATA_LINK" ]; then readlink -f "$DATA_LINK"; return; fi
-  mkdir -p "$ROOT/.data"
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres: "$ROOT/.data"
-    if ! runuser -u postgres -- test -w "$ROOT/.data"; then
-      local alt
-      alt=/var/lib/postgresql/routewatch-$(echo "$ROOT" | sha256sum | cut -c1-12)
-      mkdir -p "$alt" && chown postgres: "$alt"
-      ln -s "$alt" "$DATA_LINK"
-      echo "$alt"; return
-    fi
-  fi
-  mkdir -p "$DATA_LINK"
-  [ "$(id -u)" = 0 ] && chown postgres: "$DATA_LINK"
-  echo "$DATA_LINK"
-}
-
 running() {
-  local d; d=$(datadir)
-  [ -f "$d/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$d" status >/dev/null 2>&1
+  [ -f "$DATA/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1
 }
 
 # clear_stale removes a postmaster.pid left by a crash or a machine restart, when no
@@ -95,7 +87,7 @@ clear_stale() {
 
 up() {
   install_packages
-  local d; d=$(datadir)
+  local d=$DATA
   mkdir -p "$RUN"
   [ "$(id -u)" = 0 ] && chown postgres: "$RUN"
   if [ ! -f "$d/PG_VERSION" ]; then
@@ -131,7 +123,7 @@ CONF
 }
 
 down() {
-  local d; d=$(datadir)
+  local d=$DATA
   if running; then as_owner "$BIN/pg_ctl" -D "$d" -m fast -w stop >/dev/null; say "stopped"; else say "not running"; fi
 }
 
@@ -140,6 +132,6 @@ case "${1:-}" in
   down) down ;;
   url) url ;;
   status) if running; then echo "running at $(url)"; else echo "not running"; exit 3; fi ;;
-  reset) down; d=$(datadir); rm -rf "${d:?}"/* ; up ;;
+  reset) down; rm -rf "${DATA:?}"; up ;;
   *) echo "usage: $0 up|down|url|status|reset" >&2; exit 2 ;;
 esac
