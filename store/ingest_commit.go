@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// maxReportRejects is how many rejects a report carries inline; all are in ingest_rejects.
+const maxReportRejects = 20
+
+// Commit loads the staged rows into sightings (the first occurrence of a source and
+// external_id wins; later ones and ones already stored count as duplicates), stores the
+// rejects, updates the rollups and the batch row, and commits, all in the one transaction.
+// With dryRun everything is computed and then rolled back.
+func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
+	defer b.Abort() // no-op after a successful commit
+	if err := b.finishCopy(); err != nil {
+		return nil, err
+	}
+	if err := b.storeRejects(ctx); err != nil {
+		return nil, err
+	}
+	res, err := b.tx.ExecContext(ctx, `
+		INSERT INTO sightings (source, external_id, observed_at, geom, location_precision_m, cell,
+		  journey_id, route_label, origin_country, destination_country, nationalities, persons,
+		  transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
+		  handling_code, batch_id, attributes)
+		SELECT DISTINCT ON (source, external_id) source, external_id, observed_at,
+		  ST_SetSRID(ST_MakePoint(lon, lat), 4326), location_precision_m, cell,
+		  journey_id, route_label, origin_country, destination_country, nationalities, persons,
+		  transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
+		  handling_code, $1, coalesce(attributes, '{}')
+		FROM staging ORDER BY source, external_id, line
+		ON CONFLICT (source, external_id) DO NOTHING`, b.id)
+	if err != nil {
+		return nil, fmt.Errorf("insert sightings: %w", err)
+	}
+	loaded, _ := res.RowsAffected()
+	if err := b.updateRollups(ctx); err != nil {
+		return nil, err
+	}
+	r := b.report("completed", loaded)
+	if dryRun {
+		r.Status, r.BatchID = "dry_run", 0
+		return r, nil // the deferred Abort rolls everything back
+	}
+	if _, err := b.tx.ExecContext(ctx, `
+		UPDATE ingest_batches SET status = 'completed', rows_read = $2, loaded = $3, duplicate = $4,
+		  rejected = $5, finished_at = now() WHERE id = $1`,
+		b.id, r.RowsRead, r.Loaded, r.Duplicate, r.Rejected); err != nil {
+		return nil, fmt.Errorf("update batch: %w", err)
+	}
+	if err := b.tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit batch: %w", err)
+	}
+	return r, nil
+}
+
+// Refuse abandons the staged rows and records the batch as refused (strict mode with bad
+// rows) together with its rejects, so `routewatch ingest --rejects` can show them.
+func (b *Batch) Refuse(ctx context.Context, db *DB) (*Report, error) {
+	b.Abort()
+	r := b.report("refused", 0)
+	r.Duplicate = 0
+	tx, err := db.x.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO ingest_batches (source, file_name, sha256, format, profile, status, rows_read,
+		  rejected, finished_at, error)
+		VALUES (NULLIF($1, ''), $2, $3, $4, $5, 'refused', $6, $7, now(), 'strict mode: file has rejected rows')
+		RETURNING id`, b.meta.Source, b.meta.FileName, b.meta.SHA256, b.meta.Format, b.meta.Profile,
+		r.RowsRead, r.Rejected).Scan(&r.BatchID); err != nil {
+		return nil, err
+	}
+	b.tx, b.id = tx, r.BatchID
+	if err := b.storeRejects(ctx); err != nil {
+		return nil, err
+	}
+	return r, tx.Commit()
+}
+
+func (b *Batch) finishCopy() error {
+	if _, err := b.copy.Exec(); err != nil {
+		return fmt.Errorf("copy to staging: %w", err)
+	}
+	err := b.copy.Close()
+	b.copy = nil
+	return err
+}
+
+func (b *Batch) storeRejects(ctx context.Context) error {
+	if len(b.rejects) == 0 {
+		return nil
+	}
+	stmt, err := b.tx.PrepareContext(ctx, pq.CopyIn("ingest_rejects", "batch_id", "line", "field", "code", "reason", "raw"))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, r := range b.rejects {
+		if _, err := stmt.Exec(b.id, r.Line, r.Field, r.Code, r.Reason, r.Raw); err != nil {
+			return fmt.Errorf("store rejects: %w", err)
+		}
+	}
+	if _, err := stmt.Exec(); err != nil {
+		return fmt.Errorf("store rejects: %w", err)
+	}
+	return nil
+}
+
+// updateRollups adds this batch's new sightings to cell_days at every rollup resolution
+// and dimension (see the migration for the layout).
+//
+// Concurrent batches take a transaction-scoped advisory lock first, so their upserts into
+// the same rollup rows cannot deadlock; the lock is released at commit or rollback.
+func (b *Batch) updateRollups(ctx context.Context) error {
+	if _, err := b.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('routewatch.cell_days'))`); err != nil {
+		return fmt.Errorf("lock rollups: %w", err)
+	}
+	_, err := b.tx.ExecContext(ctx, `
+		INSERT INTO cell_days AS c (res, cell, day, dim, value, handling, reliability, sightings, persons)
+		SELECT r.res, h3_parent(s.cell, r.res), (s.observed_at AT TIME ZONE 'UTC')::date, d.dim, d.value,
+		       substr(s.handling_code, 2)::smallint, coalesce(s.source_reliability, ''),
+		       count(*), sum(coalesce(s.persons, 0))
+		FROM sightings s
+		CROSS JOIN unnest($2::int[]) AS r(res)
+		CROSS JOIN LATERAL (
+		  SELECT 0 AS dim, '' AS value
+		  UNION ALL SELECT 1, coalesce(s.transport_mode, '')
+		  UNION ALL SELECT 2, unnest(s.modus_operandi)
+		  UNION ALL SELECT 3, unnest(s.nationalities)
+		  UNION ALL SELECT 4, coalesce(s.route_label, '')
+		  UNION ALL SELECT 5, s.source
+		) AS d
+		WHERE s.batch_id = $1
+		GROUP BY 1, 2, 3, 4, 5, 6, 7
+		ON CONFLICT (res, dim, day, cell, value, handling, reliability) DO UPDATE
+		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons`,
+		b.id, pq.Array(RollupResolutions))
+	if err != nil {
+		return fmt.Errorf("update rollups: %w", err)
+	}
+	return nil
+}
+
+func (b *Batch) report(status string, loaded int64) *Report {
+	r := &Report{
+		BatchID: b.id, File: b.meta.FileName, SHA256: b.meta.SHA256, Format: b.meta.Format,
+		Profile: b.meta.Profile, Status: status,
+		RowsRead: b.staged + int64(len(b.rejects)), Loaded: loaded, Duplicate: b.staged - loaded,
+		Rejected: int64(len(b.rejects)), Seconds: time.Since(b.started).Seconds(),
+	}
+	for i, rj := range b.rejects {
+		if r.Reasons == nil {
+			r.Reasons = map[string]int64{}
+		}
+		r.Reasons[rj.Code]++
+		if i < maxReportRejects {
+			r.Rejects = append(r.Rejects, rj)
+		}
+	}
+	return r
+}

@@ -1,0 +1,135 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/sighting"
+	"routewatch/store"
+	"routewatch/store/storetest"
+)
+
+func testSighting(id string, lat, lon float64, at string) *sighting.Sighting {
+	t, _ := time.Parse(time.RFC3339, at)
+	p := 12
+	return &sighting.Sighting{Source: "T", ExternalID: id, ObservedAt: t, Lat: lat, Lon: lon,
+		Persons: &p, TransportMode: "boat_rubber", ModusOperandi: []string{"mothership", "hawala_payment"},
+		Nationalities: []string{"SD", "ER"}, SourceReliability: "B", InfoCredibility: 2, HandlingCode: "H1",
+		RouteLabel: "Central Mediterranean", Attributes: map[string]any{"note": "طرابلس"}}
+}
+
+func loadBatch(t *testing.T, db *store.DB, sha string, rows []*sighting.Sighting, rejects int) *store.Report {
+	t.Helper()
+	ctx := context.Background()
+	b, err := db.BeginBatch(ctx, store.BatchMeta{FileName: "t.csv", SHA256: sha, Format: "csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range rows {
+		c := h3.LatLngToCell(h3.NewLatLng(s.Lat, s.Lon), store.CellResolution)
+		if err := b.Add(int64(i+2), s, int64(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < rejects; i++ {
+		b.Reject(store.RejectRow{Line: int64(len(rows) + 2 + i), Code: "bad_persons", Reason: "persons -1 is negative", Raw: "x,y"})
+	}
+	rep, err := b.Commit(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+const sha1 = "1111111111111111111111111111111111111111111111111111111111111111"
+const sha2 = "2222222222222222222222222222222222222222222222222222222222222222"
+
+func TestBatchAccountsForEveryRow(t *testing.T) {
+	db := storetest.Open(t, "ingest")
+	ctx := context.Background()
+	rows := []*sighting.Sighting{
+		testSighting("a", 35.5, 12.6, "2024-06-01T10:00:00Z"),
+		testSighting("b", 35.6, 12.7, "2024-06-01T23:30:00-02:00"), // UTC day 2024-06-02
+		testSighting("a", 35.5, 12.6, "2024-06-03T10:00:00Z"),      // in-file duplicate
+	}
+	rep := loadBatch(t, db, sha1, rows, 2)
+	if rep.RowsRead != 5 || rep.Loaded != 2 || rep.Duplicate != 1 || rep.Rejected != 2 {
+		t.Fatalf("report: got read=%d loaded=%d dup=%d rej=%d, want 5/2/1/2", rep.RowsRead, rep.Loaded, rep.Duplicate, rep.Rejected)
+	}
+	if rep.Reasons["bad_persons"] != 2 {
+		t.Errorf("reasons: got %v, want bad_persons: 2", rep.Reasons)
+	}
+	// The first occurrence wins.
+	var at time.Time
+	if err := db.SQLX().Get(&at, `SELECT observed_at FROM sightings WHERE source='T' AND external_id='a'`); err != nil || !at.Equal(rows[0].ObservedAt) {
+		t.Errorf("kept row a: got %v (%v), want the first occurrence %v", at, err, rows[0].ObservedAt)
+	}
+	// Again: everything is a duplicate.
+	rep2 := loadBatch(t, db, sha2, rows[:2], 0)
+	if rep2.Loaded != 0 || rep2.Duplicate != 2 {
+		t.Errorf("re-ingest: got loaded=%d dup=%d, want 0/2", rep2.Loaded, rep2.Duplicate)
+	}
+	prev, err := db.CompletedBatch(ctx, sha1)
+	if err != nil || prev == nil || prev.BatchID != rep.BatchID || prev.RowsRead != 5 {
+		t.Errorf("CompletedBatch: got %+v (%v), want batch %d with 5 rows", prev, err, rep.BatchID)
+	}
+	rj, err := db.Rejects(ctx, rep.BatchID)
+	if err != nil || len(rj) != 2 || rj[0].Code != "bad_persons" {
+		t.Errorf("Rejects: got %+v (%v), want 2 bad_persons", rj, err)
+	}
+	var note string
+	if err := db.SQLX().Get(&note, `SELECT attributes->>'note' FROM sightings WHERE external_id='a'`); err != nil || note != "طرابلس" {
+		t.Errorf("Arabic attribute: got %q (%v), want طرابلس", note, err)
+	}
+}
+
+// TestRollupsMatchRaw compares cell_days with the same aggregation over raw sightings.
+func TestRollupsMatchRaw(t *testing.T) {
+	db := storetest.Open(t, "rollup")
+	var rows []*sighting.Sighting
+	for i, p := range [][2]float64{{35.5, 12.6}, {35.5001, 12.6001}, {36.9, 14.1}, {40.1, 26.0}, {-0.5, 179.99}, {71.0, 25.7}} {
+		s := testSighting(string(rune('a'+i)), p[0], p[1], "2024-0"+string(rune('1'+i))+"-15T12:00:00Z")
+		if i%2 == 1 {
+			s.ModusOperandi = nil
+			s.Persons = nil
+		}
+		rows = append(rows, s)
+	}
+	loadBatch(t, db, sha1, rows[:4], 0)
+	loadBatch(t, db, sha2, rows[2:], 0) // overlaps: two duplicates
+	var raw, rolled []struct {
+		Res       int    `db:"res"`
+		Cell      int64  `db:"cell"`
+		Day       string `db:"day"`
+		Sightings int64  `db:"sightings"`
+		Persons   int64  `db:"persons"`
+	}
+	q := `SELECT r.res, h3_parent(cell, r.res) AS cell, (observed_at AT TIME ZONE 'UTC')::date::text AS day,
+	             count(*) AS sightings, sum(coalesce(persons,0)) AS persons
+	      FROM sightings, unnest('{3,4,5,6,7}'::int[]) r(res) GROUP BY 1,2,3 ORDER BY 1,2,3`
+	if err := db.SQLX().Select(&raw, q); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SQLX().Select(&rolled, `SELECT res, cell, day::text AS day, sum(sightings) AS sightings, sum(persons) AS persons
+		FROM cell_days WHERE dim = 0 GROUP BY 1,2,3 ORDER BY 1,2,3`); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) == 0 || len(raw) != len(rolled) {
+		t.Fatalf("rollup rows: got %d, raw %d (want equal, non-zero)", len(rolled), len(raw))
+	}
+	for i := range raw {
+		if raw[i] != rolled[i] {
+			t.Errorf("row %d: rollup %+v, raw %+v", i, rolled[i], raw[i])
+		}
+	}
+	var mo, total int64
+	if err := db.SQLX().Get(&mo, `SELECT coalesce(sum(sightings),0) FROM cell_days WHERE res = 5 AND dim = 2 AND value = 'mothership'`); err != nil || mo != 3 {
+		t.Errorf("mothership sightings at res 5: got %d (%v), want 3", mo, err)
+	}
+	if err := db.SQLX().Get(&total, `SELECT sum(sightings) FROM cell_days WHERE res = 3 AND dim = 0`); err != nil || total != 6 {
+		t.Errorf("sightings at res 3: got %d (%v), want 6", total, err)
+	}
+}
