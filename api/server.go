@@ -24,11 +24,14 @@ type Config struct {
 	TrustedProxies []string
 	// Debug puts gin in debug mode (route listing, verbose errors in the log).
 	Debug bool
+	// MaxUpload bounds POST /api/v1/ingest bodies, in bytes; default 256 MiB.
+	MaxUpload int64
 }
 
 // Deps are what the handlers call.
 type Deps struct {
-	Ready Readiness
+	Ready  Readiness
+	Ingest Ingester
 }
 
 // New builds the router.
@@ -55,13 +58,19 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 			Code: "method_not_allowed", Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path}})
 	})
 
-	h := &handlers{deps: deps}
+	if cfg.MaxUpload == 0 {
+		cfg.MaxUpload = 256 << 20
+	}
+	h := &handlers{cfg: cfg, deps: deps}
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
+	v1 := r.Group("/api/v1")
+	v1.POST("/ingest", h.postIngest)
 	return r, nil
 }
 
 type handlers struct {
+	cfg  Config
 	deps Deps
 }
 

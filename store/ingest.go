@@ -15,7 +15,7 @@ import (
 
 // RollupResolutions are the H3 resolutions cell_days keeps. Coarser or finer heatmaps
 // are answered from the raw table.
-var RollupResolutions = []int{3, 4, 5, 6, 7}
+var RollupResolutions = []int{2, 3, 4, 5, 6, 7}
 
 // CellResolution is the H3 resolution of sightings.cell.
 const CellResolution = 10

@@ -124,23 +124,24 @@ func (b *Batch) updateRollups(ctx context.Context) error {
 		return fmt.Errorf("lock rollups: %w", err)
 	}
 	_, err := b.tx.ExecContext(ctx, `
-		INSERT INTO cell_days AS c (res, cell, day, dim, value, handling, reliability, sightings, persons)
-		SELECT r.res, h3_parent(s.cell, r.res), (s.observed_at AT TIME ZONE 'UTC')::date, d.dim, d.value,
+		INSERT INTO cell_days AS c (res, cell, day, mode, dim, value, handling, reliability, sightings, persons)
+		SELECT r.res, h3_parent(s.cell, r.res), (s.observed_at AT TIME ZONE 'UTC')::date,
+		       coalesce(s.transport_mode, ''), d.dim, d.value,
 		       substr(s.handling_code, 2)::smallint, coalesce(s.source_reliability, ''),
 		       count(*), sum(coalesce(s.persons, 0))
 		FROM sightings s
 		CROSS JOIN unnest($2::int[]) AS r(res)
 		CROSS JOIN LATERAL (
 		  SELECT 0 AS dim, '' AS value
-		  UNION ALL SELECT 1, coalesce(s.transport_mode, '')
 		  UNION ALL SELECT 2, unnest(s.modus_operandi)
 		  UNION ALL SELECT 3, unnest(s.nationalities)
 		  UNION ALL SELECT 4, coalesce(s.route_label, '')
 		  UNION ALL SELECT 5, s.source
 		) AS d
 		WHERE s.batch_id = $1
-		GROUP BY 1, 2, 3, 4, 5, 6, 7
-		ON CONFLICT (res, dim, day, cell, value, handling, reliability) DO UPDATE
+		GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+		ORDER BY 1, 5, 3, 2, 6, 4, 7, 8
+		ON CONFLICT (res, dim, day, cell, value, mode, handling, reliability) DO UPDATE
 		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons`,
 		b.id, pq.Array(RollupResolutions))
 	if err != nil {

@@ -109,7 +109,7 @@ func TestRollupsMatchRaw(t *testing.T) {
 	}
 	q := `SELECT r.res, h3_parent(cell, r.res) AS cell, (observed_at AT TIME ZONE 'UTC')::date::text AS day,
 	             count(*) AS sightings, sum(coalesce(persons,0)) AS persons
-	      FROM sightings, unnest('{3,4,5,6,7}'::int[]) r(res) GROUP BY 1,2,3 ORDER BY 1,2,3`
+	      FROM sightings, unnest('{2,3,4,5,6,7}'::int[]) r(res) GROUP BY 1,2,3 ORDER BY 1,2,3`
 	if err := db.SQLX().Select(&raw, q); err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ type command struct {
 var commands = map[string]command{
 	"serve":       {"run the HTTP API (migrates first)", runServe},
 	"migrate":     {"apply database migrations: migrate [up|down|status]", runMigrate},
+	"ingest":      {"load agency files (CSV, NDJSON, GeoJSON) into the database", runIngest},
 	"healthcheck": {"exit 0 when the server at --addr answers /healthz", runHealthcheck},
 }
 
@@ -43,6 +44,10 @@ func main() {
 			return
 		}
 		fmt.Fprintf(os.Stderr, "routewatch %s: %v\n", os.Args[1], err)
+		var ee exitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.code)
+		}
 		os.Exit(1)
 	}
 }
