@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"routewatch/sighting"
@@ -92,7 +93,7 @@ func (db *DB) Rejects(ctx context.Context, batchID int64) ([]RejectRow, error) {
 // being filled by COPY, and the rejects seen so far. Nothing of it is visible to others
 // until Commit; Abort (or a crash) leaves no trace.
 type Batch struct {
-	tx      *sql.Tx
+	tx      *sqlx.Tx
 	copy    *sql.Stmt
 	id      int64
 	meta    BatchMeta
@@ -110,7 +111,7 @@ var stagingColumns = []string{
 
 // BeginBatch opens the transaction of one batch and starts the COPY into its staging table.
 func (db *DB) BeginBatch(ctx context.Context, meta BatchMeta) (*Batch, error) {
-	tx, err := db.x.BeginTx(ctx, nil)
+	tx, err := db.x.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +129,8 @@ func (db *DB) BeginBatch(ctx context.Context, meta BatchMeta) (*Batch, error) {
 			  nationalities text[], persons int, transport_mode text, modus_operandi text[],
 			  facilitator_detected bool, source_reliability text, info_credibility smallint,
 			  handling_code text, attributes jsonb
-			) ON COMMIT DROP`)
+			) ON COMMIT DROP;
+			CREATE TEMP TABLE new_cells (res smallint, cell bigint, lat float8, lon float8) ON COMMIT DROP`)
 	}
 	if err == nil {
 		b.copy, err = tx.PrepareContext(ctx, pq.CopyIn("staging", stagingColumns...))

@@ -42,6 +42,9 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 	if err := b.updateRollups(ctx); err != nil {
 		return nil, err
 	}
+	if err := b.addCells(ctx); err != nil {
+		return nil, err
+	}
 	r := b.report("completed", loaded)
 	if dryRun {
 		r.Status, r.BatchID = "dry_run", 0
@@ -65,7 +68,7 @@ func (b *Batch) Refuse(ctx context.Context, db *DB) (*Report, error) {
 	b.Abort()
 	r := b.report("refused", 0)
 	r.Duplicate = 0
-	tx, err := db.x.BeginTx(ctx, nil)
+	tx, err := db.x.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -114,21 +117,20 @@ func (b *Batch) storeRejects(ctx context.Context) error {
 	return nil
 }
 
-// updateRollups adds this batch's new sightings to cell_days at every rollup resolution
-// and dimension (see the migration for the layout).
+// updateRollups adds this batch's new sightings to cell_days and cell_months at every
+// rollup resolution and dimension (see the migrations for the layout): the batch is
+// aggregated once per day into a temporary table, which then feeds both upserts.
 //
 // Concurrent batches take a transaction-scoped advisory lock first, so their upserts into
 // the same rollup rows cannot deadlock; the lock is released at commit or rollback.
 func (b *Batch) updateRollups(ctx context.Context) error {
-	if _, err := b.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('routewatch.cell_days'))`); err != nil {
-		return fmt.Errorf("lock rollups: %w", err)
-	}
-	_, err := b.tx.ExecContext(ctx, `
-		INSERT INTO cell_days AS c (res, cell, day, mode, dim, value, handling, reliability, sightings, persons)
-		SELECT r.res, h3_parent(s.cell, r.res), (s.observed_at AT TIME ZONE 'UTC')::date,
-		       coalesce(s.transport_mode, ''), d.dim, d.value,
-		       substr(s.handling_code, 2)::smallint, coalesce(s.source_reliability, ''),
-		       count(*), sum(coalesce(s.persons, 0))
+	if _, err := b.tx.ExecContext(ctx, `
+		CREATE TEMP TABLE batch_days ON COMMIT DROP AS
+		SELECT r.res::smallint AS res, h3_parent(s.cell, r.res) AS cell,
+		       (s.observed_at AT TIME ZONE 'UTC')::date AS day, coalesce(s.transport_mode, '') AS mode,
+		       d.dim::smallint AS dim, d.value, substr(s.handling_code, 2)::smallint AS handling,
+		       coalesce(s.source_reliability, '') AS reliability,
+		       count(*)::int AS sightings, sum(coalesce(s.persons, 0))::bigint AS persons
 		FROM sightings s
 		CROSS JOIN unnest($2::int[]) AS r(res)
 		CROSS JOIN LATERAL (
@@ -139,13 +141,29 @@ func (b *Batch) updateRollups(ctx context.Context) error {
 		  UNION ALL SELECT 5, s.source
 		) AS d
 		WHERE s.batch_id = $1
-		GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-		ORDER BY 1, 5, 3, 2, 6, 4, 7, 8
+		GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`, b.id, pq.Array(RollupResolutions)); err != nil {
+		return fmt.Errorf("aggregate batch: %w", err)
+	}
+	if _, err := b.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('routewatch.rollups'))`); err != nil {
+		return fmt.Errorf("lock rollups: %w", err)
+	}
+	if _, err := b.tx.ExecContext(ctx, `
+		INSERT INTO cell_days AS c (res, cell, day, mode, dim, value, handling, reliability, sightings, persons)
+		SELECT res, cell, day, mode, dim, value, handling, reliability, sightings, persons
+		FROM batch_days ORDER BY res, dim, day, cell, value, mode, handling, reliability
 		ON CONFLICT (res, dim, day, cell, value, mode, handling, reliability) DO UPDATE
-		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons`,
-		b.id, pq.Array(RollupResolutions))
-	if err != nil {
-		return fmt.Errorf("update rollups: %w", err)
+		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons`); err != nil {
+		return fmt.Errorf("update day rollups: %w", err)
+	}
+	if _, err := b.tx.ExecContext(ctx, `
+		INSERT INTO cell_months AS c (res, cell, month, mode, dim, value, handling, reliability, sightings, persons)
+		SELECT res, cell, date_trunc('month', day)::date, mode, dim, value, handling, reliability,
+		       sum(sightings), sum(persons)
+		FROM batch_days GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+		ORDER BY 1, 5, 3, 2, 6, 4, 7, 8
+		ON CONFLICT (res, dim, month, cell, value, mode, handling, reliability) DO UPDATE
+		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons`); err != nil {
+		return fmt.Errorf("update month rollups: %w", err)
 	}
 	return nil
 }

@@ -125,6 +125,19 @@ func TestRollupsMatchRaw(t *testing.T) {
 			t.Errorf("row %d: rollup %+v, raw %+v", i, rolled[i], raw[i])
 		}
 	}
+	var monthsOff, missingCells int
+	if err := db.SQLX().Get(&monthsOff, `
+		SELECT count(*) FROM (
+		  SELECT res, cell, date_trunc('month', day)::date m, mode, dim, value, handling, reliability, sum(sightings) n, sum(persons) p
+		  FROM cell_days GROUP BY 1,2,3,4,5,6,7,8) d
+		FULL JOIN cell_months c ON (c.res, c.cell, c.month, c.mode, c.dim, c.value, c.handling, c.reliability) = (d.res, d.cell, d.m, d.mode, d.dim, d.value, d.handling, d.reliability)
+		WHERE c.sightings IS DISTINCT FROM d.n OR c.persons IS DISTINCT FROM d.p`); err != nil || monthsOff != 0 {
+		t.Errorf("cell_months vs cell_days: %d rows differ (%v), want 0", monthsOff, err)
+	}
+	if err := db.SQLX().Get(&missingCells, `SELECT count(*) FROM (SELECT DISTINCT res, cell FROM cell_days) d
+		WHERE NOT EXISTS (SELECT 1 FROM cells c WHERE c.res = d.res AND c.cell = d.cell)`); err != nil || missingCells != 0 {
+		t.Errorf("rollup cells without a centre in cells: %d (%v), want 0", missingCells, err)
+	}
 	var mo, total int64
 	if err := db.SQLX().Get(&mo, `SELECT coalesce(sum(sightings),0) FROM cell_days WHERE res = 5 AND dim = 2 AND value = 'mothership'`); err != nil || mo != 3 {
 		t.Errorf("mothership sightings at res 5: got %d (%v), want 3", mo, err)

@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/lib/pq"
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/geo"
+)
+
+// addCells records in the cells table every rollup-resolution cell of this batch's new
+// sightings that is not there yet, with its centre computed by h3-go.
+func (b *Batch) addCells(ctx context.Context) error {
+	finest := RollupResolutions[len(RollupResolutions)-1]
+	var fine []int64
+	if err := b.tx.SelectContext(ctx, &fine, `
+		SELECT DISTINCT h3_parent(cell, $2) FROM sightings s WHERE batch_id = $1
+		AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.res = $2 AND c.cell = h3_parent(s.cell, $2))`,
+		b.id, finest); err != nil {
+		return fmt.Errorf("new cells: %w", err)
+	}
+	if len(fine) == 0 {
+		return nil
+	}
+	seen := map[h3.Cell]bool{}
+	stmt, err := b.tx.PrepareContext(ctx, pq.CopyIn("new_cells", "res", "cell", "lat", "lon"))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, v := range fine {
+		c, err := geo.CellFromInt64(v)
+		if err != nil {
+			return err
+		}
+		for _, res := range RollupResolutions {
+			p := c.Parent(res)
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			ll := p.LatLng()
+			if _, err := stmt.Exec(res, int64(p), ll.Lat, ll.Lng); err != nil {
+				return fmt.Errorf("stage cells: %w", err)
+			}
+		}
+	}
+	if _, err := stmt.Exec(); err != nil {
+		return fmt.Errorf("stage cells: %w", err)
+	}
+	_, err = b.tx.ExecContext(ctx, `INSERT INTO cells SELECT * FROM new_cells ON CONFLICT DO NOTHING`)
+	return err
+}
