@@ -10,10 +10,10 @@ import (
 	"routewatch/geo"
 )
 
-// addCells records in the cells table every rollup-resolution cell of this batch's new
+// addCells records in the cells table every cell at CentreResolutions of this batch's new
 // sightings that is not there yet, with its centre computed by h3-go.
 func (b *Batch) addCells(ctx context.Context) error {
-	finest := RollupResolutions[len(RollupResolutions)-1]
+	finest := CentreResolutions[len(CentreResolutions)-1]
 	var fine []int64
 	if err := b.tx.SelectContext(ctx, &fine, `
 		SELECT DISTINCT h3_parent(cell, $2) FROM sightings s WHERE batch_id = $1
@@ -35,7 +35,7 @@ func (b *Batch) addCells(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, res := range RollupResolutions {
+		for _, res := range CentreResolutions {
 			p := c.Parent(res)
 			if seen[p] {
 				continue

@@ -14,9 +14,15 @@ import (
 	"routewatch/sighting"
 )
 
-// RollupResolutions are the H3 resolutions cell_days keeps. Coarser or finer heatmaps
-// are answered from the raw table.
-var RollupResolutions = []int{2, 3, 4, 5, 6, 7}
+// RollupResolutions are the H3 resolutions cell_days and cell_months keep, ascending. A
+// query at resolution r reads the finest-needed rollup: the smallest of these that is >= r,
+// grouping its cells to their parents at r. Queries finer than the last use the raw table.
+// Few resolutions keep ingest fast: every sighting adds rollup rows at each of them.
+var RollupResolutions = []int{4, 6}
+
+// CentreResolutions are the resolutions the cells table holds centres for: every one a
+// rollup query can be asked at.
+var CentreResolutions = []int{0, 1, 2, 3, 4, 5, 6}
 
 // CellResolution is the H3 resolution of sightings.cell.
 const CellResolution = 10
@@ -93,6 +99,7 @@ func (db *DB) Rejects(ctx context.Context, batchID int64) ([]RejectRow, error) {
 // being filled by COPY, and the rejects seen so far. Nothing of it is visible to others
 // until Commit; Abort (or a crash) leaves no trace.
 type Batch struct {
+	db      *sqlx.DB
 	tx      *sqlx.Tx
 	copy    *sql.Stmt
 	id      int64
@@ -115,7 +122,7 @@ func (db *DB) BeginBatch(ctx context.Context, meta BatchMeta) (*Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Batch{tx: tx, meta: meta, started: time.Now()}
+	b := &Batch{db: db.x, tx: tx, meta: meta, started: time.Now()}
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO ingest_batches (source, file_name, sha256, format, profile, status)
 		VALUES (NULLIF($1, ''), $2, $3, $4, $5, 'running') RETURNING id`,

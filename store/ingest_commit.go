@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/lib/pq"
@@ -59,7 +60,23 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 	if err := b.tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit batch: %w", err)
 	}
+	b.analyze(ctx, loaded)
 	return r, nil
+}
+
+// analyze refreshes planner statistics after a load, so the first queries after it do not
+// plan with the empty-table estimates of a fresh database. Failure only costs speed.
+func (b *Batch) analyze(ctx context.Context, loaded int64) {
+	if loaded == 0 {
+		return
+	}
+	stmt := "ANALYZE cells, cell_days, cell_months"
+	if loaded >= 10_000 {
+		stmt += ", sightings"
+	}
+	if _, err := b.db.ExecContext(ctx, stmt); err != nil {
+		slog.WarnContext(ctx, "analyze after ingest failed", "err", err)
+	}
 }
 
 // Refuse abandons the staged rows and records the batch as refused (strict mode with bad

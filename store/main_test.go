@@ -9,6 +9,8 @@ import (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	storetest.DropAll()
+	if os.Getenv("KEEPDB") == "" {
+		storetest.DropAll()
+	}
 	os.Exit(code)
 }

@@ -1,0 +1,287 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/geo"
+)
+
+// Area is where and at which H3 resolution a query looks: cells whose centre lies in BBox.
+type Area struct {
+	Res  int
+	BBox geo.BBox
+}
+
+// CellCount is one cell's total, split by transport mode ("" for unknown).
+type CellCount struct {
+	Cell      h3.Cell
+	Sightings int64
+	Persons   int64
+	Modes     []ModeCount // by sightings, descending
+}
+
+// ModeCount is the sightings of one transport mode.
+type ModeCount struct {
+	Mode      string `json:"mode"`
+	Sightings int64  `json:"sightings"`
+}
+
+// Plan names how a query was answered: "rollup" (cell_days/cell_months) or "raw"
+// (GROUP BY over sightings).
+type Plan string
+
+// Plans.
+const (
+	PlanRollup Plan = "rollup"
+	PlanRaw    Plan = "raw"
+)
+
+// ChoosePlan says which plan answers a query over area, period and filters exactly.
+func ChoosePlan(a Area, p Period, f Filters) Plan {
+	if _, _, ok := f.rollupDim(); ok && p.DayAligned() && rollupRes(a.Res) >= 0 {
+		return PlanRollup
+	}
+	return PlanRaw
+}
+
+// rollupRes is the rollup resolution that answers queries at res, or -1 when none does.
+func rollupRes(res int) int {
+	for _, r := range RollupResolutions {
+		if r >= res {
+			return r
+		}
+	}
+	return -1
+}
+
+// Heatmap counts sightings and persons per cell of area in period, under filters, sorted by
+// cell. forcePlan, when not empty, overrides the choice (tests compare both).
+func (db *DB) Heatmap(ctx context.Context, a Area, p Period, f Filters, forcePlan Plan) ([]CellCount, Plan, error) {
+	plan := forcePlan
+	if plan == "" {
+		plan = ChoosePlan(a, p, f)
+	}
+	var q string
+	var args []any
+	switch plan {
+	case PlanRollup:
+		if ChoosePlan(a, p, f) != PlanRollup {
+			return nil, plan, fmt.Errorf("heatmap: rollups cannot answer res %d with these filters", a.Res)
+		}
+		q, args = rollupCellsQuery(a, p, f)
+	default:
+		q, args = rawCellsQuery(a, p, f)
+	}
+	rows, err := db.x.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, plan, fmt.Errorf("heatmap: %w", err)
+	}
+	defer rows.Close()
+	byCell := map[h3.Cell]*CellCount{}
+	var out []CellCount
+	var order []h3.Cell
+	for rows.Next() {
+		var cell, n, persons int64
+		var mode string
+		if err := rows.Scan(&cell, &mode, &n, &persons); err != nil {
+			return nil, plan, err
+		}
+		c := h3.Cell(cell)
+		if plan == PlanRaw && !centreIn(c, a.BBox) {
+			continue
+		}
+		cc := byCell[c]
+		if cc == nil {
+			cc = &CellCount{Cell: c}
+			byCell[c] = cc
+			order = append(order, c)
+		}
+		cc.Sightings += n
+		cc.Persons += persons
+		cc.Modes = append(cc.Modes, ModeCount{Mode: mode, Sightings: n})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, plan, fmt.Errorf("heatmap: %w", err)
+	}
+	slices.Sort(order)
+	out = make([]CellCount, 0, len(order))
+	for _, c := range order {
+		cc := byCell[c]
+		slices.SortFunc(cc.Modes, func(x, y ModeCount) int {
+			if x.Sightings != y.Sightings {
+				return int(y.Sightings - x.Sightings)
+			}
+			return compareStrings(x.Mode, y.Mode)
+		})
+		out = append(out, *cc)
+	}
+	return out, plan, nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func centreIn(c h3.Cell, b geo.BBox) bool {
+	ll := c.LatLng()
+	return b.Contains(ll.Lat, ll.Lng)
+}
+
+// rollupCellsQuery reads whole months from cell_months and the days around them from
+// cell_days, keeping cells whose centre (table cells) lies in the bbox.
+func rollupCellsQuery(a Area, p Period, f Filters) (string, []any) {
+	var ps params
+	res := ps.bind("?", a.Res)
+	from := ps.bind("?", rollupRes(a.Res))
+	rollupFrom := func(table, timeCond string) string {
+		return "SELECT h3_parent(cell, " + res + ") AS cell, mode, sightings, persons FROM " + table + " WHERE " +
+			and(append(rollupConds(&ps, from, f), timeCond))
+	}
+	start, end := p.From.UTC(), p.To.UTC()
+	mFrom, mTo := monthCeil(start), monthFloor(end)
+	var parts []string
+	if mFrom.Before(mTo) {
+		parts = append(parts,
+			rollupFrom("cell_months", ps.bind("month >= ? AND month < ?", mFrom, mTo)),
+			rollupFrom("cell_days", ps.bind("((day >= ? AND day < ?) OR (day >= ? AND day < ?))", start, mFrom, mTo, end)))
+	} else {
+		parts = append(parts, rollupFrom("cell_days", ps.bind("day >= ? AND day < ?", start, end)))
+	}
+	q := `SELECT r.cell, r.mode, r.sightings, r.persons FROM (
+	        SELECT cell, mode, sum(sightings)::bigint AS sightings, sum(persons)::bigint AS persons
+	        FROM (` + strings.Join(parts, " UNION ALL ") + `) u GROUP BY 1, 2) r
+	      JOIN cells c ON c.res = ` + res + ` AND c.cell = r.cell
+	      WHERE ` + bboxCentre(&ps, a.BBox)
+	return q, ps.args
+}
+
+// rollupConds are the conditions of f on a rollup table at resolution res (a placeholder).
+func rollupConds(ps *params, res string, f Filters) []string {
+	dim, values, _ := f.rollupDim()
+	conds := []string{
+		"res = " + res,
+		ps.bind("dim = ?", dim),
+		ps.bind("value = ANY(?)", pq.Array(values)),
+		ps.bind("handling <= ?", f.MaxHandling),
+	}
+	if len(f.Modes) > 0 {
+		conds = append(conds, ps.bind("mode = ANY(?)", pq.Array(f.Modes)))
+	}
+	if f.MinReliability != "" {
+		conds = append(conds, ps.bind("reliability BETWEEN 'A' AND ?", f.MinReliability))
+	}
+	return conds
+}
+
+// bboxCentre selects cells (alias c) whose centre lies in b.
+func bboxCentre(ps *params, b geo.BBox) string {
+	lat := ps.bind("c.lat BETWEEN ? AND ?", b.South, b.North)
+	if b.CrossesAntimeridian() {
+		return lat + " AND " + ps.bind("(c.lon >= ? OR c.lon <= ?)", b.West, b.East)
+	}
+	return lat + " AND " + ps.bind("c.lon BETWEEN ? AND ?", b.West, b.East)
+}
+
+// rawCellsQuery groups raw sightings by their parent cell at the area's resolution. The
+// bbox, padded by a cell's reach, only narrows the scan (GiST on geom); the caller keeps
+// the cells whose centre lies in the bbox.
+func rawCellsQuery(a Area, p Period, f Filters) (string, []any) {
+	var ps params
+	res := ps.bind("?", a.Res)
+	conds := append(rawConds(&ps, p, f), rawBBox(&ps, a))
+	q := `SELECT h3_parent(cell, ` + res + `), coalesce(transport_mode, ''), count(*), sum(coalesce(persons, 0))::bigint
+	      FROM sightings WHERE ` + and(conds) + ` GROUP BY 1, 2`
+	return q, ps.args
+}
+
+// rawBBox narrows a raw scan to the area's bbox padded by a cell's reach.
+func rawBBox(ps *params, a Area) string {
+	var boxes []string
+	for _, b := range padded(a.BBox, a.Res) {
+		boxes = append(boxes, ps.bind("geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", b.West, b.South, b.East, b.North))
+	}
+	return "(" + strings.Join(boxes, " OR ") + ")"
+}
+
+// rawConds are the conditions of period p and filters f on the sightings table.
+func rawConds(ps *params, p Period, f Filters) []string {
+	conds := []string{
+		ps.bind("observed_at >= ? AND observed_at < ?", p.From, p.To),
+		ps.bind("handling_code = ANY(?)", pq.Array(handlingCodes(f.MaxHandling))),
+	}
+	for _, c := range []struct {
+		cond   string
+		values []string
+	}{
+		{"transport_mode = ANY(?)", f.Modes},
+		{"modus_operandi && ?", f.MO},
+		{"nationalities && ?", f.Nationalities},
+		{"route_label = ANY(?)", f.Routes},
+		{"source = ANY(?)", f.Sources},
+	} {
+		if len(c.values) > 0 {
+			conds = append(conds, ps.bind(c.cond, pq.Array(c.values)))
+		}
+	}
+	if f.MinReliability != "" {
+		conds = append(conds, ps.bind("source_reliability <= ?", f.MinReliability))
+	}
+	return conds
+}
+
+// padded returns b grown by the farthest a cell of res reaches from its centre (twice the
+// average edge length, which bounds the distortion of H3 cells), as pieces inside
+// [-180, 180] (two when it crosses the antimeridian).
+func padded(b geo.BBox, res int) []geo.BBox {
+	dLat := 2 * h3.HexagonEdgeLengthAvgKm(res) / 111.0
+	south, north := math.Max(-90, b.South-dLat), math.Min(90, b.North+dLat)
+	maxLat := math.Max(math.Abs(south), math.Abs(north))
+	world := []geo.BBox{{West: -180, South: south, East: 180, North: north}}
+	if maxLat > 85 {
+		return world
+	}
+	dLon := dLat / math.Cos(maxLat*math.Pi/180)
+	w, e := b.West-dLon, b.East+dLon
+	if b.CrossesAntimeridian() {
+		e += 360
+	}
+	if e-w >= 360 {
+		return world
+	}
+	var boxes []geo.BBox
+	if w < -180 {
+		boxes = append(boxes, geo.BBox{West: w + 360, South: south, East: 180, North: north})
+		w = -180
+	}
+	if e > 180 {
+		boxes = append(boxes, geo.BBox{West: -180, South: south, East: e - 360, North: north})
+		e = 180
+	}
+	return append(boxes, geo.BBox{West: w, South: south, East: e, North: north})
+}
+
+func monthFloor(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+func monthCeil(t time.Time) time.Time {
+	f := monthFloor(t)
+	if f.Equal(t) {
+		return f
+	}
+	return f.AddDate(0, 1, 0)
+}

@@ -1,0 +1,221 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/geo"
+	"routewatch/sighting"
+	"routewatch/store"
+	"routewatch/store/storetest"
+)
+
+// world is a random set of sightings loaded into a test database, kept in memory as the
+// truth that heatmap answers are checked against.
+type world struct {
+	db   *store.DB
+	rows []*sighting.Sighting
+}
+
+var (
+	modes   = []string{"boat_rubber", "boat_wooden", "foot", "truck", ""}
+	mos     = []string{"mothership", "hawala_payment", "concealment_vehicle"}
+	nats    = []string{"SD", "ER", "SY", "AF"}
+	routes  = []string{"Central Mediterranean", "Pacific", ""}
+	sources = []string{"A1", "B2", "C3"}
+	rels    = []string{"A", "B", "C", "F", ""}
+)
+
+func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+func subset(r *rand.Rand, xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if r.IntN(3) == 0 {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func newWorld(t *testing.T, seed uint64, n int) *world {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 1))
+	// Clusters: the central Mediterranean, across the antimeridian near Fiji, the high Arctic.
+	centres := [][2]float64{{35, 14}, {-17, 179.8}, {78, 16}, {-17, -179.9}}
+	w := &world{db: storetest.Open(t, fmt.Sprintf("heat%d", seed))}
+	start := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < n; i++ {
+		c := pick(r, centres)
+		lat, lon := c[0]+r.NormFloat64()*1.5, c[1]+r.NormFloat64()*1.5
+		if lon > 180 {
+			lon -= 360
+		} else if lon < -180 {
+			lon += 360
+		}
+		p := r.IntN(60)
+		s := &sighting.Sighting{
+			Source: pick(r, sources), ExternalID: fmt.Sprint(i), Lat: lat, Lon: lon,
+			ObservedAt:    start.Add(time.Duration(r.Int64N(int64(400 * 24 * time.Hour)))),
+			TransportMode: pick(r, modes), ModusOperandi: subset(r, mos), Nationalities: subset(r, nats),
+			RouteLabel: pick(r, routes), SourceReliability: pick(r, rels), HandlingCode: fmt.Sprintf("H%d", r.IntN(4)),
+		}
+		if r.IntN(5) > 0 {
+			s.Persons = &p
+		}
+		w.rows = append(w.rows, s)
+	}
+	for i := 0; i < len(w.rows); i += 700 { // several batches, so rollups accumulate
+		end := min(i+700, len(w.rows))
+		loadBatch(t, w.db, fmt.Sprintf("%064x", i+1), w.rows[i:end], 0)
+	}
+	return w
+}
+
+// truth computes the heatmap by brute force over the in-memory rows.
+func (w *world) truth(a store.Area, p store.Period, f store.Filters) map[h3.Cell][2]int64 {
+	out := map[h3.Cell][2]int64{}
+	for _, s := range w.rows {
+		if s.ObservedAt.Before(p.From) || !s.ObservedAt.Before(p.To) || !matches(s, f) {
+			continue
+		}
+		// A sighting's cell at res is the parent of its stored cell (H3 children are only
+		// approximately inside their parent, so this can differ from LatLngToCell at res).
+		c := h3.LatLngToCell(h3.NewLatLng(s.Lat, s.Lon), store.CellResolution).Parent(a.Res)
+		ll := c.LatLng()
+		if !a.BBox.Contains(ll.Lat, ll.Lng) {
+			continue
+		}
+		v := out[c]
+		v[0]++
+		if s.Persons != nil {
+			v[1] += int64(*s.Persons)
+		}
+		out[c] = v
+	}
+	return out
+}
+
+func anyOf(have, want []string) bool {
+	for _, x := range want {
+		if slices.Contains(have, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func matches(s *sighting.Sighting, f store.Filters) bool {
+	hc := int(s.HandlingCode[1] - '0')
+	return hc <= f.MaxHandling &&
+		(len(f.Modes) == 0 || slices.Contains(f.Modes, s.TransportMode)) &&
+		(len(f.MO) == 0 || anyOf(s.ModusOperandi, f.MO)) &&
+		(len(f.Nationalities) == 0 || anyOf(s.Nationalities, f.Nationalities)) &&
+		(len(f.Routes) == 0 || slices.Contains(f.Routes, s.RouteLabel)) &&
+		(len(f.Sources) == 0 || slices.Contains(f.Sources, s.Source)) &&
+		(f.MinReliability == "" || (s.SourceReliability != "" && s.SourceReliability <= f.MinReliability))
+}
+
+func randomQuery(r *rand.Rand) (store.Area, store.Period, store.Filters) {
+	boxes := []string{"5,28,25,42", "170,-25,-170,-10", "-10,70,40,85", "-180,-90,180,90", "100,0,110,10", "13,34,15.5,36.5"}
+	b, _ := geo.ParseBBox(pick(r, boxes))
+	res := pick(r, []int{2, 3, 4, 5, 6, 7})
+	from := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(300))
+	p := store.Period{From: from, To: from.AddDate(0, 0, 1+r.IntN(200))}
+	f := store.Filters{MaxHandling: r.IntN(4)}
+	switch r.IntN(7) {
+	case 1:
+		f.Modes = []string{pick(r, modes[:4]), pick(r, modes[:4])}
+	case 2:
+		f.MO = []string{pick(r, mos)}
+	case 3:
+		f.Nationalities = []string{pick(r, nats)}
+	case 4:
+		f.Routes = []string{pick(r, routes[:2])}
+	case 5:
+		f.Sources = []string{pick(r, sources), pick(r, sources)}
+		f.Modes = []string{pick(r, modes[:4])}
+	case 6:
+		f.MinReliability = pick(r, []string{"A", "B", "C"})
+	}
+	return store.Area{Res: res, BBox: b}, p, f
+}
+
+func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
+	seed := uint64(time.Now().UnixNano() % 1000)
+	t.Logf("seed %d", seed)
+	t0 := time.Now()
+	w := newWorld(t, seed, 3000)
+	t.Logf("load %v", time.Since(t0))
+	r := rand.New(rand.NewPCG(seed, 2))
+	ctx := context.Background()
+	nonEmpty, rolled := 0, 0
+	for i := 0; i < 60; i++ {
+		a, p, f := randomQuery(r)
+		want := w.truth(a, p, f)
+		plans := []store.Plan{store.PlanRaw}
+		if store.ChoosePlan(a, p, f) == store.PlanRollup {
+			plans = append(plans, store.PlanRollup)
+			rolled++
+		}
+		for _, plan := range plans {
+			t1 := time.Now()
+			got, _, err := w.db.Heatmap(ctx, a, p, f, plan)
+			if d := time.Since(t1); d > 200*time.Millisecond {
+				t.Logf("slow %s %+v: %v", plan, a, d)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("query %d %+v %+v %+v plan %s: got %d cells, want %d", i, a, p, f, plan, len(got), len(want))
+			}
+			for _, c := range got {
+				if wv := want[c.Cell]; wv != [2]int64{c.Sightings, c.Persons} {
+					t.Fatalf("query %d plan %s cell %s: got %d sightings %d persons, want %v", i, plan, c.Cell, c.Sightings, c.Persons, wv)
+				}
+			}
+		}
+		if len(want) > 0 {
+			nonEmpty++
+		}
+	}
+	if rolled < 20 {
+		t.Errorf("only %d of 60 random queries could use rollups; the test is too weak", rolled)
+	}
+	if nonEmpty < 20 {
+		t.Errorf("only %d of 60 random queries had data; the test is too weak", nonEmpty)
+	}
+}
+
+func TestChoosePlan(t *testing.T) {
+	b, _ := geo.ParseBBox("0,0,10,10")
+	day := store.Period{From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	hour := store.Period{From: day.From.Add(time.Hour), To: day.To}
+	cases := []struct {
+		name string
+		res  int
+		p    store.Period
+		f    store.Filters
+		want store.Plan
+	}{
+		{"unfiltered", 5, day, store.Filters{}, store.PlanRollup},
+		{"modes and one route", 5, day, store.Filters{Modes: []string{"a", "b"}, Routes: []string{"x"}}, store.PlanRollup},
+		{"two MO tags", 5, day, store.Filters{MO: []string{"a", "b"}}, store.PlanRaw},
+		{"route and source", 5, day, store.Filters{Routes: []string{"x"}, Sources: []string{"y"}}, store.PlanRaw},
+		{"not day aligned", 5, hour, store.Filters{}, store.PlanRaw},
+		{"res 2 from res 4 rollups", 2, day, store.Filters{}, store.PlanRollup},
+		{"res 7", 7, day, store.Filters{}, store.PlanRaw},
+	}
+	for _, c := range cases {
+		if got := store.ChoosePlan(store.Area{Res: c.res, BBox: b}, c.p, c.f); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
+		}
+	}
+}
