@@ -141,32 +141,37 @@ func centreIn(c h3.Cell, b geo.BBox) bool {
 	return b.Contains(ll.Lat, ll.Lng)
 }
 
-// rollupCellsQuery reads whole months from cell_months and the days around them from
-// cell_days, keeping cells whose centre (table cells) lies in the bbox.
+// rollupCellsQuery sums the rollup rows of rollupSource per cell and mode, keeping cells
+// whose centre (table cells) lies in the bbox.
 func rollupCellsQuery(a Area, p Period, f Filters) (string, []any) {
 	var ps params
-	res := ps.bind("?", a.Res)
-	from := ps.bind("?", rollupRes(a.Res))
-	rollupFrom := func(table, timeCond string) string {
-		return "SELECT h3_parent(cell, " + res + ") AS cell, mode, sightings, persons FROM " + table + " WHERE " +
-			and(append(rollupConds(&ps, from, f), timeCond))
-	}
-	start, end := p.From.UTC(), p.To.UTC()
-	mFrom, mTo := monthCeil(start), monthFloor(end)
-	var parts []string
-	if mFrom.Before(mTo) {
-		parts = append(parts,
-			rollupFrom("cell_months", ps.bind("month >= ? AND month < ?", mFrom, mTo)),
-			rollupFrom("cell_days", ps.bind("((day >= ? AND day < ?) OR (day >= ? AND day < ?))", start, mFrom, mTo, end)))
-	} else {
-		parts = append(parts, rollupFrom("cell_days", ps.bind("day >= ? AND day < ?", start, end)))
-	}
+	src, res := rollupSource(&ps, a, p, f)
 	q := `SELECT r.cell, r.mode, r.sightings, r.persons FROM (
 	        SELECT cell, mode, sum(sightings)::bigint AS sightings, sum(persons)::bigint AS persons
-	        FROM (` + strings.Join(parts, " UNION ALL ") + `) u GROUP BY 1, 2) r
+	        FROM (` + src + `) u GROUP BY 1, 2) r
 	      JOIN cells c ON c.res = ` + res + ` AND c.cell = r.cell
 	      WHERE ` + bboxCentre(&ps, a.BBox)
 	return q, ps.args
+}
+
+// rollupSource is a subquery over the rollups answering area, period and filters, with
+// columns cell (at the area's resolution), t (the row's day or month), mode, sightings and
+// persons. Whole months come from cell_months and the days around them from cell_days.
+// It also returns the placeholder holding the area's resolution.
+func rollupSource(ps *params, a Area, p Period, f Filters) (sql, res string) {
+	res = ps.bind("?", a.Res)
+	from := ps.bind("?", rollupRes(a.Res))
+	rows := func(table, timeCol, timeCond string) string {
+		return "SELECT h3_parent(cell, " + res + ") AS cell, " + timeCol + " AS t, mode, sightings, persons FROM " +
+			table + " WHERE " + and(append(rollupConds(ps, from, f), timeCond))
+	}
+	start, end := p.From.UTC(), p.To.UTC()
+	mFrom, mTo := monthCeil(start), monthFloor(end)
+	if !mFrom.Before(mTo) {
+		return rows("cell_days", "day", ps.bind("day >= ? AND day < ?", start, end)), res
+	}
+	return rows("cell_months", "month", ps.bind("month >= ? AND month < ?", mFrom, mTo)) + " UNION ALL " +
+		rows("cell_days", "day", ps.bind("((day >= ? AND day < ?) OR (day >= ? AND day < ?))", start, mFrom, mTo, end)), res
 }
 
 // rollupConds are the conditions of f on a rollup table at resolution res (a placeholder).

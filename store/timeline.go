@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/uber/h3-go/v4"
+)
+
+// Bucket is one time step of a timeline.
+type Bucket struct {
+	Start     time.Time `json:"start"`
+	Sightings int64     `json:"sightings"`
+	Persons   int64     `json:"persons"`
+}
+
+// Buckets a timeline can use; weeks start on Monday (ISO 8601), all in UTC.
+var Buckets = map[string]bool{"day": true, "week": true, "month": true}
+
+// Timeline counts sightings and persons per bucket over the cells of area (by centre, as in
+// Heatmap), in period, under filters, in time order. Buckets without sightings are absent.
+func (db *DB) Timeline(ctx context.Context, a Area, p Period, f Filters, bucket string) ([]Bucket, Plan, error) {
+	if !Buckets[bucket] {
+		return nil, "", fmt.Errorf("timeline: unknown bucket %q", bucket)
+	}
+	plan := ChoosePlan(a, p, f)
+	var ps params
+	var q string
+	trunc := ps.bind("?", bucket)
+	if plan == PlanRollup {
+		var src, res string
+		if bucket == "month" {
+			src, res = rollupSource(&ps, a, p, f)
+		} else { // month rows cannot be cut into days or weeks
+			src, res = rollupDaySource(&ps, a, p, f)
+		}
+		q = `SELECT date_trunc(` + trunc + `, u.t)::date, NULL::bigint, sum(u.sightings)::bigint, sum(u.persons)::bigint
+		     FROM (` + src + `) u JOIN cells c ON c.res = ` + res + ` AND c.cell = u.cell
+		     WHERE ` + bboxCentre(&ps, a.BBox) + ` GROUP BY 1 ORDER BY 1`
+	} else {
+		res := ps.bind("?", a.Res)
+		conds := append(rawConds(&ps, p, f), rawBBox(&ps, a))
+		q = `SELECT date_trunc(` + trunc + `, observed_at AT TIME ZONE 'UTC')::date, h3_parent(cell, ` + res + `),
+		            count(*), sum(coalesce(persons, 0))::bigint
+		     FROM sightings WHERE ` + and(conds) + ` GROUP BY 1, 2 ORDER BY 1`
+	}
+	rows, err := db.x.QueryContext(ctx, q, ps.args...)
+	if err != nil {
+		return nil, plan, fmt.Errorf("timeline: %w", err)
+	}
+	defer rows.Close()
+	var out []Bucket
+	for rows.Next() {
+		var start time.Time
+		var cell sql.NullInt64
+		var n, persons int64
+		if err := rows.Scan(&start, &cell, &n, &persons); err != nil {
+			return nil, plan, err
+		}
+		if cell.Valid && !centreIn(h3.Cell(cell.Int64), a.BBox) {
+			continue
+		}
+		start = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC)
+		if len(out) == 0 || !out[len(out)-1].Start.Equal(start) {
+			out = append(out, Bucket{Start: start})
+		}
+		out[len(out)-1].Sightings += n
+		out[len(out)-1].Persons += persons
+	}
+	return out, plan, rows.Err()
+}
+
+// rollupDaySource is rollupSource reading cell_days only, for buckets finer than a month.
+func rollupDaySource(ps *params, a Area, p Period, f Filters) (sql, res string) {
+	res = ps.bind("?", a.Res)
+	from := ps.bind("?", rollupRes(a.Res))
+	return "SELECT h3_parent(cell, " + res + ") AS cell, day AS t, mode, sightings, persons FROM cell_days WHERE " +
+		and(append(rollupConds(ps, from, f), ps.bind("day >= ? AND day < ?", p.From.UTC(), p.To.UTC()))), res
+}
+
+// DataVersion is the id of the newest completed ingest batch: answers computed at one
+// version stay true until the next load.
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.x.GetContext(ctx, &v, `SELECT coalesce(max(id), 0) FROM ingest_batches WHERE status = 'completed'`)
+	return v, err
+}
