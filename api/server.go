@@ -32,6 +32,7 @@ type Config struct {
 type Deps struct {
 	Ready  Readiness
 	Ingest Ingester
+	Data   Data
 }
 
 // New builds the router.
@@ -66,6 +67,8 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	r.GET("/readyz", h.readyz)
 	v1 := r.Group("/api/v1")
 	v1.POST("/ingest", h.postIngest)
+	v1.GET("/heatmap", h.getHeatmap)
+	v1.GET("/timeline", h.getTimeline)
 	return r, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"routewatch/api"
+	"routewatch/loader"
 	"routewatch/store"
 )
 
@@ -34,7 +35,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err := db.MigrateUp(ctx); err != nil {
 		return err
 	}
-	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug}, api.Deps{Ready: db})
+	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db}})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,143 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb/geojson"
+
+	"routewatch/errs"
+	"routewatch/geo"
+	"routewatch/store"
+)
+
+// Data is what the read endpoints ask of the store.
+type Data interface {
+	Heatmap(ctx context.Context, a store.Area, p store.Period, f store.Filters, plan store.Plan) ([]store.CellCount, store.Plan, error)
+	Timeline(ctx context.Context, a store.Area, p store.Period, f store.Filters, bucket string) ([]store.Bucket, store.Plan, error)
+	DataVersion(ctx context.Context) (int64, error)
+}
+
+// topModes is how many transport modes a heatmap cell lists.
+const topModes = 3
+
+type heatCell struct {
+	H3        string            `json:"h3"`
+	Sightings int64             `json:"sightings"`
+	Persons   int64             `json:"persons"`
+	TopModes  []store.ModeCount `json:"top_modes"`
+}
+
+func shapeCell(c store.CellCount) heatCell {
+	top := c.Modes
+	if len(top) > topModes {
+		top = top[:topModes]
+	}
+	return heatCell{H3: geo.CellString(c.Cell), Sightings: c.Sightings, Persons: c.Persons, TopModes: top}
+}
+
+// getHeatmap answers GET /api/v1/heatmap: cells with sightings, persons and top modes, as
+// JSON (default) or as a GeoJSON FeatureCollection of cell polygons (format=geojson).
+func (h *handlers) getHeatmap(c *gin.Context) {
+	a, err := parseArea(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	p, err := parsePeriod(c, "from", "to", time.Now())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	f, err := parseFilters(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	format := c.DefaultQuery("format", "json")
+	if format != "json" && format != "geojson" {
+		writeError(c, errs.E(errs.Invalid, "format", "want json or geojson, got %q", format))
+		return
+	}
+	if h.notModified(c, p) {
+		return
+	}
+	cells, plan, err := h.deps.Data.Heatmap(c.Request.Context(), a, p, f, "")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("X-Routewatch-Plan", string(plan))
+	if format == "geojson" {
+		writeCellFeatures(c, cells)
+		return
+	}
+	var sightings, persons int64
+	for _, cc := range cells {
+		sightings += cc.Sightings
+		persons += cc.Persons
+	}
+	s := startJSON(c, http.StatusOK)
+	defer s.close()
+	s.raw(`{"res":`)
+	s.value(a.Res)
+	s.raw(`,"bbox":`)
+	s.value([]float64{a.BBox.West, a.BBox.South, a.BBox.East, a.BBox.North})
+	s.raw(`,"from":`)
+	s.value(p.From)
+	s.raw(`,"to":`)
+	s.value(p.To)
+	s.raw(`,"totals":`)
+	s.value(gin.H{"cells": len(cells), "sightings": sightings, "persons": persons})
+	s.raw(`,"cells":[`)
+	for i, cc := range cells {
+		if i > 0 {
+			s.raw(",")
+		}
+		s.value(shapeCell(cc))
+	}
+	s.raw("]}\n")
+}
+
+// writeCellFeatures streams cells as GeoJSON polygons (split at the antimeridian).
+func writeCellFeatures(c *gin.Context, cells []store.CellCount) {
+	c.Header("Content-Type", "application/geo+json")
+	s := startJSON(c, http.StatusOK)
+	defer s.close()
+	s.raw(`{"type":"FeatureCollection","features":[`)
+	for i, cc := range cells {
+		if i > 0 {
+			s.raw(",")
+		}
+		f := geojson.NewFeature(geo.CellGeometry(cc.Cell))
+		hc := shapeCell(cc)
+		f.ID = hc.H3
+		f.Properties = geojson.Properties{"h3": hc.H3, "sightings": hc.Sightings, "persons": hc.Persons, "top_modes": hc.TopModes}
+		s.value(f)
+	}
+	s.raw("]}\n")
+}
+
+// notModified sets ETag and Cache-Control for answers over periods that lie wholly in the
+// past (they change only when data is loaded) and answers 304 when the client has it.
+func (h *handlers) notModified(c *gin.Context, p store.Period) bool {
+	if !p.To.Before(time.Now()) {
+		c.Header("Cache-Control", "no-cache")
+		return false
+	}
+	v, err := h.deps.Data.DataVersion(c.Request.Context())
+	if err != nil {
+		return false
+	}
+	tag := etag(v, c.Request.URL.RawQuery, c.GetHeader("Accept-Encoding"))
+	c.Header("ETag", tag)
+	c.Header("Cache-Control", "private, max-age=300")
+	if c.GetHeader("If-None-Match") == tag {
+		c.Status(http.StatusNotModified)
+		c.Abort()
+		return true
+	}
+	return false
+}

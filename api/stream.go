@@ -1,0 +1,75 @@
+package api
+
+import (
+	"bufio"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// jsonStream writes one JSON document piece by piece, gzip-compressed when the client
+// accepts it, so large answers are encoded once, straight to the connection.
+type jsonStream struct {
+	w   *bufio.Writer
+	gz  *gzip.Writer
+	enc *json.Encoder
+	err error
+}
+
+func startJSON(c *gin.Context, status int) *jsonStream {
+	if c.Writer.Header().Get("Content-Type") == "" {
+		c.Header("Content-Type", "application/json; charset=utf-8")
+	}
+	c.Header("Vary", "Accept-Encoding")
+	var out io.Writer = c.Writer
+	s := &jsonStream{}
+	if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+		c.Header("Content-Encoding", "gzip")
+		s.gz, _ = gzip.NewWriterLevel(c.Writer, gzip.BestSpeed)
+		out = s.gz
+	}
+	c.Status(status)
+	s.w = bufio.NewWriterSize(out, 64<<10)
+	s.enc = json.NewEncoder(s.w)
+	return s
+}
+
+// raw writes literal JSON text.
+func (s *jsonStream) raw(text string) {
+	if s.err == nil {
+		_, s.err = s.w.WriteString(text)
+	}
+}
+
+// value writes v as JSON (without the encoder's trailing newline mattering: JSON allows it).
+func (s *jsonStream) value(v any) {
+	if s.err == nil {
+		s.err = s.enc.Encode(v)
+	}
+}
+
+func (s *jsonStream) close() {
+	if s.err == nil {
+		s.err = s.w.Flush()
+	}
+	if s.gz != nil {
+		_ = s.gz.Close()
+	}
+}
+
+// etag names one answer: the data version and the request that produced it.
+func etag(version int64, parts ...string) string {
+	h := sha256.New()
+	fmt.Fprint(h, version)
+	for _, p := range parts {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+}

@@ -1,0 +1,55 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"routewatch/errs"
+	"routewatch/store"
+)
+
+// getTimeline answers GET /api/v1/timeline: sightings and persons per day, week or month
+// for the same area, period and filters as the heatmap.
+func (h *handlers) getTimeline(c *gin.Context) {
+	bucket := c.DefaultQuery("bucket", "week")
+	if !store.Buckets[bucket] {
+		writeError(c, errs.E(errs.Invalid, "bucket", "want day, week or month, got %q", bucket))
+		return
+	}
+	a, err := parseArea(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	p, err := parsePeriod(c, "from", "to", time.Now())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	f, err := parseFilters(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if h.notModified(c, p) {
+		return
+	}
+	buckets, plan, err := h.deps.Data.Timeline(c.Request.Context(), a, p, f, bucket)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if buckets == nil {
+		buckets = []store.Bucket{}
+	}
+	var sightings, persons int64
+	for _, b := range buckets {
+		sightings += b.Sightings
+		persons += b.Persons
+	}
+	c.Header("X-Routewatch-Plan", string(plan))
+	c.JSON(http.StatusOK, gin.H{"bucket": bucket, "res": a.Res, "from": p.From, "to": p.To,
+		"totals": gin.H{"sightings": sightings, "persons": persons}, "buckets": buckets})
+}
