@@ -49,7 +49,7 @@ func load(t *testing.T, db *store.DB, name, body string, opt loader.Options) (*s
 func TestLoadCountsAndReload(t *testing.T) {
 	db := storetest.Open(t, "loader")
 	bad := []string{
-		"AG-IT,bad-1,2024-05-01T10:00:00Z,95,120.5,,,,,,,,foot,,,,,H0",         // lat out of range
+		"AG-IT,bad-1,2024-05-01T10:00:00Z,95,120.5,,,,,,,,foot,,,,,H0",        // lat out of range
 		"AG-IT,bad-2,2024-05-01T10:00:00Z,35,12.6,,,,,,,,hovercraft,,,,,H0",   // unknown vocabulary
 		"AG-IT,bad-3,not-a-date,35,12.6,,,,,,,,foot,,,,,H0",                   // bad timestamp
 		"AG-IT,ok-0,2024-05-09T10:00:00Z,35,12.6,,,,,,,,foot,,,,,H0",          // in-file duplicate of ok-0
