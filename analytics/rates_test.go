@@ -77,3 +77,24 @@ func TestClassifyChange(t *testing.T) {
 		}
 	}
 }
+
+func TestComparePeriods(t *testing.T) {
+	// Three cells over equal 30-day periods: a clear rise, no change, a new cell.
+	got := ComparePeriods([]Counts{{2, 10}, {10, 10}, {0, 6}}, 30, 30, CompareParams{})
+	// p-values up: 79/4096, P(X>=10 | n=20) = 0.588099, 1/64; BH over m = 3.
+	pUp := []float64{79.0 / 4096, 0.5880985260009766, 1.0 / 64}
+	sorted := []float64{pUp[2], pUp[0], pUp[1]} // ascending
+	wantQ0 := math.Min(3*sorted[1]/2, sorted[2])
+	if !near(got[0].QUp, wantQ0, 1e-9) {
+		t.Errorf("q up of the rising cell: got %v, want %v", got[0].QUp, wantQ0)
+	}
+	wants := []Status{StatusUp, StatusUnchanged, StatusNew}
+	for i, w := range wants {
+		if got[i].Status != w {
+			t.Errorf("unit %d: got %s, want %s", i, got[i].Status, w)
+		}
+	}
+	if !near(got[1].PUp, pUp[1], 1e-9) {
+		t.Errorf("p up of the flat cell: got %v, want %v", got[1].PUp, pUp[1])
+	}
+}

@@ -146,3 +146,69 @@ func TestHeatmapGzipAndETag(t *testing.T) {
 		t.Fatalf("If-None-Match: got %d, want 304", resp.StatusCode)
 	}
 }
+
+func TestCompareCellAndVocabulary(t *testing.T) {
+	srv := newServer(t, api.Config{})
+	var b strings.Builder
+	b.WriteString(csvHeader)
+	// Period A (Jan 2024): 2 sightings; period B (Feb 2024): 10, in the same cell; plus 5
+	// new ones in another cell in B.
+	for i := 0; i < 2; i++ {
+		fmt.Fprintf(&b, "AG-GR,c-a%d,2024-01-1%dT10:00:00Z,39.1,26.5,,,Eastern Mediterranean,,,SY,10,boat_rubber,,,B,2,H0\n", i, i)
+	}
+	for i := 0; i < 10; i++ {
+		fmt.Fprintf(&b, "AG-GR,c-b%d,2024-02-1%dT10:00:00Z,39.1,26.5,,,Eastern Mediterranean,,,SY;AF,10,boat_rubber,pushoff_unaccompanied,,B,2,H0\n", i, i)
+	}
+	for i := 0; i < 5; i++ {
+		fmt.Fprintf(&b, "AG-GR,c-n%d,2024-02-0%dT10:00:00Z,36.9,27.3,,,Eastern Mediterranean,,,AF,10,boat_wooden,,,B,2,H0\n", i, i+1)
+	}
+	if code, rep := do(t, "POST", srv.URL+"/api/v1/ingest?filename=c.csv", "text/csv", b.String()); code != 201 {
+		t.Fatalf("ingest: %d %v", code, rep)
+	}
+	code, cmp := do(t, "GET", srv.URL+"/api/v1/compare?bbox=20,30,30,45&res=5&a_from=2024-01-01&a_to=2024-01-29&b_from=2024-02-01&b_to=2024-02-29", "", "")
+	if code != 200 {
+		t.Fatalf("compare: %d %v", code, cmp)
+	}
+	statuses := map[string]float64{}
+	for _, c := range cmp["cells"].([]any) {
+		m := c.(map[string]any)
+		statuses[m["status"].(string)] = m["b"].(float64)
+		if m["status"] == "up" && !(m["q_up"].(float64) < 0.05) {
+			t.Errorf("up cell with q_up %v", m["q_up"])
+		}
+	}
+	// 2 → 10 over 28 days each: p = 79/4096 ≈ 0.019; two cells tested, q = 0.039 < 0.05.
+	if statuses["up"] != 10 || statuses["new"] != 5 || len(statuses) != 2 {
+		t.Errorf("compare statuses: got %v, want one up cell (b=10) and one new cell (b=5)", statuses)
+	}
+	tot := cmp["totals"].(map[string]any)
+	if tot["a"] != 2.0 || tot["b"] != 15.0 {
+		t.Errorf("compare totals: got %v, want a=2 b=15", tot)
+	}
+	if code, _ := do(t, "GET", srv.URL+"/api/v1/compare?a_from=2024-01-01&a_to=2024-02-01", "", ""); code != 400 {
+		t.Errorf("compare without period B: got %d, want 400", code)
+	}
+
+	// The cell of the first point at res 5, with its breakdowns.
+	_, hm := do(t, "GET", srv.URL+"/api/v1/heatmap?bbox=26,39,27,39.2&res=5", "", "")
+	cell := hm["cells"].([]any)[0].(map[string]any)["h3"].(string)
+	code, cd := do(t, "GET", srv.URL+"/api/v1/cells/"+cell, "", "")
+	if code != 200 {
+		t.Fatalf("cell: %d %v", code, cd)
+	}
+	d := cd["detail"].(map[string]any)
+	if d["sightings"] != 12.0 || len(d["neighbours"].([]any)) != 6 {
+		t.Errorf("cell detail: got %v sightings and %d neighbours, want 12 and 6", d["sightings"], len(d["neighbours"].([]any)))
+	}
+	nat := d["breakdowns"].(map[string]any)["nationality"].([]any)
+	if first := nat[0].(map[string]any); first["value"] != "SY" || first["sightings"] != 12.0 {
+		t.Errorf("nationality breakdown: got %v, want SY with 12 first", nat)
+	}
+	if code, _ := do(t, "GET", srv.URL+"/api/v1/cells/zzz", "", ""); code != 400 {
+		t.Errorf("bad cell id: got %d, want 400", code)
+	}
+	code, voc := do(t, "GET", srv.URL+"/api/v1/vocabulary", "", "")
+	if code != 200 || len(voc["mode"].([]any)) < 2 || len(voc["nationality"].([]any)) < 2 {
+		t.Errorf("vocabulary: got %d %v", code, voc)
+	}
+}

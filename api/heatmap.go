@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb/geojson"
+	"github.com/uber/h3-go/v4"
 
 	"routewatch/errs"
 	"routewatch/geo"
@@ -17,6 +18,8 @@ import (
 type Data interface {
 	Heatmap(ctx context.Context, a store.Area, p store.Period, f store.Filters, plan store.Plan) ([]store.CellCount, store.Plan, error)
 	Timeline(ctx context.Context, a store.Area, p store.Period, f store.Filters, bucket string) ([]store.Bucket, store.Plan, error)
+	Cell(ctx context.Context, c h3.Cell, p store.Period, f store.Filters) (*store.CellDetail, error)
+	FilterValues(ctx context.Context, maxHandling int) (map[string][]store.ValueCount, error)
 	DataVersion(ctx context.Context) (int64, error)
 }
 

@@ -69,6 +69,9 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	v1.POST("/ingest", h.postIngest)
 	v1.GET("/heatmap", h.getHeatmap)
 	v1.GET("/timeline", h.getTimeline)
+	v1.GET("/compare", h.getCompare)
+	v1.GET("/cells/:h3", h.getCell)
+	v1.GET("/vocabulary", h.getVocabulary)
 	return r, nil
 }
 

@@ -61,7 +61,7 @@ func Load(ctx context.Context, db *store.DB, src io.ReadSeeker, opt Options) (*s
 				RowsRead: prev.RowsRead, Duplicate: prev.RowsRead - prev.Rejected, Rejected: prev.Rejected}, nil
 		}
 	}
-	modes, mo, err := db.Vocabulary(ctx)
+	modes, mo, err := db.ControlledVocabulary(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -220,8 +220,8 @@ func nonNil(v []string) []string {
 	return v
 }
 
-// Vocabulary returns the transport_mode and modus_operandi codes the database accepts.
-func (db *DB) Vocabulary(ctx context.Context) (modes, mo []string, err error) {
+// ControlledVocabulary returns the transport_mode and modus_operandi codes the database accepts.
+func (db *DB) ControlledVocabulary(ctx context.Context) (modes, mo []string, err error) {
 	if err = db.x.SelectContext(ctx, &modes, `SELECT code FROM transport_modes ORDER BY code`); err != nil {
 		return nil, nil, err
 	}
