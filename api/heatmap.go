@@ -67,7 +67,15 @@ func (h *handlers) getHeatmap(c *gin.Context) {
 	if h.notModified(c, p) {
 		return
 	}
-	cells, plan, err := h.deps.Data.Heatmap(c.Request.Context(), a, p, f, "")
+	var force store.Plan
+	if h.cfg.PlanOverride {
+		force = store.Plan(c.Query("plan"))
+		if force != "" && force != store.PlanRaw && force != store.PlanRollup {
+			writeError(c, errs.E(errs.Invalid, "plan", "want raw or rollup, got %q", force))
+			return
+		}
+	}
+	cells, plan, err := h.deps.Data.Heatmap(c.Request.Context(), a, p, f, force)
 	if err != nil {
 		writeError(c, err)
 		return

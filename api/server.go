@@ -26,6 +26,9 @@ type Config struct {
 	Debug bool
 	// MaxUpload bounds POST /api/v1/ingest bodies, in bytes; default 256 MiB.
 	MaxUpload int64
+	// PlanOverride lets requests choose plan=raw|rollup (benchmarks compare the two);
+	// off in production, where the server always picks.
+	PlanOverride bool
 }
 
 // Deps are what the handlers call.

@@ -22,6 +22,7 @@ type Config struct {
 	LogFormat        string
 	TrustedProxies   []string
 	GinDebug         bool
+	PlanOverride     bool
 	StatementTimeout time.Duration
 	ShutdownTimeout  time.Duration
 
@@ -47,6 +48,7 @@ func bindServe(fs *flag.FlagSet, c *Config) {
 		func(v string) error { c.TrustedProxies = splitList(v); return nil })
 	c.TrustedProxies = splitList(env("ROUTEWATCH_TRUSTED_PROXIES", ""))
 	fs.BoolVar(&c.GinDebug, "debug", env("ROUTEWATCH_DEBUG", "") == "1", "gin debug mode (env ROUTEWATCH_DEBUG=1)")
+	fs.BoolVar(&c.PlanOverride, "plan-override", false, "let requests force plan=raw|rollup (for benchmarks only)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may run after SIGTERM")
 }
 

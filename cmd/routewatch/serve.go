@@ -35,7 +35,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err := db.MigrateUp(ctx); err != nil {
 		return err
 	}
-	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db}})
+	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug, PlanOverride: cfg.PlanOverride}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db}})
 	if err != nil {
 		return err
 	}
