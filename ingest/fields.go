@@ -149,7 +149,7 @@ func country(r *row, f int) (string, *Reject) {
 // listItems returns the items of list field f, trimmed and without empty
 // ones, in storage taken from b; nil when there are none.
 func listItems(r *row, f int, b *box) []string {
-	if r.list[f] == nil {
+	if !r.hasList[f] {
 		return splitList(value(r, f), b)
 	}
 	n := 0
@@ -163,6 +163,9 @@ func listItems(r *row, f int, b *box) []string {
 		if it = strings.TrimSpace(it); it != "" {
 			out = append(out, it)
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -18,12 +18,10 @@ type geojsonDecoder struct {
 	sawType     bool
 	sawFeatures bool
 	done        bool
-	obj         map[string]json.RawMessage
-	keys        []string
 }
 
 func newGeoJSONDecoder(br *bufio.Reader) (*geojsonDecoder, error) {
-	d := &geojsonDecoder{dec: json.NewDecoder(br), obj: make(map[string]json.RawMessage)}
+	d := &geojsonDecoder{dec: json.NewDecoder(br)}
 	tok, err := d.dec.Token()
 	if err == io.EOF {
 		return nil, fileErrorf("the file is empty; expected a GeoJSON FeatureCollection")
@@ -138,78 +136,91 @@ func (d *geojsonDecoder) next(r *row) (string, error) {
 		d.inFeatures = false
 		return d.next(r)
 	}
-	var raw json.RawMessage
-	if err := d.dec.Decode(&raw); err != nil {
+	var msg json.RawMessage
+	if err := d.dec.Decode(&msg); err != nil {
 		return "", d.syntax(err)
 	}
 	d.index++
 	r.line = d.index
-	d.feature(raw, r)
-	return string(raw), nil
+	raw := string(msg)
+	feature(raw, r)
+	return raw, nil
 }
 
-type feature struct {
-	Type       string          `json:"type"`
-	ID         json.RawMessage `json:"id"`
-	Geometry   json.RawMessage `json:"geometry"`
-	Properties json.RawMessage `json:"properties"`
-}
-
-// feature fills r from one feature: properties as in NDJSON, the position
-// from a Point geometry ([lon, lat]), the feature id as external_id when the
-// properties have none.
-func (d *geojsonDecoder) feature(raw json.RawMessage, r *row) {
-	var f feature
-	if err := json.Unmarshal(raw, &f); err != nil {
-		r.reject = &Reject{Code: CodeBadRecord, Reason: "the feature is not a GeoJSON Feature object (" + jsonProblem(err) + ")"}
-		return
-	}
-	if f.Type != "Feature" {
-		r.reject = &Reject{Code: CodeBadRecord, Reason: fmt.Sprintf("the feature has type %s; expected \"Feature\"", quote(f.Type))}
-		return
-	}
-	clear(d.obj)
-	if _, kind := jsonText(f.Properties); kind != jsonNull {
-		if err := json.Unmarshal(f.Properties, &d.obj); err != nil {
-			r.reject = &Reject{Code: CodeBadRecord, Reason: "the feature's properties are not a JSON object"}
-			return
+// feature fills r from one feature, raw being valid JSON: properties as in
+// NDJSON, the position from a Point geometry ([lon, lat]), the feature id as
+// external_id when the properties have none.
+func feature(raw string, r *row) {
+	var typ, id, geometry, properties string
+	if !eachMember(raw, func(k, v string) {
+		switch k {
+		case `"type"`:
+			typ, _ = jsonText(v)
+		case `"id"`:
+			id = v
+		case `"geometry"`:
+			geometry = v
+		case `"properties"`:
+			properties = v
 		}
+	}) {
+		r.reject = &Reject{Code: CodeBadRecord, Reason: "the feature is a JSON " + jsonKindName(raw) + ", not a GeoJSON Feature object"}
+		return
 	}
-	d.keys = bindJSON(d.obj, r, d.keys)
+	if typ != "Feature" {
+		r.reject = &Reject{Code: CodeBadRecord, Reason: fmt.Sprintf("the feature has type %s; expected \"Feature\"", quote(typ))}
+		return
+	}
+	if kindOf(properties) != jsonNull &&
+		!eachMember(properties, func(k, v string) { bindMember(r, k, v) }) {
+		r.reject = &Reject{Code: CodeBadRecord, Reason: "the feature's properties are not a JSON object"}
+		return
+	}
 	if r.reject != nil {
 		return
 	}
 	if r.val[fExternalID] == "" {
-		if id, kind := jsonText(f.ID); kind == jsonString || kind == jsonScalar {
-			r.val[fExternalID], r.col[fExternalID] = id, "id"
+		if v, kind := jsonText(id); kind == jsonString || kind == jsonScalar {
+			r.val[fExternalID], r.col[fExternalID] = v, "id"
 		}
 	}
-	point(f.Geometry, r)
+	point(geometry, r)
 }
 
 // point takes lat and lon from a Point geometry; a null geometry leaves any
 // lat and lon properties in place.
-func point(raw json.RawMessage, r *row) {
-	if _, kind := jsonText(raw); kind == jsonNull {
+func point(raw string, r *row) {
+	if kindOf(raw) == jsonNull {
 		return
 	}
-	var g struct {
-		Type        string            `json:"type"`
-		Coordinates []json.RawMessage `json:"coordinates"`
-	}
-	if err := json.Unmarshal(raw, &g); err != nil {
-		r.reject = reject(r, -1, CodeBadCoordinate, "the geometry is not a GeoJSON Point (%s)", jsonProblem(err))
-	} else if g.Type != "Point" {
-		r.reject = reject(r, -1, CodeBadCoordinate, "the geometry is a %s; only Point geometries can be loaded", quote(g.Type))
-	} else if len(g.Coordinates) < 2 {
-		r.reject = reject(r, -1, CodeBadCoordinate, "the Point has %d coordinates; a GeoJSON position is [lon, lat]",
-			len(g.Coordinates))
+	var typ, coords string
+	eachMember(raw, func(k, v string) {
+		switch k {
+		case `"type"`:
+			typ, _ = jsonText(v)
+		case `"coordinates"`:
+			coords = v
+		}
+	})
+	var pos [2]string
+	n := 0
+	eachElement(coords, func(v string) {
+		if n < len(pos) {
+			pos[n] = v
+		}
+		n++
+	})
+	switch {
+	case typ != "Point":
+		r.reject = reject(r, -1, CodeBadCoordinate, "the geometry is a %s; only Point geometries can be loaded", quote(typ))
+	case n < 2:
+		r.reject = reject(r, -1, CodeBadCoordinate, "the Point has %d coordinates; a GeoJSON position is [lon, lat]", n)
 	}
 	if r.reject != nil {
 		r.reject.Field = "geometry"
 		return
 	}
-	r.val[fLon], _ = jsonText(g.Coordinates[0])
-	r.val[fLat], _ = jsonText(g.Coordinates[1])
+	r.val[fLon], _ = jsonText(pos[0])
+	r.val[fLat], _ = jsonText(pos[1])
 	r.geo = true
 }

@@ -20,7 +20,7 @@ type Options struct {
 	// column in the file or fixed by the profile (the --source override).
 	Source string
 	// Profile maps a foreign CSV layout onto the canonical fields; nil for
-	// canonical files.
+	// canonical files. With a profile the file is read as CSV.
 	Profile *Profile
 	// Timezone is the zone of timestamps written without a UTC offset. It
 	// takes precedence over the profile's; when neither gives one, such
@@ -61,7 +61,7 @@ type Record struct {
 	Reject   *Reject
 }
 
-// Reader streams the records of one file.
+// Reader streams the records of one file. It is not safe for concurrent use.
 type Reader struct {
 	format Format
 	dec    decoder
@@ -92,6 +92,9 @@ func Open(r io.Reader, name string, opt Options) (*Reader, error) {
 		return nil, err
 	}
 	format := opt.Format
+	if format == Auto && opt.Profile != nil {
+		format = CSV // profiles describe CSV layouts
+	}
 	if format == Auto {
 		format = FormatFromName(name)
 	}

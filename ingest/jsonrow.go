@@ -3,46 +3,62 @@ package ingest
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
+	"strings"
 )
 
-// bindJSON moves the members of a JSON object (an NDJSON line or GeoJSON
+// bindMember moves one member of a JSON object (an NDJSON line or GeoJSON
 // properties) into r: canonical names to their fields, lists from arrays or
-// ';' strings, other members to attributes. Members are taken in name order
-// so that reasons do not depend on map order.
-func bindJSON(obj map[string]json.RawMessage, r *row, keys []string) []string {
-	keys = keys[:0]
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		raw := obj[k]
-		f := lookupField(k)
-		if f < 0 {
-			if s, kind := jsonText(raw); kind != jsonNull && s != "" {
-				r.attrs = append(r.attrs, attr{k, s})
-			}
-			continue
+// ';' strings, other members to attributes. rawKey and raw are valid JSON.
+func bindMember(r *row, rawKey, raw string) {
+	key, _ := jsonText(rawKey)
+	f := lookupField(key)
+	if f < 0 {
+		if s, kind := jsonText(raw); kind != jsonNull && s != "" {
+			r.attrs = append(r.attrs, attr{key, s})
 		}
-		s, kind := jsonText(raw)
-		switch {
-		case kind == jsonArray && isList(f):
-			items, ok := jsonStrings(raw)
-			if !ok {
-				r.reject = reject(r, f, fieldCode[f], "%s must be an array of strings, not %s", colName(f), quote(s))
-				return keys
-			}
-			r.list[f] = items
-		case kind == jsonArray || kind == jsonObject:
-			if r.reject == nil {
-				r.reject = reject(r, f, fieldCode[f], "%s must be a string or a number, not %s", colName(f), quote(s))
-			}
-		default:
-			r.val[f] = s
-		}
+		return
 	}
-	return keys
+	kind := kindOf(raw)
+	switch {
+	case kind == jsonArray && isList(f):
+		r.list[f], r.hasList[f] = r.list[f][:0], true
+		ok := eachElement(raw, func(e string) {
+			v, k := jsonText(e)
+			switch k {
+			case jsonArray, jsonObject:
+				kind = jsonObject
+			case jsonString, jsonScalar:
+				r.list[f] = append(r.list[f], v)
+			}
+		})
+		if (!ok || kind == jsonObject) && r.reject == nil {
+			s, _ := jsonText(raw)
+			r.reject = reject(r, f, fieldCode[f], "%s must be an array of strings, not %s", colName(f), quote(s))
+		}
+	case kind == jsonArray || kind == jsonObject:
+		if r.reject == nil {
+			s, _ := jsonText(raw)
+			r.reject = reject(r, f, fieldCode[f], "%s must be a string or a number, not %s", colName(f), quote(s))
+		}
+	default:
+		r.val[f], _ = jsonText(raw)
+	}
+}
+
+// kindOf tells the kind of a valid JSON value from its first byte.
+func kindOf(raw string) jsonKind {
+	raw = strings.TrimSpace(raw)
+	switch {
+	case raw == "" || raw[0] == 'n':
+		return jsonNull
+	case raw[0] == '"':
+		return jsonString
+	case raw[0] == '[':
+		return jsonArray
+	case raw[0] == '{':
+		return jsonObject
+	}
+	return jsonScalar
 }
 
 type jsonKind int
@@ -55,21 +71,22 @@ const (
 	jsonObject
 )
 
-// jsonText returns a JSON value as text: strings unquoted, other values as
-// their compact JSON text, null as "".
-func jsonText(raw json.RawMessage) (string, jsonKind) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
+// jsonText returns a valid JSON value as text: strings unquoted, other values
+// as their compact JSON text, null (or nothing) as "". Plain strings and
+// scalars are substrings of raw.
+func jsonText(raw string) (string, jsonKind) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
 		return "", jsonNull
 	}
 	switch raw[0] {
 	case '"':
-		if bytes.IndexByte(raw, '\\') < 0 {
-			return string(raw[1 : len(raw)-1]), jsonString
+		if strings.IndexByte(raw, '\\') < 0 {
+			return raw[1 : len(raw)-1], jsonString
 		}
 		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return string(raw), jsonString
+		if json.Unmarshal([]byte(raw), &s) != nil {
+			return raw, jsonString
 		}
 		return s, jsonString
 	case 'n':
@@ -80,30 +97,10 @@ func jsonText(raw json.RawMessage) (string, jsonKind) {
 			kind = jsonObject
 		}
 		var b bytes.Buffer
-		if json.Compact(&b, raw) != nil {
-			return string(raw), kind
+		if json.Compact(&b, []byte(raw)) != nil {
+			return raw, kind
 		}
 		return b.String(), kind
 	}
-	return string(raw), jsonScalar
-}
-
-// jsonStrings decodes an array of strings (numbers are taken as their text).
-func jsonStrings(raw json.RawMessage) ([]string, bool) {
-	var elems []json.RawMessage
-	if json.Unmarshal(raw, &elems) != nil {
-		return nil, false
-	}
-	out := make([]string, 0, len(elems))
-	for _, e := range elems {
-		s, kind := jsonText(e)
-		switch kind {
-		case jsonArray, jsonObject:
-			return nil, false
-		case jsonNull:
-			continue
-		}
-		out = append(out, s)
-	}
-	return out, true
+	return raw, jsonScalar
 }

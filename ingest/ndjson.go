@@ -16,12 +16,10 @@ type ndjsonDecoder struct {
 	br   *bufio.Reader
 	line int
 	buf  []byte
-	obj  map[string]json.RawMessage
-	keys []string
 }
 
 func newNDJSONDecoder(br *bufio.Reader) (*ndjsonDecoder, error) {
-	return &ndjsonDecoder{br: br, obj: make(map[string]json.RawMessage)}, nil
+	return &ndjsonDecoder{br: br}, nil
 }
 
 func (d *ndjsonDecoder) next(r *row) (string, error) {
@@ -41,13 +39,16 @@ func (d *ndjsonDecoder) next(r *row) (string, error) {
 			r.reject = &Reject{Code: CodeBadRecord, Reason: fmt.Sprintf("the line is longer than %d bytes", maxLine)}
 			return raw[:min(len(raw), 1024)], nil
 		}
-		clear(d.obj)
-		if err := json.Unmarshal(text, &d.obj); err != nil {
-			r.reject = &Reject{Code: CodeBadRecord, Reason: "the line is not a JSON object (" + jsonProblem(err) +
-				"); NDJSON needs one complete JSON object per line"}
+		if !json.Valid(text) {
+			var probe any
+			r.reject = &Reject{Code: CodeBadRecord, Reason: "the line is not valid JSON (" +
+				jsonProblem(json.Unmarshal(text, &probe)) + "); NDJSON needs one complete JSON object per line"}
 			return raw, nil
 		}
-		d.keys = bindJSON(d.obj, r, d.keys)
+		if !eachMember(raw, func(k, v string) { bindMember(r, k, v) }) {
+			r.reject = &Reject{Code: CodeBadRecord, Reason: "the line is a JSON " + jsonKindName(raw) +
+				", not an object; NDJSON needs one JSON object per line"}
+		}
 		return raw, nil
 	}
 }
@@ -79,12 +80,26 @@ func (d *ndjsonDecoder) readLine() (line []byte, tooLong bool, err error) {
 // jsonProblem shortens a decoding error for a reason.
 func jsonProblem(err error) string {
 	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("invalid JSON at byte %d: %v", se.Offset, se)
-	case errors.As(err, &te):
-		return "it is a JSON " + te.Value
+	if errors.As(err, &se) {
+		return fmt.Sprintf("at byte %d: %v", se.Offset, se)
+	}
+	if err == nil {
+		return "unknown problem"
 	}
 	return err.Error()
+}
+
+// jsonKindName names the kind of a valid JSON value for a reason.
+func jsonKindName(raw string) string {
+	switch kindOf(raw) {
+	case jsonArray:
+		return "array"
+	case jsonString:
+		return "string"
+	case jsonNull:
+		return "null"
+	case jsonObject:
+		return "object"
+	}
+	return "number or boolean"
 }

@@ -130,7 +130,7 @@ func (b *profileBinder) bind(rec []string, r *row) {
 			parts[j] = mapValue(fb.fm.Map, s)
 		}
 		if isList(fb.f) {
-			r.list[fb.f] = parts
+			r.list[fb.f], r.hasList[fb.f] = parts, true
 		} else {
 			r.val[fb.f] = pick(parts, fb.fm.Pick)
 		}

@@ -38,7 +38,7 @@ var Codes = []string{
 // Reject says why one record was not loaded.
 type Reject struct {
 	Line   int    // as Record.Line
-	Field  string // canonical field name ("lat,lon" for the pair); "" for the whole record
+	Field  string // canonical field name; "lat,lon" for the pair, "geometry", an attribute's name, or "" for the whole record
 	Code   string // one of the Code constants
 	Reason string // a sentence naming the value and what to do about it
 }

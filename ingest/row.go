@@ -65,19 +65,20 @@ type attr struct {
 // row is one record's values as text, between a format's decoder and the
 // validator. Decoders fill it; the validator turns it into a sighting.
 type row struct {
-	line   int
-	val    [nFields]string   // each canonical field as text; "" = absent
-	list   [nFields][]string // list fields given as separate values (JSON arrays, profile splits)
-	col    [nFields]string   // the file's own column name, when not the canonical one
-	attrs  []attr
-	geo    bool    // coordinates came from a GeoJSON position
-	reject *Reject // set by the decoder when the record is malformed
+	line    int
+	val     [nFields]string   // each canonical field as text; "" = absent
+	list    [nFields][]string // list fields given as separate values (JSON arrays, profile splits)
+	hasList [nFields]bool     // list[f] is set; its storage is reused from row to row
+	col     [nFields]string   // the file's own column name, when not the canonical one
+	attrs   []attr
+	geo     bool    // coordinates came from a GeoJSON position
+	reject  *Reject // set by the decoder when the record is malformed
 }
 
 func (r *row) reset() {
 	r.line = 0
 	r.val = [nFields]string{}
-	r.list = [nFields][]string{}
+	r.hasList = [nFields]bool{}
 	r.col = [nFields]string{}
 	r.attrs = r.attrs[:0]
 	r.geo = false

@@ -131,6 +131,15 @@ func TestValidateCanonicalCSV(t *testing.T) {
 				}
 			}},
 	}
+	covered := map[string]bool{CodeBadRecord: true} // TestBadRecord
+	for _, tt := range tests {
+		covered[tt.wantCode] = true
+	}
+	for _, c := range Codes {
+		if !covered[c] {
+			t.Errorf("no case for reason code %s", c)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := goodRow()
@@ -162,10 +171,30 @@ func TestValidateCanonicalCSV(t *testing.T) {
 	}
 }
 
-func TestEveryCodeHasATest(t *testing.T) {
-	// bad_record is covered by the format tests; the rest by the table above.
-	if len(Codes) != 17 {
-		t.Errorf("Codes has %d entries; update the tests when adding a code", len(Codes))
+func TestBadRecord(t *testing.T) {
+	const head = "source,external_id,observed_at,lat,lon\n"
+	tests := []struct {
+		name, data, file, wantIn string
+	}{
+		{"too few fields", head + "F,1,2024-05-01T10:00:00Z,35.5\n", "x.csv", "4 fields but the header has 5"},
+		{"too many fields", head + "F,1,2024-05-01T10:00:00Z,35,5,12.6\n", "x.csv", "6 fields"},
+		{"bare quote", head + "F,1\"2,2024-05-01T10:00:00Z,35.5,12.6\n", "x.csv", "unquoted field"},
+		{"text after closing quote", head + "F,\"1\"2,2024-05-01T10:00:00Z,35.5,12.6\n", "x.csv", "closing quote"},
+		{"unclosed quote", head + "F,\"1,2024-05-01T10:00:00Z,35.5,12.6\n", "x.csv", "not closed"},
+		{"NDJSON syntax", `{"source":"F",}`, "x.ndjson", "not valid JSON"},
+		{"NDJSON array", `["F"]`, "x.ndjson", "array, not an object"},
+		{"GeoJSON geometry as feature", `{"type":"FeatureCollection","features":[{"type":"Point","coordinates":[1,2]}]}`,
+			"x.geojson", `"Point"`},
+		{"GeoJSON properties not an object", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":[1]}]}`,
+			"x.geojson", "properties"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := one(t, tt.data, tt.file, testOptions())
+			if r := rec.Reject; r == nil || r.Code != CodeBadRecord || !strings.Contains(r.Reason, tt.wantIn) || rec.Raw == "" {
+				t.Errorf("got %+v (raw %q), want bad_record with a reason containing %q", r, rec.Raw, tt.wantIn)
+			}
+		})
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+	_ "time/tzdata" // --timezone and profiles work on slim images without zoneinfo
 )
 
 // command is one subcommand: a one-line summary and a function that parses its own flags.
