@@ -155,17 +155,11 @@ func cellBBox(c h3.Cell) geo.BBox {
 // FilterValues lists the filter values present in the data a clearance may see, with their
 // sightings: transport modes, modus operandi tags, nationalities, route labels, sources.
 func (db *DB) FilterValues(ctx context.Context, maxHandling int) (map[string][]ValueCount, error) {
-	from := RollupResolutions[0]
 	rows, err := db.x.QueryContext(ctx, `
-		SELECT 'mode', mode, sum(sightings), sum(persons) FROM cell_months
-		WHERE res = $1 AND dim = 0 AND handling <= $2 AND mode <> '' GROUP BY 2
-		UNION ALL
-		SELECT CASE dim WHEN 2 THEN 'mo' WHEN 3 THEN 'nationality' WHEN 4 THEN 'route' ELSE 'source' END,
-		       value, sum(sightings), sum(persons) FROM cell_months
-		WHERE res = $1 AND dim IN (2, 3, 4, 5) AND handling <= $2 AND value <> '' GROUP BY 1, 2
-		ORDER BY 1, 3 DESC, 2`, from, maxHandling)
+		SELECT dim, value, sum(sightings), sum(persons) FROM filter_values
+		WHERE handling <= $1 AND value <> '' GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`, maxHandling)
 	if err != nil {
-		return nil, fmt.Errorf("vocabulary: %w", err)
+		return nil, fmt.Errorf("filter values: %w", err)
 	}
 	defer rows.Close()
 	out := map[string][]ValueCount{"mode": {}, "mo": {}, "nationality": {}, "route": {}, "source": {}}

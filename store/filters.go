@@ -11,14 +11,15 @@ type Period struct {
 	From, To time.Time
 }
 
-// DayAligned reports whether both ends fall on UTC midnight, so day rollups answer exactly.
-func (p Period) DayAligned() bool {
-	return isMidnight(p.From) && isMidnight(p.To)
+// MonthAligned reports whether both ends fall on the first of a month at UTC midnight, so
+// month rollups answer exactly.
+func (p Period) MonthAligned() bool {
+	return isMonthStart(p.From) && isMonthStart(p.To)
 }
 
-func isMidnight(t time.Time) bool {
+func isMonthStart(t time.Time) bool {
 	u := t.UTC()
-	return u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0
+	return u.Day() == 1 && u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0
 }
 
 // Days is the period's length in days (its exposure in rate comparisons).
@@ -36,35 +37,10 @@ type Filters struct {
 	MaxHandling    int      // the caller's clearance: 0..3 for H0..H3
 }
 
-// Rollup dimensions of cell_days and cell_months.
-const (
-	dimAll         = 0
-	dimMO          = 2
-	dimNationality = 3
-	dimRoute       = 4
-	dimSource      = 5
-)
-
-// rollupDim says which single rollup dimension answers f exactly, and with which values.
-// ok is false when f needs the raw table: two dimension filters at once, or several values
-// of a multi-valued dimension (a sighting with two of them would count twice).
-func (f Filters) rollupDim() (dim int, values []string, ok bool) {
-	dim, values = dimAll, []string{""}
-	n := 0
-	for _, d := range []struct {
-		dim    int
-		values []string
-		multi  bool
-	}{{dimMO, f.MO, true}, {dimNationality, f.Nationalities, true}, {dimRoute, f.Routes, false}, {dimSource, f.Sources, false}} {
-		if len(d.values) == 0 {
-			continue
-		}
-		if n++; n > 1 || (d.multi && len(d.values) > 1) {
-			return 0, nil, false
-		}
-		dim, values = d.dim, d.values
-	}
-	return dim, values, true
+// rollupable reports whether cell_months can answer f exactly: it holds transport mode,
+// handling code and reliability, but none of the other dimensions.
+func (f Filters) rollupable() bool {
+	return len(f.MO) == 0 && len(f.Nationalities) == 0 && len(f.Routes) == 0 && len(f.Sources) == 0
 }
 
 // handlingCodes lists the codes a clearance may see.

@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/lib/pq"
 	"github.com/uber/h3-go/v4"
@@ -34,7 +33,7 @@ type ModeCount struct {
 	Sightings int64  `json:"sightings"`
 }
 
-// Plan names how a query was answered: "rollup" (cell_days/cell_months) or "raw"
+// Plan names how a query was answered: "rollup" (cell_months) or "raw"
 // (GROUP BY over sightings).
 type Plan string
 
@@ -46,7 +45,7 @@ const (
 
 // ChoosePlan says which plan answers a query over area, period and filters exactly.
 func ChoosePlan(a Area, p Period, f Filters) Plan {
-	if _, _, ok := f.rollupDim(); ok && p.DayAligned() && rollupRes(a.Res) >= 0 {
+	if f.rollupable() && p.MonthAligned() && rollupRes(a.Res) >= 0 {
 		return PlanRollup
 	}
 	return PlanRaw
@@ -74,7 +73,7 @@ func (db *DB) Heatmap(ctx context.Context, a Area, p Period, f Filters, forcePla
 	switch plan {
 	case PlanRollup:
 		if ChoosePlan(a, p, f) != PlanRollup {
-			return nil, plan, fmt.Errorf("heatmap: rollups cannot answer res %d with these filters", a.Res)
+			return nil, plan, fmt.Errorf("heatmap: rollups cannot answer res %d, %v with these filters", a.Res, p)
 		}
 		q, args = rollupCellsQuery(a, p, f)
 	default:
@@ -154,33 +153,14 @@ func rollupCellsQuery(a Area, p Period, f Filters) (string, []any) {
 	return q, ps.args
 }
 
-// rollupSource is a subquery over the rollups answering area, period and filters, with
-// columns cell (at the area's resolution), t (the row's day or month), mode, sightings and
-// persons. Whole months come from cell_months and the days around them from cell_days.
-// It also returns the placeholder holding the area's resolution.
+// rollupSource is a subquery over cell_months answering area, period and filters, with
+// columns cell (at the area's resolution), t (the month), mode, sightings and persons. It
+// also returns the placeholder holding the area's resolution.
 func rollupSource(ps *params, a Area, p Period, f Filters) (sql, res string) {
 	res = ps.bind("?", a.Res)
-	from := ps.bind("?", rollupRes(a.Res))
-	rows := func(table, timeCol, timeCond string) string {
-		return "SELECT h3_parent(cell, " + res + ") AS cell, " + timeCol + " AS t, mode, sightings, persons FROM " +
-			table + " WHERE " + and(append(rollupConds(ps, from, f), timeCond))
-	}
-	start, end := p.From.UTC(), p.To.UTC()
-	mFrom, mTo := monthCeil(start), monthFloor(end)
-	if !mFrom.Before(mTo) {
-		return rows("cell_days", "day", ps.bind("day >= ? AND day < ?", start, end)), res
-	}
-	return rows("cell_months", "month", ps.bind("month >= ? AND month < ?", mFrom, mTo)) + " UNION ALL " +
-		rows("cell_days", "day", ps.bind("((day >= ? AND day < ?) OR (day >= ? AND day < ?))", start, mFrom, mTo, end)), res
-}
-
-// rollupConds are the conditions of f on a rollup table at resolution res (a placeholder).
-func rollupConds(ps *params, res string, f Filters) []string {
-	dim, values, _ := f.rollupDim()
 	conds := []string{
-		"res = " + res,
-		ps.bind("dim = ?", dim),
-		ps.bind("value = ANY(?)", pq.Array(values)),
+		ps.bind("res = ?", rollupRes(a.Res)),
+		ps.bind("month >= ? AND month < ?", p.From.UTC(), p.To.UTC()),
 		ps.bind("handling <= ?", f.MaxHandling),
 	}
 	if len(f.Modes) > 0 {
@@ -189,7 +169,8 @@ func rollupConds(ps *params, res string, f Filters) []string {
 	if f.MinReliability != "" {
 		conds = append(conds, ps.bind("reliability BETWEEN 'A' AND ?", f.MinReliability))
 	}
-	return conds
+	return "SELECT h3_parent(cell, " + res + ") AS cell, month AS t, mode, sightings, persons FROM cell_months WHERE " +
+		and(conds), res
 }
 
 // bboxCentre selects cells (alias c) whose centre lies in b.
@@ -277,16 +258,4 @@ func padded(b geo.BBox, res int) []geo.BBox {
 		e = 180
 	}
 	return append(boxes, geo.BBox{West: w, South: south, East: e, North: north})
-}
-
-func monthFloor(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-}
-
-func monthCeil(t time.Time) time.Time {
-	f := monthFloor(t)
-	if f.Equal(t) {
-		return f
-	}
-	return f.AddDate(0, 1, 0)
 }

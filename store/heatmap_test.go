@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -31,6 +33,14 @@ var (
 	sources = []string{"A1", "B2", "C3"}
 	rels    = []string{"A", "B", "C", "F", ""}
 )
+
+// testSeed is SEED from the environment, to replay a failure, or a new one each run.
+func testSeed() uint64 {
+	if s, err := strconv.ParseUint(os.Getenv("SEED"), 10, 64); err == nil {
+		return s
+	}
+	return uint64(time.Now().UnixNano() % 100000)
+}
 
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
@@ -126,10 +136,16 @@ func randomQuery(r *rand.Rand) (store.Area, store.Period, store.Filters) {
 	boxes := []string{"5,28,25,42", "170,-25,-170,-10", "-10,70,40,85", "-180,-90,180,90", "100,0,110,10", "13,34,15.5,36.5"}
 	b, _ := geo.ParseBBox(pick(r, boxes))
 	res := pick(r, []int{2, 3, 4, 5, 6, 7})
-	from := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(300))
-	p := store.Period{From: from, To: from.AddDate(0, 0, 1+r.IntN(200))}
+	var p store.Period
+	if r.IntN(3) == 0 { // any days
+		from := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(300))
+		p = store.Period{From: from, To: from.AddDate(0, 0, 1+r.IntN(200))}
+	} else { // whole months, which rollups answer
+		from := time.Date(2023, time.Month(1+r.IntN(12)), 1, 0, 0, 0, 0, time.UTC)
+		p = store.Period{From: from, To: from.AddDate(0, 1+r.IntN(8), 0)}
+	}
 	f := store.Filters{MaxHandling: r.IntN(4)}
-	switch r.IntN(7) {
+	switch r.IntN(9) {
 	case 1:
 		f.Modes = []string{pick(r, modes[:4]), pick(r, modes[:4])}
 	case 2:
@@ -143,12 +159,15 @@ func randomQuery(r *rand.Rand) (store.Area, store.Period, store.Filters) {
 		f.Modes = []string{pick(r, modes[:4])}
 	case 6:
 		f.MinReliability = pick(r, []string{"A", "B", "C"})
+	case 7:
+		f.Modes = []string{pick(r, modes[:4])} // "" (unknown) is not a filter value
+		f.MinReliability = "B"
 	}
 	return store.Area{Res: res, BBox: b}, p, f
 }
 
 func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
-	seed := uint64(time.Now().UnixNano() % 1000)
+	seed := testSeed()
 	t.Logf("seed %d", seed)
 	t0 := time.Now()
 	w := newWorld(t, seed, 3000)
@@ -174,7 +193,7 @@ func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
 				t.Fatal(err)
 			}
 			if len(got) != len(want) {
-				t.Fatalf("query %d %+v %+v %+v plan %s: got %d cells, want %d", i, a, p, f, plan, len(got), len(want))
+				t.Fatalf("query %d %+v %+v %#v plan %s: got %d cells, want %d", i, a, p, f, plan, len(got), len(want))
 			}
 			for _, c := range got {
 				if wv := want[c.Cell]; wv != [2]int64{c.Sightings, c.Persons} {
@@ -186,7 +205,7 @@ func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
 			nonEmpty++
 		}
 	}
-	if rolled < 20 {
+	if rolled < 12 {
 		t.Errorf("only %d of 60 random queries could use rollups; the test is too weak", rolled)
 	}
 	if nonEmpty < 20 {
@@ -196,8 +215,8 @@ func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
 
 func TestChoosePlan(t *testing.T) {
 	b, _ := geo.ParseBBox("0,0,10,10")
-	day := store.Period{From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
-	hour := store.Period{From: day.From.Add(time.Hour), To: day.To}
+	months := store.Period{From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	days := store.Period{From: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), To: months.To}
 	cases := []struct {
 		name string
 		res  int
@@ -205,13 +224,13 @@ func TestChoosePlan(t *testing.T) {
 		f    store.Filters
 		want store.Plan
 	}{
-		{"unfiltered", 5, day, store.Filters{}, store.PlanRollup},
-		{"modes and one route", 5, day, store.Filters{Modes: []string{"a", "b"}, Routes: []string{"x"}}, store.PlanRollup},
-		{"two MO tags", 5, day, store.Filters{MO: []string{"a", "b"}}, store.PlanRaw},
-		{"route and source", 5, day, store.Filters{Routes: []string{"x"}, Sources: []string{"y"}}, store.PlanRaw},
-		{"not day aligned", 5, hour, store.Filters{}, store.PlanRaw},
-		{"res 2 from res 4 rollups", 2, day, store.Filters{}, store.PlanRollup},
-		{"res 7", 7, day, store.Filters{}, store.PlanRaw},
+		{"unfiltered", 5, months, store.Filters{}, store.PlanRollup},
+		{"modes and reliability", 5, months, store.Filters{Modes: []string{"a", "b"}, MinReliability: "B", MaxHandling: 1}, store.PlanRollup},
+		{"one MO tag", 5, months, store.Filters{MO: []string{"a"}}, store.PlanRaw},
+		{"route", 5, months, store.Filters{Routes: []string{"x"}}, store.PlanRaw},
+		{"not month aligned", 5, days, store.Filters{}, store.PlanRaw},
+		{"res 2 from res 4 rollups", 2, months, store.Filters{}, store.PlanRollup},
+		{"res 7", 7, months, store.Filters{}, store.PlanRaw},
 	}
 	for _, c := range cases {
 		if got := store.ChoosePlan(store.Area{Res: c.res, BBox: b}, c.p, c.f); got != c.want {

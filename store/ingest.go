@@ -14,10 +14,10 @@ import (
 	"routewatch/sighting"
 )
 
-// RollupResolutions are the H3 resolutions cell_days and cell_months keep, ascending. A
-// query at resolution r reads the finest-needed rollup: the smallest of these that is >= r,
-// grouping its cells to their parents at r. Queries finer than the last use the raw table.
-// Few resolutions keep ingest fast: every sighting adds rollup rows at each of them.
+// RollupResolutions are the H3 resolutions cell_months keeps, ascending. A query at
+// resolution r reads the smallest of these that is >= r, grouping its cells to their
+// parents at r. Queries finer than the last use the raw table. Few resolutions keep ingest
+// fast: every sighting adds a rollup row at each of them.
 var RollupResolutions = []int{4, 6}
 
 // CentreResolutions are the resolutions the cells table holds centres for: every one a

@@ -70,7 +70,7 @@ func (b *Batch) analyze(ctx context.Context, loaded int64) {
 	if loaded == 0 {
 		return
 	}
-	stmt := "ANALYZE cells, cell_days, cell_months"
+	stmt := "ANALYZE cells, cell_months"
 	if loaded >= 10_000 {
 		stmt += ", sightings"
 	}
@@ -134,53 +134,45 @@ func (b *Batch) storeRejects(ctx context.Context) error {
 	return nil
 }
 
-// updateRollups adds this batch's new sightings to cell_days and cell_months at every
-// rollup resolution and dimension (see the migrations for the layout): the batch is
-// aggregated once per day into a temporary table, which then feeds both upserts.
+// updateRollups adds this batch's new sightings to cell_months at every rollup resolution
+// and to filter_values.
 //
 // Concurrent batches take a transaction-scoped advisory lock first, so their upserts into
 // the same rollup rows cannot deadlock; the lock is released at commit or rollback.
 func (b *Batch) updateRollups(ctx context.Context) error {
-	if _, err := b.tx.ExecContext(ctx, `
-		CREATE TEMP TABLE batch_days ON COMMIT DROP AS
-		SELECT r.res::smallint AS res, h3_parent(s.cell, r.res) AS cell,
-		       (s.observed_at AT TIME ZONE 'UTC')::date AS day, coalesce(s.transport_mode, '') AS mode,
-		       d.dim::smallint AS dim, d.value, substr(s.handling_code, 2)::smallint AS handling,
-		       coalesce(s.source_reliability, '') AS reliability,
-		       count(*)::int AS sightings, sum(coalesce(s.persons, 0))::bigint AS persons
-		FROM sightings s
-		CROSS JOIN unnest($2::int[]) AS r(res)
-		CROSS JOIN LATERAL (
-		  SELECT 0 AS dim, '' AS value
-		  UNION ALL SELECT 2, unnest(s.modus_operandi)
-		  UNION ALL SELECT 3, unnest(s.nationalities)
-		  UNION ALL SELECT 4, coalesce(s.route_label, '')
-		  UNION ALL SELECT 5, s.source
-		) AS d
-		WHERE s.batch_id = $1
-		GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`, b.id, pq.Array(RollupResolutions)); err != nil {
-		return fmt.Errorf("aggregate batch: %w", err)
-	}
 	if _, err := b.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('routewatch.rollups'))`); err != nil {
 		return fmt.Errorf("lock rollups: %w", err)
 	}
 	if _, err := b.tx.ExecContext(ctx, `
-		INSERT INTO cell_days AS c (res, cell, day, mode, dim, value, handling, reliability, sightings, persons)
-		SELECT res, cell, day, mode, dim, value, handling, reliability, sightings, persons
-		FROM batch_days ORDER BY res, dim, day, cell, value, mode, handling, reliability
-		ON CONFLICT (res, dim, day, cell, value, mode, handling, reliability) DO UPDATE
-		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons`); err != nil {
-		return fmt.Errorf("update day rollups: %w", err)
+		INSERT INTO cell_months AS c (res, month, cell, mode, handling, reliability, sightings, persons)
+		SELECT r.res, date_trunc('month', s.observed_at AT TIME ZONE 'UTC')::date, h3_parent(s.cell, r.res),
+		       coalesce(s.transport_mode, ''), substr(s.handling_code, 2)::smallint,
+		       coalesce(s.source_reliability, ''), count(*), sum(coalesce(s.persons, 0))
+		FROM sightings s CROSS JOIN unnest($2::int[]) AS r(res)
+		WHERE s.batch_id = $1
+		GROUP BY 1, 2, 3, 4, 5, 6
+		ORDER BY 1, 2, 3, 4, 5, 6
+		ON CONFLICT (res, month, cell, mode, handling, reliability) DO UPDATE
+		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons`,
+		b.id, pq.Array(RollupResolutions)); err != nil {
+		return fmt.Errorf("update rollups: %w", err)
 	}
 	if _, err := b.tx.ExecContext(ctx, `
-		INSERT INTO cell_months AS c (res, cell, month, mode, dim, value, handling, reliability, sightings, persons)
-		SELECT res, cell, date_trunc('month', day)::date, mode, dim, value, handling, reliability,
-		       sum(sightings), sum(persons)
-		FROM batch_days GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-		ORDER BY 1, 5, 3, 2, 6, 4, 7, 8
-		ON CONFLICT (res, dim, month, cell, value, mode, handling, reliability) DO UPDATE
-		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons`); err != nil {
-		return fmt.Errorf("update month rollups: %w", err)
+		INSERT INTO filter_values AS f (dim, value, handling, sightings, persons)
+		SELECT d.dim, d.value, substr(s.handling_code, 2)::smallint, count(*), sum(coalesce(s.persons, 0))
+		FROM sightings s CROSS JOIN LATERAL (
+		  SELECT 'mode' AS dim, s.transport_mode AS value
+		  UNION ALL SELECT 'mo', unnest(s.modus_operandi)
+		  UNION ALL SELECT 'nationality', unnest(s.nationalities)
+		  UNION ALL SELECT 'route', s.route_label
+		  UNION ALL SELECT 'source', s.source
+		) AS d
+		WHERE s.batch_id = $1 AND d.value IS NOT NULL
+		GROUP BY 1, 2, 3
+		ORDER BY 1, 2, 3
+		ON CONFLICT (dim, value, handling) DO UPDATE
+		SET sightings = f.sightings + excluded.sightings, persons = f.persons + excluded.persons`, b.id); err != nil {
+		return fmt.Errorf("update filter values: %w", err)
 	}
 	return nil
 }

@@ -26,16 +26,14 @@ func (db *DB) Timeline(ctx context.Context, a Area, p Period, f Filters, bucket 
 		return nil, "", fmt.Errorf("timeline: unknown bucket %q", bucket)
 	}
 	plan := ChoosePlan(a, p, f)
+	if bucket != "month" { // month rows cannot be cut into days or weeks
+		plan = PlanRaw
+	}
 	var ps params
 	var q string
 	trunc := ps.bind("?", bucket)
 	if plan == PlanRollup {
-		var src, res string
-		if bucket == "month" {
-			src, res = rollupSource(&ps, a, p, f)
-		} else { // month rows cannot be cut into days or weeks
-			src, res = rollupDaySource(&ps, a, p, f)
-		}
+		src, res := rollupSource(&ps, a, p, f)
 		q = `SELECT date_trunc(` + trunc + `, u.t)::date, NULL::bigint, sum(u.sightings)::bigint, sum(u.persons)::bigint
 		     FROM (` + src + `) u JOIN cells c ON c.res = ` + res + ` AND c.cell = u.cell
 		     WHERE ` + bboxCentre(&ps, a.BBox) + ` GROUP BY 1 ORDER BY 1`
@@ -70,14 +68,6 @@ func (db *DB) Timeline(ctx context.Context, a Area, p Period, f Filters, bucket 
 		out[len(out)-1].Persons += persons
 	}
 	return out, plan, rows.Err()
-}
-
-// rollupDaySource is rollupSource reading cell_days only, for buckets finer than a month.
-func rollupDaySource(ps *params, a Area, p Period, f Filters) (sql, res string) {
-	res = ps.bind("?", a.Res)
-	from := ps.bind("?", rollupRes(a.Res))
-	return "SELECT h3_parent(cell, " + res + ") AS cell, day AS t, mode, sightings, persons FROM cell_days WHERE " +
-		and(append(rollupConds(ps, from, f), ps.bind("day >= ? AND day < ?", p.From.UTC(), p.To.UTC()))), res
 }
 
 // DataVersion is the id of the newest completed ingest batch: answers computed at one

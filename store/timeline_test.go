@@ -24,7 +24,7 @@ func bucketStart(t time.Time, bucket string) time.Time {
 }
 
 func TestTimelineMatchesTruth(t *testing.T) {
-	seed := uint64(time.Now().UnixNano() % 1000)
+	seed := testSeed()
 	t.Logf("seed %d", seed)
 	w := newWorld(t, seed+1000, 1500)
 	r := rand.New(rand.NewPCG(seed, 3))
