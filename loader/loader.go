@@ -112,8 +112,9 @@ type indexed struct {
 	cell int64
 }
 
-// feed runs the pipeline: one goroutine parses and indexes records in chunks, the caller's
-// goroutine writes them into the batch (COPY), so parsing, H3 and COPY overlap.
+// feed runs the pipeline: one goroutine parses and indexes records in chunks, and the
+// batch's COPY consumes them, so parsing, H3 and COPY overlap. Rejects are kept by the
+// batch as they pass.
 func feed(ctx context.Context, rd *ingest.Reader, batch *store.Batch, progress func(int64)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -124,19 +125,34 @@ func feed(ctx context.Context, rd *ingest.Reader, batch *store.Batch, progress f
 		errc <- parse(ctx, rd, chunks)
 	}()
 	var n int64
-	for chunk := range chunks {
+	rows := make([]store.Row, 0, chunkSize)
+	err := batch.CopyRows(ctx, func() ([]store.Row, error) {
+		chunk, ok := <-chunks
+		if !ok {
+			return nil, io.EOF
+		}
+		rows = rows[:0]
 		for _, it := range chunk {
-			if err := add(batch, it); err != nil {
-				cancel()
-				for range chunks { // let the parser finish
-				}
-				return err
-			}
-			n++
-			if progress != nil && n%progressEvery == 0 {
-				progress(n)
+			r := it.rec
+			if r.Reject != nil {
+				batch.Reject(store.RejectRow{Line: int64(r.Line), Field: r.Reject.Field, Code: r.Reject.Code,
+					Reason: r.Reject.Reason, Raw: r.Raw})
+			} else {
+				rows = append(rows, store.Row{Line: int64(r.Line), Sighting: r.Sighting, Cell: it.cell})
 			}
 		}
+		before := n
+		n += int64(len(chunk))
+		if progress != nil && n/progressEvery != before/progressEvery {
+			progress(n)
+		}
+		return rows, nil
+	})
+	if err != nil {
+		cancel()
+		for range chunks { // let the parser finish
+		}
+		return err
 	}
 	if progress != nil {
 		progress(n)
@@ -176,16 +192,6 @@ func parse(ctx context.Context, rd *ingest.Reader, out chan<- []indexed) error {
 		out <- chunk
 	}
 	return nil
-}
-
-func add(batch *store.Batch, it indexed) error {
-	r := it.rec
-	if r.Reject != nil {
-		batch.Reject(store.RejectRow{Line: int64(r.Line), Field: r.Reject.Field, Code: r.Reject.Code,
-			Reason: r.Reject.Reason, Raw: r.Raw})
-		return nil
-	}
-	return batch.Add(int64(r.Line), r.Sighting, it.cell)
 }
 
 // asInvalid marks file-level problems as the caller's (400), keeping other errors as they are.

@@ -15,17 +15,17 @@ import (
 func (b *Batch) addCells(ctx context.Context) error {
 	finest := CentreResolutions[len(CentreResolutions)-1]
 	var fine []int64
-	if err := b.tx.SelectContext(ctx, &fine, `
-		SELECT DISTINCT h3_parent(cell, $2) FROM sightings s WHERE batch_id = $1
-		AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.res = $2 AND c.cell = h3_parent(s.cell, $2))`,
-		b.id, finest); err != nil {
+	if err := b.conn.SelectContext(ctx, &fine, `
+		SELECT DISTINCT h3_parent(cell, $1) FROM new_rows s
+		WHERE NOT EXISTS (SELECT 1 FROM cells c WHERE c.res = $1 AND c.cell = h3_parent(s.cell, $1))`,
+		finest); err != nil {
 		return fmt.Errorf("new cells: %w", err)
 	}
 	if len(fine) == 0 {
 		return nil
 	}
 	seen := map[h3.Cell]bool{}
-	stmt, err := b.tx.PrepareContext(ctx, pq.CopyIn("new_cells", "res", "cell", "lat", "lon"))
+	stmt, err := b.conn.PrepareContext(ctx, pq.CopyIn("new_cells", "res", "cell", "lat", "lon"))
 	if err != nil {
 		return err
 	}
@@ -50,6 +50,6 @@ func (b *Batch) addCells(ctx context.Context) error {
 	if _, err := stmt.Exec(); err != nil {
 		return fmt.Errorf("stage cells: %w", err)
 	}
-	_, err = b.tx.ExecContext(ctx, `INSERT INTO cells SELECT * FROM new_cells ON CONFLICT DO NOTHING`)
+	_, err = b.conn.ExecContext(ctx, `INSERT INTO cells SELECT * FROM new_cells ON CONFLICT DO NOTHING`)
 	return err
 }

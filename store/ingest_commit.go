@@ -18,24 +18,25 @@ const maxReportRejects = 20
 // With dryRun everything is computed and then rolled back.
 func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 	defer b.Abort() // no-op after a successful commit
-	if err := b.finishCopy(); err != nil {
-		return nil, err
-	}
 	if err := b.storeRejects(ctx); err != nil {
 		return nil, err
 	}
-	res, err := b.tx.ExecContext(ctx, `
-		INSERT INTO sightings (source, external_id, observed_at, geom, location_precision_m, cell,
-		  journey_id, route_label, origin_country, destination_country, nationalities, persons,
-		  transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
-		  handling_code, batch_id, attributes)
-		SELECT DISTINCT ON (source, external_id) source, external_id, observed_at,
-		  ST_SetSRID(ST_MakePoint(lon, lat), 4326), location_precision_m, cell,
-		  journey_id, route_label, origin_country, destination_country, nationalities, persons,
-		  transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
-		  handling_code, $1, coalesce(attributes, '{}')
-		FROM staging ORDER BY source, external_id, line
-		ON CONFLICT (source, external_id) DO NOTHING`, b.id)
+	res, err := b.conn.ExecContext(ctx, `
+		WITH ins AS (
+		  INSERT INTO sightings (source, external_id, observed_at, geom, location_precision_m, cell,
+		    journey_id, route_label, origin_country, destination_country, nationalities, persons,
+		    transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
+		    handling_code, batch_id, attributes)
+		  SELECT DISTINCT ON (source, external_id) source, external_id, observed_at,
+		    ST_SetSRID(ST_MakePoint(lon, lat), 4326), location_precision_m, cell,
+		    journey_id, route_label, origin_country, destination_country, nationalities, persons,
+		    transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
+		    handling_code, $1, coalesce(attributes, '{}')
+		  FROM staging ORDER BY source, external_id, line
+		  ON CONFLICT (source, external_id) DO NOTHING
+		  RETURNING cell, observed_at, transport_mode, handling_code, source_reliability, persons,
+		    modus_operandi, nationalities, route_label, source)
+		INSERT INTO new_rows SELECT * FROM ins`, b.id)
 	if err != nil {
 		return nil, fmt.Errorf("insert sightings: %w", err)
 	}
@@ -51,27 +52,31 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 		r.Status, r.BatchID = "dry_run", 0
 		return r, nil // the deferred Abort rolls everything back
 	}
-	if _, err := b.tx.ExecContext(ctx, `
+	if _, err := b.conn.ExecContext(ctx, `
 		UPDATE ingest_batches SET status = 'completed', rows_read = $2, loaded = $3, duplicate = $4,
 		  rejected = $5, finished_at = now() WHERE id = $1`,
 		b.id, r.RowsRead, r.Loaded, r.Duplicate, r.Rejected); err != nil {
 		return nil, fmt.Errorf("update batch: %w", err)
 	}
-	if err := b.tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit batch: %w", err)
+	if err := b.commit(ctx); err != nil {
+		return nil, err
 	}
 	b.analyze(ctx, loaded)
 	return r, nil
 }
 
-// analyze refreshes planner statistics after a load, so the first queries after it do not
-// plan with the empty-table estimates of a fresh database. Failure only costs speed.
+// analyze refreshes planner statistics when a load changed a table noticeably, so the first
+// queries after it do not plan with stale or empty-table estimates. Failure costs only speed.
 func (b *Batch) analyze(ctx context.Context, loaded int64) {
+	var total float64
+	if err := b.db.GetContext(ctx, &total, `SELECT greatest(reltuples, 0) FROM pg_class WHERE relname = 'sightings'`); err != nil {
+		return
+	}
 	if loaded == 0 {
 		return
 	}
 	stmt := "ANALYZE cells, cell_months"
-	if loaded >= 10_000 {
+	if float64(loaded) > 0.5*total { // a first load, or one that doubles the table
 		stmt += ", sightings"
 	}
 	if _, err := b.db.ExecContext(ctx, stmt); err != nil {
@@ -85,40 +90,35 @@ func (b *Batch) Refuse(ctx context.Context, db *DB) (*Report, error) {
 	b.Abort()
 	r := b.report("refused", 0)
 	r.Duplicate = 0
-	tx, err := db.x.BeginTxx(ctx, nil)
+	conn, err := db.x.Connx(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `
+	rb := &Batch{db: db.x, conn: conn, meta: b.meta, rejects: b.rejects}
+	defer rb.Abort()
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return nil, err
+	}
+	if err := conn.QueryRowContext(ctx, `
 		INSERT INTO ingest_batches (source, file_name, sha256, format, profile, status, rows_read,
 		  rejected, finished_at, error)
 		VALUES (NULLIF($1, ''), $2, $3, $4, $5, 'refused', $6, $7, now(), 'strict mode: file has rejected rows')
 		RETURNING id`, b.meta.Source, b.meta.FileName, b.meta.SHA256, b.meta.Format, b.meta.Profile,
-		r.RowsRead, r.Rejected).Scan(&r.BatchID); err != nil {
+		r.RowsRead, r.Rejected).Scan(&rb.id); err != nil {
 		return nil, err
 	}
-	b.tx, b.id = tx, r.BatchID
-	if err := b.storeRejects(ctx); err != nil {
+	r.BatchID = rb.id
+	if err := rb.storeRejects(ctx); err != nil {
 		return nil, err
 	}
-	return r, tx.Commit()
-}
-
-func (b *Batch) finishCopy() error {
-	if _, err := b.copy.Exec(); err != nil {
-		return fmt.Errorf("copy to staging: %w", err)
-	}
-	err := b.copy.Close()
-	b.copy = nil
-	return err
+	return r, rb.commit(ctx)
 }
 
 func (b *Batch) storeRejects(ctx context.Context) error {
 	if len(b.rejects) == 0 {
 		return nil
 	}
-	stmt, err := b.tx.PrepareContext(ctx, pq.CopyIn("ingest_rejects", "batch_id", "line", "field", "code", "reason", "raw"))
+	stmt, err := b.conn.PrepareContext(ctx, pq.CopyIn("ingest_rejects", "batch_id", "line", "field", "code", "reason", "raw"))
 	if err != nil {
 		return err
 	}
@@ -134,44 +134,43 @@ func (b *Batch) storeRejects(ctx context.Context) error {
 	return nil
 }
 
-// updateRollups adds this batch's new sightings to cell_months at every rollup resolution
-// and to filter_values.
+// updateRollups adds this batch's new sightings (table new_rows) to cell_months at every
+// rollup resolution and to filter_values.
 //
 // Concurrent batches take a transaction-scoped advisory lock first, so their upserts into
 // the same rollup rows cannot deadlock; the lock is released at commit or rollback.
 func (b *Batch) updateRollups(ctx context.Context) error {
-	if _, err := b.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('routewatch.rollups'))`); err != nil {
+	if _, err := b.conn.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('routewatch.rollups'))`); err != nil {
 		return fmt.Errorf("lock rollups: %w", err)
 	}
-	if _, err := b.tx.ExecContext(ctx, `
+	if _, err := b.conn.ExecContext(ctx, `
 		INSERT INTO cell_months AS c (res, month, cell, mode, handling, reliability, sightings, persons)
 		SELECT r.res, date_trunc('month', s.observed_at AT TIME ZONE 'UTC')::date, h3_parent(s.cell, r.res),
 		       coalesce(s.transport_mode, ''), substr(s.handling_code, 2)::smallint,
 		       coalesce(s.source_reliability, ''), count(*), sum(coalesce(s.persons, 0))
-		FROM sightings s CROSS JOIN unnest($2::int[]) AS r(res)
-		WHERE s.batch_id = $1
+		FROM new_rows s CROSS JOIN unnest($1::int[]) AS r(res)
 		GROUP BY 1, 2, 3, 4, 5, 6
 		ORDER BY 1, 2, 3, 4, 5, 6
 		ON CONFLICT (res, month, cell, mode, handling, reliability) DO UPDATE
 		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons`,
-		b.id, pq.Array(RollupResolutions)); err != nil {
+		pq.Array(RollupResolutions)); err != nil {
 		return fmt.Errorf("update rollups: %w", err)
 	}
-	if _, err := b.tx.ExecContext(ctx, `
+	if _, err := b.conn.ExecContext(ctx, `
 		INSERT INTO filter_values AS f (dim, value, handling, sightings, persons)
 		SELECT d.dim, d.value, substr(s.handling_code, 2)::smallint, count(*), sum(coalesce(s.persons, 0))
-		FROM sightings s CROSS JOIN LATERAL (
+		FROM new_rows s CROSS JOIN LATERAL (
 		  SELECT 'mode' AS dim, s.transport_mode AS value
 		  UNION ALL SELECT 'mo', unnest(s.modus_operandi)
 		  UNION ALL SELECT 'nationality', unnest(s.nationalities)
 		  UNION ALL SELECT 'route', s.route_label
 		  UNION ALL SELECT 'source', s.source
 		) AS d
-		WHERE s.batch_id = $1 AND d.value IS NOT NULL
+		WHERE d.value IS NOT NULL
 		GROUP BY 1, 2, 3
 		ORDER BY 1, 2, 3
 		ON CONFLICT (dim, value, handling) DO UPDATE
-		SET sightings = f.sightings + excluded.sightings, persons = f.persons + excluded.persons`, b.id); err != nil {
+		SET sightings = f.sightings + excluded.sightings, persons = f.persons + excluded.persons`); err != nil {
 		return fmt.Errorf("update filter values: %w", err)
 	}
 	return nil

@@ -2,9 +2,12 @@ package store_test
 
 import (
 	"context"
+	"io"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/sighting"
@@ -28,11 +31,20 @@ func loadBatch(t *testing.T, db *store.DB, sha string, rows []*sighting.Sighting
 	if err != nil {
 		t.Fatal(err)
 	}
+	var staged []store.Row
 	for i, s := range rows {
 		c := h3.LatLngToCell(h3.NewLatLng(s.Lat, s.Lon), store.CellResolution)
-		if err := b.Add(int64(i+2), s, int64(c)); err != nil {
-			t.Fatal(err)
+		staged = append(staged, store.Row{Line: int64(i + 2), Sighting: s, Cell: int64(c)})
+	}
+	sent := false
+	if err := b.CopyRows(ctx, func() ([]store.Row, error) {
+		if sent {
+			return nil, io.EOF
 		}
+		sent = true
+		return staged, nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	for i := 0; i < rejects; i++ {
 		b.Reject(store.RejectRow{Line: int64(len(rows) + 2 + i), Code: "bad_persons", Reason: "persons -1 is negative", Raw: "x,y"})
@@ -123,5 +135,40 @@ func TestRollupsMatchRaw(t *testing.T) {
 	if err := db.SQLX().Get(&missing, `SELECT count(*) FROM (SELECT DISTINCT res, cell FROM cell_months) d
 		WHERE NOT EXISTS (SELECT 1 FROM cells c WHERE c.res = d.res AND c.cell = d.cell)`); err != nil || missing != 0 {
 		t.Errorf("rollup cells without a centre: %d (%v), want 0", missing, err)
+	}
+}
+
+// TestCopyTextRoundTrip loads values that need escaping in COPY text format and array
+// literals, and reads them back unchanged.
+func TestCopyTextRoundTrip(t *testing.T) {
+	db := storetest.Open(t, "copytext")
+	nasty := "tab\there, new\nline, back\\slash, \\N, quote\" {brace}, comma, طرابلس"
+	s := testSighting(nasty, 35.5, 12.6, "2024-06-01T10:00:00.123456Z")
+	s.RouteLabel = nasty
+	s.JourneyID = `\N`
+	s.Nationalities = []string{"SY", `a"b`, `c\d`, "e,f", "{g}", "NULL", ""}
+	s.Attributes = map[string]any{"k": nasty}
+	loadBatch(t, db, sha1, []*sighting.Sighting{s}, 0)
+	var got struct {
+		ExternalID string    `db:"external_id"`
+		Route      string    `db:"route_label"`
+		Journey    string    `db:"journey_id"`
+		Nat        []string  `db:"-"`
+		Attr       string    `db:"attr"`
+		At         time.Time `db:"observed_at"`
+	}
+	if err := db.SQLX().QueryRowx(`SELECT external_id, route_label, journey_id, attributes->>'k' AS attr, observed_at FROM sightings`).
+		Scan(&got.ExternalID, &got.Route, &got.Journey, &got.Attr, &got.At); err != nil {
+		t.Fatal(err)
+	}
+	var nat pq.StringArray
+	if err := db.SQLX().Get(&nat, `SELECT nationalities FROM sightings`); err != nil {
+		t.Fatal(err)
+	}
+	if got.ExternalID != nasty || got.Route != nasty || got.Journey != `\N` || got.Attr != nasty || !got.At.Equal(s.ObservedAt) {
+		t.Errorf("round trip: got %+v", got)
+	}
+	if !slices.Equal([]string(nat), s.Nationalities) {
+		t.Errorf("array round trip: got %q, want %q", nat, s.Nationalities)
 	}
 }

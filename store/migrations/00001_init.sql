@@ -88,7 +88,7 @@ CREATE TABLE sightings (
   source_reliability   char(1) CHECK (source_reliability BETWEEN 'A' AND 'F'),
   info_credibility     smallint CHECK (info_credibility BETWEEN 1 AND 6),
   handling_code        text NOT NULL CHECK (handling_code IN ('H0', 'H1', 'H2', 'H3')),
-  batch_id             bigint REFERENCES ingest_batches (id),
+  batch_id             bigint, -- ingest_batches.id; no FK: checked per row it slowed bulk loads
   ingested_at          timestamptz NOT NULL DEFAULT now(),
   attributes           jsonb NOT NULL DEFAULT '{}',
   UNIQUE (source, external_id),
@@ -97,10 +97,8 @@ CREATE TABLE sightings (
 );
 CREATE INDEX sightings_observed_at ON sightings (observed_at);
 CREATE INDEX sightings_geom ON sightings USING gist (geom);
-CREATE INDEX sightings_cell ON sightings (cell);
 CREATE INDEX sightings_journey ON sightings (journey_id, observed_at) WHERE journey_id IS NOT NULL;
 CREATE INDEX sightings_route_label ON sightings (route_label) WHERE route_label IS NOT NULL;
-CREATE INDEX sightings_batch ON sightings (batch_id);
 
 -- +goose Down
 DROP TABLE sightings;

@@ -42,15 +42,7 @@ CREATE TABLE filter_values (
   PRIMARY KEY (dim, value, handling)
 );
 
--- Indexes for the filters the rollups do not answer.
-CREATE INDEX sightings_mo ON sightings USING gin (modus_operandi);
-CREATE INDEX sightings_nationalities ON sightings USING gin (nationalities);
-CREATE INDEX sightings_source ON sightings (source);
-
 -- +goose Down
-DROP INDEX sightings_source;
-DROP INDEX sightings_nationalities;
-DROP INDEX sightings_mo;
 DROP TABLE filter_values;
 DROP TABLE cells;
 DROP TABLE cell_months;
