@@ -1,8 +1,9 @@
 package analytics
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 )
 
 // BenjaminiHochberg returns the BH-adjusted q-value of each p-value, in input order:
@@ -18,7 +19,8 @@ func BenjaminiHochberg(p []float64) []float64 {
 		}
 		idx = append(idx, i)
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] < p[idx[b]] })
+	// Ties may come in any order: equal p-values end with equal q-values.
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(p[a], p[b]) })
 	m := float64(len(idx))
 	running := 1.0
 	for k := len(idx) - 1; k >= 0; k-- {

@@ -23,6 +23,7 @@ type command struct {
 var commands = map[string]command{
 	"serve":       {"run the HTTP API (migrates first)", runServe},
 	"migrate":     {"apply database migrations: migrate [up|down|status]", runMigrate},
+	"demo":        {"load the demo scenario into an empty database", runDemo},
 	"generate":    {"write a synthetic scenario (sightings + ground-truth manifest)", runGenerate},
 	"ingest":      {"load agency files (CSV, NDJSON, GeoJSON) into the database", runIngest},
 	"healthcheck": {"exit 0 when the server at --addr answers /healthz", runHealthcheck},
