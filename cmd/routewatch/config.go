@@ -36,7 +36,7 @@ func bindCommon(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.LogLevel, "log-level", env("ROUTEWATCH_LOG_LEVEL", "info"), "debug, info, warn or error (env ROUTEWATCH_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("ROUTEWATCH_LOG_FORMAT", "text"), "text or json (env ROUTEWATCH_LOG_FORMAT)")
 	c.StatementTimeout = 30 * time.Second
-	fs.Var(durationValue{&c.StatementTimeout}, "statement-timeout", "PostgreSQL statement_timeout for every query (env ROUTEWATCH_STATEMENT_TIMEOUT, default 30s)")
+	fs.Var(durationValue{&c.StatementTimeout}, "statement-timeout", "PostgreSQL statement_timeout for every query (env ROUTEWATCH_STATEMENT_TIMEOUT)")
 	if v := env("ROUTEWATCH_STATEMENT_TIMEOUT", ""); v != "" {
 		c.envErr = durationValue{&c.StatementTimeout}.Set(v)
 	}
