@@ -35,7 +35,7 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 		  FROM staging ORDER BY source, external_id, line
 		  ON CONFLICT (source, external_id) DO NOTHING
 		  RETURNING cell, observed_at, transport_mode, handling_code, source_reliability, persons,
-		    modus_operandi, nationalities, route_label, source)
+		    modus_operandi, nationalities, route_label, source, journey_id)
 		INSERT INTO new_rows SELECT * FROM ins`, b.id)
 	if err != nil {
 		return nil, fmt.Errorf("insert sightings: %w", err)
@@ -45,6 +45,9 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 		return nil, err
 	}
 	if err := b.addCells(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.updateFlows(ctx); err != nil {
 		return nil, err
 	}
 	r := b.report("completed", loaded)

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/geo"
+)
+
+// Flow is the movement between two neighbouring cells at one resolution: consecutive
+// sightings of journeys, with legs that skip cells filled along an H3 grid path.
+type Flow struct {
+	Res      int
+	From, To h3.Cell
+	Legs     int64 // leg segments that crossed this edge
+	Journeys int64 // distinct journeys among them (summed per month: a journey spanning months counts in each)
+	Persons  int64 // persons carried across it (legs × the group's size)
+}
+
+// CorridorQuery selects corridors of the latest completed corridor run (or RunID).
+type CorridorQuery struct {
+	RunID       int64     // 0: the latest completed run
+	BBox        *geo.BBox // corridors with a cell centre inside; nil for all
+	Status      []string  // new, growing, stable, declining; empty for all
+	MinVolume   int64     // minimum legs (flow corridors) or sightings (label corridors)
+	MaxHandling int       // clearance; corridors are built per clearance level
+	Limit       int       // 0: no limit
+	Offset      int
+}
+
+// Corridor is one route corridor found by the corridor job: a connected chain (or tree) of
+// strong flow edges, or the cells of one route label where the data has no journeys.
+type Corridor struct {
+	ID         int64            `json:"id"`
+	RunID      int64            `json:"run_id"`
+	Kind       string           `json:"kind"` // "flow" or "label"
+	Label      string           `json:"label"`
+	Res        int              `json:"res"`
+	Centerline orb.LineString   `json:"-"`
+	Outline    orb.MultiPolygon `json:"-"`
+	Cells      []h3.Cell        `json:"-"`
+	Entry      []h3.Cell        `json:"-"`
+	Exit       []h3.Cell        `json:"-"`
+	Legs       int64            `json:"legs"`
+	Journeys   int64            `json:"journeys"`
+	Persons    int64            `json:"persons"`
+	Sightings  int64            `json:"sightings"`
+	FirstSeen  time.Time        `json:"first_seen"`
+	LastSeen   time.Time        `json:"last_seen"`
+	TopModes   []ValueCount     `json:"top_modes"`
+	TopMO      []ValueCount     `json:"top_modus_operandi"`
+	TopNations []ValueCount     `json:"top_nationalities"`
+	Trend      *float64         `json:"trend"` // rate ratio against the previous period of equal length; nil when undefined
+	Status     string           `json:"status"`
+	Period     Period           `json:"-"`
+}
