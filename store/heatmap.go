@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -115,24 +116,11 @@ func (db *DB) Heatmap(ctx context.Context, a Area, p Period, f Filters, forcePla
 	for _, c := range order {
 		cc := byCell[c]
 		slices.SortFunc(cc.Modes, func(x, y ModeCount) int {
-			if x.Sightings != y.Sightings {
-				return int(y.Sightings - x.Sightings)
-			}
-			return compareStrings(x.Mode, y.Mode)
+			return cmp.Or(cmp.Compare(y.Sightings, x.Sightings), cmp.Compare(x.Mode, y.Mode))
 		})
 		out = append(out, *cc)
 	}
 	return out, plan, nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func centreIn(c h3.Cell, b geo.BBox) bool {

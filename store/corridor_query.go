@@ -1,0 +1,159 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/errs"
+)
+
+const corridorColumns = `id, run_id, kind, label, res, ST_AsBinary(centerline), ST_AsBinary(outline), cells, entry_cells, exit_cells,
+	legs, journeys, persons, sightings, first_seen, last_seen, top_modes, top_mo, top_nationalities, trend, status,
+	period_from, period_to`
+
+// Corridors lists the corridors of one run (the latest completed by default) that match q,
+// by legs descending, with the number matched before Limit/Offset.
+func (db *DB) Corridors(ctx context.Context, q CorridorQuery) ([]Corridor, int64, error) {
+	run := q.RunID
+	if run == 0 {
+		var err error
+		if run, err = db.LatestRun(ctx, "corridors"); err != nil {
+			return nil, 0, err
+		}
+	}
+	var ps params
+	conds := []string{ps.bind("run_id = ?", run), ps.bind("greatest(legs, sightings) >= ?", q.MinVolume)}
+	if len(q.Status) > 0 {
+		conds = append(conds, ps.bind("status = ANY(?)", pq.Array(q.Status)))
+	}
+	if q.BBox != nil {
+		var boxes []string
+		for _, b := range q.BBox.Split() {
+			boxes = append(boxes, ps.bind("ST_Intersects(outline, ST_MakeEnvelope(?, ?, ?, ?, 4326))", b.West, b.South, b.East, b.North))
+		}
+		conds = append(conds, "("+strings.Join(boxes, " OR ")+")")
+	}
+	where := and(conds)
+	var total int64
+	if err := db.x.GetContext(ctx, &total, `SELECT count(*) FROM corridors WHERE `+where, ps.args...); err != nil {
+		return nil, 0, fmt.Errorf("corridors: %w", err)
+	}
+	sqlq := `SELECT ` + corridorColumns + ` FROM corridors WHERE ` + where + ` ORDER BY greatest(legs, sightings) DESC, id`
+	if q.Limit > 0 {
+		sqlq += ps.bind(" LIMIT ?", q.Limit)
+	}
+	if q.Offset > 0 {
+		sqlq += ps.bind(" OFFSET ?", q.Offset)
+	}
+	rows, err := db.x.QueryContext(ctx, sqlq, ps.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("corridors: %w", err)
+	}
+	defer rows.Close()
+	var out []Corridor
+	for rows.Next() {
+		c, err := scanCorridor(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, *c)
+	}
+	return out, total, rows.Err()
+}
+
+// Corridor returns one corridor of the latest completed run, or an errs.NotFound error.
+func (db *DB) Corridor(ctx context.Context, id int64, maxHandling int) (*Corridor, error) {
+	run, err := db.LatestRun(ctx, "corridors")
+	if err != nil {
+		return nil, err
+	}
+	row := db.x.QueryRowContext(ctx, `SELECT `+corridorColumns+` FROM corridors WHERE run_id = $1 AND id = $2`, run, id)
+	c, err := scanCorridor(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "id", "no corridor %d in the latest corridor run", id)
+	}
+	return c, err
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanCorridor(r scanner) (*Corridor, error) {
+	var c Corridor
+	var centre, outline orb.Geometry
+	var cells, entry, exit pq.Int64Array
+	var first, last *time.Time
+	var tm, tmo, tn []byte
+	if err := r.Scan(&c.ID, &c.RunID, &c.Kind, &c.Label, &c.Res, wkb.Scanner(&centre), wkb.Scanner(&outline),
+		&cells, &entry, &exit, &c.Legs, &c.Journeys, &c.Persons, &c.Sightings, &first, &last, &tm, &tmo, &tn,
+		&c.Trend, &c.Status, &c.Period.From, &c.Period.To); err != nil {
+		return nil, err
+	}
+	if ls, ok := centre.(orb.LineString); ok {
+		c.Centerline = ls
+	}
+	if mp, ok := outline.(orb.MultiPolygon); ok {
+		c.Outline = mp
+	}
+	c.Cells, c.Entry, c.Exit = toCells(cells), toCells(entry), toCells(exit)
+	if first != nil {
+		c.FirstSeen = *first
+	}
+	if last != nil {
+		c.LastSeen = *last
+	}
+	for _, x := range []struct {
+		raw []byte
+		dst *[]ValueCount
+	}{{tm, &c.TopModes}, {tmo, &c.TopMO}, {tn, &c.TopNations}} {
+		if err := json.Unmarshal(x.raw, x.dst); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
+func toCells(a pq.Int64Array) []h3.Cell {
+	out := make([]h3.Cell, len(a))
+	for i, v := range a {
+		out[i] = h3.Cell(v)
+	}
+	return out
+}
+
+// Flows lists the flow edges at the area's resolution (one of FlowResolutions) in the whole
+// months of p, visible to f.MaxHandling, whose start or end cell centre lies in the bbox,
+// by legs descending. Flows carry no other filter dimension yet.
+func (db *DB) Flows(ctx context.Context, a Area, p Period, f Filters) ([]Flow, error) {
+	if !slices.Contains(FlowResolutions, a.Res) {
+		return nil, errs.E(errs.Invalid, "res", "flows exist at resolutions %v, not %d", FlowResolutions, a.Res)
+	}
+	if !f.rollupable() || len(f.Modes) > 0 || f.MinReliability != "" {
+		return nil, errs.E(errs.Invalid, "filters", "flows cannot be filtered by mode, modus operandi, nationality, route, source or reliability yet")
+	}
+	edges, err := db.FlowEdges(ctx, a.Res, p, f.MaxHandling)
+	if err != nil {
+		return nil, err
+	}
+	out := edges[:0]
+	for _, e := range edges {
+		if centreIn(e.From, a.BBox) || centreIn(e.To, a.BBox) {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(x, y Flow) int {
+		return cmp.Or(cmp.Compare(y.Legs, x.Legs), cmp.Compare(x.From, y.From), cmp.Compare(x.To, y.To))
+	})
+	return out, nil
+}
