@@ -91,20 +91,28 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanCorridor(r scanner) (*Corridor, error) {
 	var c Corridor
-	var centre, outline orb.Geometry
+	var centre, outline []byte
 	var cells, entry, exit pq.Int64Array
 	var first, last *time.Time
 	var tm, tmo, tn []byte
-	if err := r.Scan(&c.ID, &c.RunID, &c.Kind, &c.Label, &c.Res, wkb.Scanner(&centre), wkb.Scanner(&outline),
+	if err := r.Scan(&c.ID, &c.RunID, &c.Kind, &c.Label, &c.Res, &centre, &outline,
 		&cells, &entry, &exit, &c.Legs, &c.Journeys, &c.Persons, &c.Sightings, &first, &last, &tm, &tmo, &tn,
 		&c.Trend, &c.Status, &c.Period.From, &c.Period.To); err != nil {
 		return nil, err
 	}
-	if ls, ok := centre.(orb.LineString); ok {
-		c.Centerline = ls
+	if centre != nil {
+		g, err := wkb.Unmarshal(centre)
+		if err != nil {
+			return nil, fmt.Errorf("corridor %d centerline: %w", c.ID, err)
+		}
+		c.Centerline, _ = g.(orb.LineString)
 	}
-	if mp, ok := outline.(orb.MultiPolygon); ok {
-		c.Outline = mp
+	if outline != nil {
+		g, err := wkb.Unmarshal(outline)
+		if err != nil {
+			return nil, fmt.Errorf("corridor %d outline: %w", c.ID, err)
+		}
+		c.Outline, _ = g.(orb.MultiPolygon)
 	}
 	c.Cells, c.Entry, c.Exit = toCells(cells), toCells(entry), toCells(exit)
 	if first != nil {

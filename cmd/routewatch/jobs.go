@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"routewatch/jobs"
+	"routewatch/store"
+)
+
+// runJobs is `routewatch jobs run NAME [flags]` and `routewatch jobs list`.
+func runJobs(ctx context.Context, args []string) error {
+	if len(args) == 0 || (args[0] != "run" && args[0] != "list") {
+		return fmt.Errorf("usage: routewatch jobs run %s [flags] | routewatch jobs list", strings.Join(jobs.Kinds(), "|"))
+	}
+	action := args[0]
+	fs := flag.NewFlagSet("jobs "+action, flag.ContinueOnError)
+	var cfg Config
+	bindCommon(fs, &cfg)
+	var p jobs.Params
+	from := fs.String("from", "", "period start, YYYY-MM-DD (snapped to its month; default: 12 months before --to)")
+	to := fs.String("to", "", "period end, exclusive, YYYY-MM-DD (default: the start of the current month)")
+	asOf := fs.String("as-of", "", "replay: use only data observed before this date")
+	fs.IntVar(&p.Res, "res", 0, "corridor H3 resolution, 3..5 (default 4)")
+	fs.Int64Var(&p.MinLegs, "min-legs", 0, "weakest flow edge a corridor keeps (default 5)")
+	fs.IntVar(&p.MinCells, "min-cells", 0, "smallest corridor, in cells (default 3)")
+	rest := args[1:]
+	name := ""
+	if action == "run" {
+		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
+			return fmt.Errorf("jobs run: name a job: %s", strings.Join(jobs.Kinds(), ", "))
+		}
+		name, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	if err := cfg.finish(); err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		flag, value string
+		dst         *time.Time
+	}{{"from", *from, &p.From}, {"to", *to, &p.To}, {"as-of", *asOf, &p.AsOf}} {
+		if d.value == "" {
+			continue
+		}
+		t, err := parseDay(d.flag, d.value)
+		if err != nil {
+			return err
+		}
+		*d.dst = t
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: 4})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Ready(ctx); err != nil {
+		return err
+	}
+	if action == "list" {
+		runs, err := db.Runs(ctx, "", 50)
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(os.Stdout)
+		for _, r := range runs {
+			_ = enc.Encode(r)
+		}
+		return nil
+	}
+	id, err := (&jobs.Runner{DB: db}).Run(ctx, name, p)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("{\"job\":%q,\"run_id\":%d,\"status\":\"completed\"}\n", name, id)
+	return nil
+}

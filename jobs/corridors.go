@@ -1,0 +1,167 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/analytics"
+	"routewatch/geo"
+	"routewatch/store"
+)
+
+// Corridor job defaults.
+const (
+	defaultCorridorRes      = 4
+	defaultMinLegs          = 5
+	defaultMinCells         = 3
+	labelCorridorMinPerCell = 2
+	topValues               = 5
+	corridorClearance       = 3 // corridors are computed over all data; per-clearance runs come with access control
+)
+
+// corridors finds the period's corridors from the flow graph, and one corridor per route
+// label whose data has no journeys, summarises them and stores them under the run.
+func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, error) {
+	if p.Res == 0 {
+		p.Res = defaultCorridorRes
+	}
+	if p.MinLegs == 0 {
+		p.MinLegs = defaultMinLegs
+	}
+	if p.MinCells == 0 {
+		p.MinCells = defaultMinCells
+	}
+	period := r.period(p)
+	prev := store.Period{From: period.From.Add(-period.To.Sub(period.From)), To: period.From}
+	flows, err := r.DB.FlowEdges(ctx, p.Res, period, corridorClearance)
+	if err != nil {
+		return 0, err
+	}
+	found := analytics.ExtractCorridors(toEdges(flows), analytics.CorridorParams{MinLegs: p.MinLegs, MinCells: p.MinCells})
+	prevFlows, err := r.DB.FlowEdges(ctx, p.Res, prev, corridorClearance)
+	if err != nil {
+		return 0, err
+	}
+	labels, err := r.DB.LabelCells(ctx, p.Res, period, corridorClearance, labelCorridorMinPerCell)
+	if err != nil {
+		return 0, err
+	}
+	var out []store.Corridor
+	var groups [][]h3.Cell
+	for _, c := range found {
+		prevLegs := netLegs(c, prevFlows)
+		status, ratio := analytics.CorridorStatus(c.Legs, prevLegs, period.Days(), 0.05)
+		out = append(out, store.Corridor{Kind: "flow", Res: p.Res, Cells: c.Cells, Entry: c.Entry, Exit: c.Exit,
+			Centerline: analytics.Centerline(c.Chain), Legs: c.Legs, Journeys: c.Journeys, Persons: c.Persons,
+			Status: status, Trend: ratio, Period: period})
+		groups = append(groups, c.Cells)
+	}
+	for _, label := range slices.Sorted(maps.Keys(labels)) {
+		out = append(out, store.Corridor{Kind: "label", Label: label, Res: p.Res, Cells: labels[label], Period: period})
+		groups = append(groups, labels[label])
+	}
+	stats, err := r.DB.CellGroupStats(ctx, p.Res, groups, period, corridorClearance)
+	if err != nil {
+		return 0, err
+	}
+	prevStats, err := r.DB.CellGroupStats(ctx, p.Res, groups, prev, corridorClearance)
+	if err != nil {
+		return 0, err
+	}
+	kept := out[:0]
+	for i := range out {
+		if stats[i].Sightings == 0 {
+			continue // only grid-path cells that nobody was seen in: an artefact, not a route
+		}
+		summarise(&out[i], stats[i], prevStats[i], period.Days())
+		if out[i].Outline, err = geo.Outline(out[i].Cells); err != nil {
+			return 0, fmt.Errorf("outline of corridor %d: %w", i, err)
+		}
+		kept = append(kept, out[i])
+	}
+	out = kept
+	if err := r.assignIDs(ctx, out); err != nil {
+		return 0, err
+	}
+	return len(out), r.DB.CompleteCorridorRun(ctx, runID, out)
+}
+
+func toEdges(flows []store.Flow) []analytics.Edge {
+	out := make([]analytics.Edge, len(flows))
+	for i, f := range flows {
+		out[i] = analytics.Edge{From: f.From, To: f.To, Legs: f.Legs, Journeys: f.Journeys, Persons: f.Persons}
+	}
+	return out
+}
+
+// netLegs measures a corridor in an earlier period the way ExtractCorridors measured it
+// now: the corridor's edges as they were then.
+func netLegs(c analytics.Corridor, prev []store.Flow) int64 {
+	in := map[h3.Cell]bool{}
+	for _, x := range c.Cells {
+		in[x] = true
+	}
+	var edges []analytics.Edge
+	for _, f := range prev {
+		if in[f.From] && in[f.To] {
+			edges = append(edges, analytics.Edge{From: f.From, To: f.To, Legs: f.Legs, Journeys: f.Journeys, Persons: f.Persons})
+		}
+	}
+	var legs int64
+	for _, pc := range analytics.ExtractCorridors(edges, analytics.CorridorParams{MinLegs: 1}) {
+		legs += pc.Legs
+	}
+	return legs
+}
+
+// summarise fills a corridor's sighting statistics; label corridors take their volume and
+// trend from sightings, flow corridors keep their legs.
+func summarise(c *store.Corridor, s, prev store.GroupStats, days float64) {
+	c.Sightings, c.FirstSeen, c.LastSeen = s.Sightings, s.FirstSeen, s.LastSeen
+	c.TopModes, c.TopMO, c.TopNations = top(s.Modes), top(s.MO), top(s.Nations)
+	if c.Label == "" && len(s.Labels) > 0 {
+		c.Label = s.Labels[0].Value
+	}
+	if c.Kind == "label" {
+		c.Persons = s.Persons
+		c.Status, c.Trend = analytics.CorridorStatus(s.Sightings, prev.Sightings, days, 0.05)
+	}
+}
+
+func top(v []store.ValueCount) []store.ValueCount {
+	if len(v) > topValues {
+		return v[:topValues]
+	}
+	return v
+}
+
+// assignIDs gives each corridor the id of the previous run's corridor it overlaps most,
+// or a new one.
+func (r *Runner) assignIDs(ctx context.Context, cs []store.Corridor) error {
+	prev, err := r.DB.PreviousCorridors(ctx)
+	if err != nil {
+		return err
+	}
+	pcs := make([]analytics.PrevCorridor, len(prev))
+	for i, p := range prev {
+		pcs[i] = analytics.PrevCorridor{ID: p.ID, Cells: p.Cells}
+	}
+	cur := make([]analytics.Corridor, len(cs))
+	for i, c := range cs {
+		cur[i] = analytics.Corridor{Cells: c.Cells}
+	}
+	for _, m := range analytics.MatchCorridors(pcs, cur) {
+		id := m.PrevID
+		if id == 0 {
+			if id, err = r.DB.NewCorridorID(ctx); err != nil {
+				return err
+			}
+		}
+		cs[m.Index].ID = id
+	}
+	return nil
+}

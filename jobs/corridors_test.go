@@ -1,0 +1,141 @@
+package jobs_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+
+	"routewatch/jobs"
+	"routewatch/loader"
+	"routewatch/scenario"
+	"routewatch/store"
+	"routewatch/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropAll()
+	os.Exit(code)
+}
+
+// loadScenario generates a scenario into a fresh database and returns its manifest.
+func loadScenario(t *testing.T, label string, cfg scenario.Config) (*store.DB, scenario.Manifest) {
+	t.Helper()
+	db := storetest.Open(t, label)
+	var data, truth bytes.Buffer
+	if _, err := scenario.Generate(context.Background(), cfg, &data, &truth); err != nil {
+		t.Fatal(err)
+	}
+	var m scenario.Manifest
+	if err := json.Unmarshal(truth.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := loader.Load(context.Background(), db, bytes.NewReader(data.Bytes()), loader.Options{Name: label + ".csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("loaded %d sightings (%d rejected)", rep.Loaded, rep.Rejected)
+	return db, m
+}
+
+// samples returns points every stepKm along a polyline of [lon, lat] waypoints.
+func samples(wp [][2]float64, stepKm float64) []orb.Point {
+	var out []orb.Point
+	for i := 1; i < len(wp); i++ {
+		a, b := orb.Point(wp[i-1]), orb.Point(wp[i])
+		n := int(math.Ceil(geo.Distance(a, b) / 1000 / stepKm))
+		for k := 0; k < n; k++ {
+			f := float64(k) / float64(n)
+			out = append(out, orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])})
+		}
+	}
+	return append(out, orb.Point(wp[len(wp)-1]))
+}
+
+func nearKm(p orb.Point, pts []orb.Point) float64 {
+	best := math.Inf(1)
+	for _, q := range pts {
+		best = math.Min(best, geo.Distance(p, q)/1000)
+	}
+	return best
+}
+
+// TestCorridorsFollowRouteSkeletons scores the corridor job against the generator's ground
+// truth: every route must be covered by a corridor (most of the route's skeleton lies near
+// the corridor's cells) whose centerline stays near the skeletons of the routes it covers.
+func TestCorridorsFollowRouteSkeletons(t *testing.T) {
+	const maxKm = 60 // a res-4 cell is ~45 km across; points are jittered up to tens of km
+	db, m := loadScenario(t, "corridors", scenario.Config{Scenario: "default", Seed: 5, Sightings: 60000})
+	end, _ := time.Parse(time.RFC3339, m.End)
+	r := &jobs.Runner{DB: db}
+	run, err := r.Run(context.Background(), "corridors", jobs.Params{From: end.AddDate(-1, 0, 0), To: end})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _, err := db.Corridors(context.Background(), store.CorridorQuery{RunID: run})
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("corridors: %d (%v)", len(cs), err)
+	}
+	centres := make([][]orb.Point, len(cs))
+	for i, c := range cs {
+		for _, cell := range c.Cells {
+			ll := cell.LatLng()
+			centres[i] = append(centres[i], orb.Point{ll.Lng, ll.Lat})
+		}
+	}
+	skeleton := map[string][]orb.Point{}
+	covered := map[int][]orb.Point{} // corridor index → skeleton points of the routes it covers
+	found := 0
+	for _, route := range m.Routes {
+		pts := samples(route.Waypoints, 20)
+		skeleton[route.ID] = pts
+		best, bestFrac := -1, 0.0
+		for i := range cs {
+			if cs[i].Kind != "flow" {
+				continue
+			}
+			near := 0
+			for _, p := range pts {
+				if nearKm(p, centres[i]) <= maxKm {
+					near++
+				}
+			}
+			if f := float64(near) / float64(len(pts)); f > bestFrac {
+				best, bestFrac = i, f
+			}
+		}
+		t.Logf("route %-45s best corridor %d covers %.0f%% of its skeleton", route.Label, idOf(cs, best), 100*bestFrac)
+		if bestFrac >= 0.7 {
+			found++
+			covered[best] = append(covered[best], pts...)
+		}
+	}
+	if found != len(m.Routes) {
+		t.Errorf("routes covered by a corridor: %d of %d, want all", found, len(m.Routes))
+	}
+	for i, pts := range covered {
+		far := 0
+		for _, p := range cs[i].Centerline {
+			if nearKm(p, pts) > maxKm {
+				far++
+			}
+		}
+		if frac := float64(far) / float64(len(cs[i].Centerline)); frac > 0.1 {
+			t.Errorf("corridor %d (%s): %.0f%% of its centerline lies over %d km from the skeletons it covers", cs[i].ID, cs[i].Label, 100*frac, maxKm)
+		}
+	}
+}
+
+func idOf(cs []store.Corridor, i int) int64 {
+	if i < 0 {
+		return 0
+	}
+	return cs[i].ID
+}
