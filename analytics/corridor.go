@@ -29,18 +29,21 @@ type CorridorParams struct {
 // flow graph.
 type Corridor struct {
 	Cells []h3.Cell // every cell of the component, sorted
-	// Chain is the main path in the direction of flow: the heaviest path, by net legs,
-	// from an entry to an exit of the net-flow DAG (see ExtractCorridors); consecutive
-	// cells are neighbours. Nil when no pair of cells has a net flow.
+	// Chain is the main path in the direction of flow: the heaviest path (the largest sum
+	// of its steps' net legs) from an entry to an exit of the net-flow DAG (see
+	// ExtractCorridors); consecutive cells are neighbours. Nil when no pair of cells has a
+	// net flow.
 	Chain []h3.Cell
-	Entry []h3.Cell // sorted: cells with net outflow and no net inflow (DAG sources)
-	Exit  []h3.Cell // sorted: cells with net inflow and no net outflow (DAG sinks)
+	Entry []h3.Cell // sorted: cells with net outflow and no net inflow (the DAG's sources)
+	Exit  []h3.Cell // sorted: cells with net inflow and no net outflow (the DAG's sinks)
 	Edges []Edge    // the component's strong edges, both directions, sorted by From, To
 	// Legs, Journeys and Persons count trips through the corridor, not edge crossings:
 	// Σ over cells of max(0, outflow − inflow) of the edges' counts. By the flow
 	// decomposition theorem this is the number of cell-to-cell trips that carries the
 	// corridor's net flow: a journey is counted once where it enters (or is first seen in)
 	// the corridor, not once per edge it crosses, and back-and-forth movement cancels.
+	// For a chain it is the count leaving its entry; for a tree, the sum over its entries
+	// plus any flow first seen part-way along.
 	Legs, Journeys, Persons int64
 }
 
@@ -91,16 +94,18 @@ type cellPair struct{ from, to h3.Cell }
 // strongEdges normalises edges (see ExtractCorridors) and keeps those with at least
 // minLegs legs, sorted by From, To.
 func strongEdges(edges []Edge, minLegs int64) []Edge {
-	sum := make(map[cellPair]*Edge, len(edges))
+	slot := make(map[cellPair]int, len(edges)) // index into sum
+	sum := make([]Edge, 0, len(edges))
 	add := func(from, to h3.Cell, e Edge) {
-		k := cellPair{from, to}
-		if s, ok := sum[k]; ok {
-			s.Legs += e.Legs
-			s.Journeys += e.Journeys
-			s.Persons += e.Persons
-			return
+		i, ok := slot[cellPair{from, to}]
+		if !ok {
+			i = len(sum)
+			slot[cellPair{from, to}] = i
+			sum = append(sum, Edge{From: from, To: to})
 		}
-		sum[k] = &Edge{From: from, To: to, Legs: e.Legs, Journeys: e.Journeys, Persons: e.Persons}
+		sum[i].Legs += e.Legs
+		sum[i].Journeys += e.Journeys
+		sum[i].Persons += e.Persons
 	}
 	for _, e := range edges {
 		switch {
@@ -117,10 +122,10 @@ func strongEdges(edges []Edge, minLegs int64) []Edge {
 			}
 		}
 	}
-	out := make([]Edge, 0, len(sum))
+	out := sum[:0]
 	for _, e := range sum {
 		if e.Legs >= minLegs {
-			out = append(out, *e)
+			out = append(out, e)
 		}
 	}
 	slices.SortFunc(out, compareEdges)
@@ -202,25 +207,27 @@ func buildCorridor(comp component) Corridor {
 
 // trips is Σ over cells of max(0, outflow − inflow) of each count of edges.
 func trips(edges []Edge) (legs, journeys, persons int64) {
-	type balance struct{ legs, journeys, persons int64 }
-	bal := map[h3.Cell]*balance{}
-	at := func(c h3.Cell) *balance {
-		b, ok := bal[c]
+	slot := make(map[h3.Cell]int, len(edges)+1) // index into bal
+	bal := make([][3]int64, 0, len(edges)+1)    // legs, journeys, persons out − in
+	at := func(c h3.Cell) *[3]int64 {
+		i, ok := slot[c]
 		if !ok {
-			b = &balance{}
-			bal[c] = b
+			i = len(bal)
+			slot[c] = i
+			bal = append(bal, [3]int64{})
 		}
-		return b
+		return &bal[i]
 	}
 	for _, e := range edges {
-		f, t := at(e.From), at(e.To)
-		f.legs, f.journeys, f.persons = f.legs+e.Legs, f.journeys+e.Journeys, f.persons+e.Persons
-		t.legs, t.journeys, t.persons = t.legs-e.Legs, t.journeys-e.Journeys, t.persons-e.Persons
+		f := at(e.From)
+		f[0], f[1], f[2] = f[0]+e.Legs, f[1]+e.Journeys, f[2]+e.Persons
+		t := at(e.To)
+		t[0], t[1], t[2] = t[0]-e.Legs, t[1]-e.Journeys, t[2]-e.Persons
 	}
 	for _, b := range bal {
-		legs += max(b.legs, 0)
-		journeys += max(b.journeys, 0)
-		persons += max(b.persons, 0)
+		legs += max(b[0], 0)
+		journeys += max(b[1], 0)
+		persons += max(b[2], 0)
 	}
 	return legs, journeys, persons
 }

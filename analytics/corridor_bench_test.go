@@ -25,7 +25,7 @@ func syntheticFlows(tb testing.TB, rng *rand.Rand, routes, cells int) []Edge {
 	}
 	var edges []Edge
 	for range routes {
-		chain := route(tb, at(-10, 5, -15, 30), at(38, 48, -10, 30))
+		chain := route(tb, at(-15, 0, -15, 30), at(40, 48, -10, 30))
 		if len(chain) < cells {
 			tb.Fatalf("route of %d cells, want at least %d", len(chain), cells)
 		}

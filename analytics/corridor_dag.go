@@ -16,12 +16,11 @@ type arc struct {
 // flowDAG is a corridor's net flow with its cycles broken: the arcs that point forward in
 // order, which is therefore a topological order of them.
 type flowDAG struct {
-	cells   []h3.Cell // local index → cell, sorted
-	arcs    []arc     // the kept arcs, by from then to
-	out     [][]int   // indices into arcs, by source
-	indeg   []int     // kept arcs into each cell
-	order   []int     // local indices in topological order
-	dropped int       // arcs dropped to break cycles
+	cells []h3.Cell // local index → cell, sorted
+	arcs  []arc     // the kept arcs, by from then to
+	out   [][]int   // indices into arcs, by source
+	indeg []int     // kept arcs into each cell
+	order []int     // local indices in topological order
 }
 
 // newFlowDAG nets the component's edges per pair of cells and drops the arcs that point
@@ -64,8 +63,7 @@ func newFlowDAG(comp component) *flowDAG {
 	}
 	for _, a := range arcs {
 		if pos[a.from] > pos[a.to] {
-			g.dropped++
-			continue
+			continue // a back arc
 		}
 		g.out[a.from] = append(g.out[a.from], len(g.arcs))
 		g.indeg[a.to]++
@@ -80,77 +78,100 @@ func newFlowDAG(comp component) *flowDAG {
 // largest out-weight minus in-weight (the lowest index on ties) to the front. On a DAG
 // nothing points backward, so the order is topological.
 func greedyOrder(n int, arcs []arc) []int {
-	out, in := make([][]int, n), make([][]int, n)
-	outdeg, indeg := make([]int, n), make([]int, n)
-	delta := make([]int64, n) // out-weight − in-weight among the nodes left
-	for i, a := range arcs {
-		out[a.from], in[a.to] = append(out[a.from], i), append(in[a.to], i)
-		outdeg[a.from]++
-		indeg[a.to]++
-		delta[a.from] += a.w
-		delta[a.to] -= a.w
-	}
-	removed := make([]bool, n)
-	var sinks, sources []int
-	for v := range n {
-		switch {
-		case outdeg[v] == 0:
-			sinks = append(sinks, v)
-		case indeg[v] == 0:
-			sources = append(sources, v)
-		}
-	}
-	remove := func(v int) {
-		removed[v] = true
-		for _, i := range out[v] {
-			if u := arcs[i].to; !removed[u] {
-				indeg[u]--
-				delta[u] += arcs[i].w
-				if indeg[u] == 0 {
-					sources = append(sources, u)
-				}
-			}
-		}
-		for _, i := range in[v] {
-			if u := arcs[i].from; !removed[u] {
-				outdeg[u]--
-				delta[u] -= arcs[i].w
-				if outdeg[u] == 0 {
-					sinks = append(sinks, u)
-				}
-			}
-		}
-	}
-	pop := func(q *[]int) int {
-		for len(*q) > 0 {
-			v := (*q)[0]
-			*q = (*q)[1:]
-			if !removed[v] {
-				return v
-			}
-		}
-		return -1
-	}
+	p := newPeeler(n, arcs)
 	head, tail := make([]int, 0, n), []int{}
 	for range n {
-		if v := pop(&sinks); v >= 0 {
+		if v := p.pop(&p.sinks); v >= 0 {
 			tail = append(tail, v)
-			remove(v)
+			p.remove(v)
 			continue
 		}
-		v := pop(&sources)
+		v := p.pop(&p.sources)
 		if v < 0 {
-			for u := range n {
-				if !removed[u] && (v < 0 || delta[u] > delta[v]) {
-					v = u
-				}
-			}
+			v = p.leader()
 		}
 		head = append(head, v)
-		remove(v)
+		p.remove(v)
 	}
 	slices.Reverse(tail)
 	return append(head, tail...)
+}
+
+// peeler is greedyOrder's state: the graph of the nodes not yet placed.
+type peeler struct {
+	arcs           []arc
+	out, in        [][]int // indices into arcs
+	outdeg, indeg  []int   // arcs among the nodes left
+	delta          []int64 // out-weight − in-weight among the nodes left
+	removed        []bool
+	sinks, sources []int // queues; may hold removed nodes
+}
+
+func newPeeler(n int, arcs []arc) *peeler {
+	p := &peeler{arcs: arcs, out: make([][]int, n), in: make([][]int, n),
+		outdeg: make([]int, n), indeg: make([]int, n), delta: make([]int64, n), removed: make([]bool, n)}
+	for i, a := range arcs {
+		p.out[a.from], p.in[a.to] = append(p.out[a.from], i), append(p.in[a.to], i)
+		p.outdeg[a.from]++
+		p.indeg[a.to]++
+		p.delta[a.from] += a.w
+		p.delta[a.to] -= a.w
+	}
+	for v := range n {
+		switch {
+		case p.outdeg[v] == 0:
+			p.sinks = append(p.sinks, v)
+		case p.indeg[v] == 0:
+			p.sources = append(p.sources, v)
+		}
+	}
+	return p
+}
+
+// remove takes v out of the graph, queueing the nodes that become sources or sinks.
+func (p *peeler) remove(v int) {
+	p.removed[v] = true
+	for _, i := range p.out[v] {
+		if u := p.arcs[i].to; !p.removed[u] {
+			p.indeg[u]--
+			p.delta[u] += p.arcs[i].w
+			if p.indeg[u] == 0 {
+				p.sources = append(p.sources, u)
+			}
+		}
+	}
+	for _, i := range p.in[v] {
+		if u := p.arcs[i].from; !p.removed[u] {
+			p.outdeg[u]--
+			p.delta[u] -= p.arcs[i].w
+			if p.outdeg[u] == 0 {
+				p.sinks = append(p.sinks, u)
+			}
+		}
+	}
+}
+
+// pop takes the first node of q still in the graph; -1 when there is none.
+func (p *peeler) pop(q *[]int) int {
+	for len(*q) > 0 {
+		v := (*q)[0]
+		*q = (*q)[1:]
+		if !p.removed[v] {
+			return v
+		}
+	}
+	return -1
+}
+
+// leader is the node left with the largest delta, the lowest on ties.
+func (p *peeler) leader() int {
+	v := -1
+	for u, gone := range p.removed {
+		if !gone && (v < 0 || p.delta[u] > p.delta[v]) {
+			v = u
+		}
+	}
+	return v
 }
 
 // heaviestPath is the maximum-weight path of the DAG, by dynamic programming in

@@ -42,6 +42,7 @@ func (h *handlers) getCell(c *gin.Context) {
 		return
 	}
 	ll := cell.LatLng()
+	setRows(c, 1)
 	c.JSON(http.StatusOK, gin.H{"h3": geo.CellString(cell), "res": cell.Resolution(), "centre": []float64{ll.Lng, ll.Lat},
 		"from": p.From, "to": p.To, "detail": d})
 }
@@ -49,10 +50,15 @@ func (h *handlers) getCell(c *gin.Context) {
 // getVocabulary answers GET /api/v1/vocabulary: the filter values present in the data, with
 // their sightings, for the web app's filter lists.
 func (h *handlers) getVocabulary(c *gin.Context) {
-	v, err := h.deps.Data.FilterValues(c.Request.Context(), 3)
+	v, err := h.deps.Data.FilterValues(c.Request.Context(), principal(c).Clearance)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
+	n := 0
+	for _, vs := range v {
+		n += len(vs)
+	}
+	setRows(c, n)
 	c.JSON(http.StatusOK, v)
 }

@@ -89,6 +89,7 @@ func (h *handlers) getCompare(c *gin.Context) {
 		totA += out[i].A
 		totB += out[i].B
 	}
+	setRows(c, len(out))
 	total := shapeChange(compareCellCounts{a: totA, b: totB}, analytics.ComparePeriods([]analytics.Counts{{A: totA, B: totB}}, pa.Days(), pb.Days(), params)[0])
 	if format == "geojson" {
 		c.Header("Content-Type", "application/geo+json")

@@ -81,6 +81,7 @@ func (h *handlers) getHeatmap(c *gin.Context) {
 		return
 	}
 	c.Header("X-Routewatch-Plan", string(plan))
+	setRows(c, len(cells))
 	if format == "geojson" {
 		writeCellFeatures(c, cells)
 		return

@@ -72,6 +72,7 @@ func (h *handlers) postIngest(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	setRows(c, int(rep.RowsRead))
 	status := http.StatusCreated
 	if rep.Status != "completed" {
 		status = http.StatusOK

@@ -87,11 +87,12 @@ func parsePeriod(c *gin.Context, fromKey, toKey string, now time.Time) (store.Pe
 }
 
 // parseFilters reads mode, mo, nationality, source (comma-separated or repeated), route
-// (repeated only: route labels may contain commas) and min_reliability.
+// (repeated only: route labels may contain commas) and min_reliability; the caller's
+// clearance always applies.
 func parseFilters(c *gin.Context) (store.Filters, error) {
 	f := store.Filters{
 		Modes: list(c, "mode", true), MO: list(c, "mo", true), Nationalities: list(c, "nationality", true),
-		Sources: list(c, "source", true), Routes: list(c, "route", false), MaxHandling: 3,
+		Sources: list(c, "source", true), Routes: list(c, "route", false), MaxHandling: principal(c).Clearance,
 	}
 	for i, n := range f.Nationalities {
 		n = strings.ToUpper(n)

@@ -29,13 +29,22 @@ type Config struct {
 	// PlanOverride lets requests choose plan=raw|rollup (benchmarks compare the two);
 	// off in production, where the server always picks.
 	PlanOverride bool
+	// RateLimit and RateBurst bound each key's requests per second (token bucket);
+	// defaults 50 and 100.
+	RateLimit float64
+	RateBurst int
 }
 
 // Deps are what the handlers call.
 type Deps struct {
-	Ready  Readiness
-	Ingest Ingester
-	Data   Data
+	Ready     Readiness
+	Ingest    Ingester
+	Data      Data
+	Corridors CorridorData
+	// Auth checks keys and sessions; nil serves without authentication (handler unit
+	// tests only: `routewatch serve` always sets it).
+	Auth  Authenticator
+	Audit Auditor
 }
 
 // New builds the router.
@@ -66,6 +75,7 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 		cfg.MaxUpload = 256 << 20
 	}
 	h := &handlers{cfg: cfg, deps: deps}
+	r.Use(h.security()) // before any route: it applies to the routes registered after it
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
 	v1 := r.Group("/api/v1")
@@ -75,6 +85,11 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	v1.GET("/compare", h.getCompare)
 	v1.GET("/cells/:h3", h.getCell)
 	v1.GET("/vocabulary", h.getVocabulary)
+	v1.POST("/session", h.postSession)
+	v1.GET("/session", h.getSession)
+	v1.DELETE("/session", h.deleteSession)
+	mountOGC(r, h)
+	mountFrontend(r) // the web app at / (api/static.go)
 	return r, nil
 }
 

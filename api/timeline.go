@@ -50,6 +50,7 @@ func (h *handlers) getTimeline(c *gin.Context) {
 		persons += b.Persons
 	}
 	c.Header("X-Routewatch-Plan", string(plan))
+	setRows(c, len(buckets))
 	c.JSON(http.StatusOK, gin.H{"bucket": bucket, "res": a.Res, "from": p.From, "to": p.To,
 		"totals": gin.H{"sightings": sightings, "persons": persons}, "buckets": buckets})
 }

@@ -52,12 +52,15 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 	}
 	var out []store.Corridor
 	var groups [][]h3.Cell
-	for _, c := range found {
-		prevLegs := netLegs(c, prevFlows)
-		status, ratio := analytics.CorridorStatus(c.Legs, prevLegs, period.Days(), 0.05)
+	units := make([]analytics.Counts, len(found))
+	for i, c := range found {
+		units[i] = analytics.Counts{A: netLegs(c, prevFlows), B: c.Legs}
+	}
+	statuses, ratios := analytics.CorridorStatuses(units, period.Days(), 0.05) // BH across the run's corridors
+	for i, c := range found {
 		out = append(out, store.Corridor{Kind: "flow", Res: p.Res, Cells: c.Cells, Entry: c.Entry, Exit: c.Exit,
 			Centerline: analytics.Centerline(c.Chain), Legs: c.Legs, Journeys: c.Journeys, Persons: c.Persons,
-			Status: status, Trend: ratio, Period: period})
+			Status: statuses[i], Trend: ratios[i], Period: period})
 		groups = append(groups, c.Cells)
 	}
 	for _, label := range slices.Sorted(maps.Keys(labels)) {

@@ -11,5 +11,10 @@ export DATABASE_URL=${DATABASE_URL:-$(scripts/db.sh url)}
 go build -o routewatch ./cmd/routewatch
 ./routewatch migrate up
 ./routewatch demo --truth .data/demo-truth.json
-echo "routewatch: open http://${ROUTEWATCH_ADDR:-127.0.0.1:8080}/" >&2
+# A fresh analyst key for this run, shown once; the link signs the browser in (the key
+# travels in the URL fragment, which browsers never send to a server).
+KEY=$(./routewatch keys create --role analyst --clearance H3 --name "demo (scripts/run.sh)" 2>/dev/null |
+  sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+echo "routewatch: open http://${ROUTEWATCH_ADDR:-127.0.0.1:8080}/#key=$KEY" >&2
+echo "routewatch: API calls need: Authorization: Bearer $KEY" >&2
 exec ./routewatch serve "$@"

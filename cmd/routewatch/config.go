@@ -23,6 +23,9 @@ type Config struct {
 	TrustedProxies   []string
 	GinDebug         bool
 	PlanOverride     bool
+	JobsInterval     time.Duration
+	RateLimit        float64
+	RateBurst        int
 	StatementTimeout time.Duration
 	ShutdownTimeout  time.Duration
 
@@ -49,6 +52,9 @@ func bindServe(fs *flag.FlagSet, c *Config) {
 	c.TrustedProxies = splitList(env("ROUTEWATCH_TRUSTED_PROXIES", ""))
 	fs.BoolVar(&c.GinDebug, "debug", env("ROUTEWATCH_DEBUG", "") == "1", "gin debug mode (env ROUTEWATCH_DEBUG=1)")
 	fs.BoolVar(&c.PlanOverride, "plan-override", false, "let requests force plan=raw|rollup (for benchmarks only)")
+	fs.DurationVar(&c.JobsInterval, "jobs-interval", 6*time.Hour, "run every analytics job this often inside serve; 0 disables the scheduler")
+	fs.Float64Var(&c.RateLimit, "rate-limit", 50, "requests per second each API key may make (token bucket)")
+	fs.IntVar(&c.RateBurst, "rate-burst", 100, "burst size of each key's rate limit")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may run after SIGTERM")
 }
 

@@ -25,6 +25,8 @@ var commands = map[string]command{
 	"migrate":     {"apply database migrations: migrate [up|down|status]", runMigrate},
 	"demo":        {"load the demo scenario into an empty database", runDemo},
 	"generate":    {"write a synthetic scenario (sightings + ground-truth manifest)", runGenerate},
+	"keys":        {"manage API keys: keys create --role R --clearance H0..H3 --name N | list | revoke ID", runKeys},
+	"audit":       {"read the audit log: audit [--key ID|PREFIX] [--since DATE]", runAudit},
 	"jobs":        {"run an analytics job (jobs run corridors) or list runs (jobs list)", runJobs},
 	"ingest":      {"load agency files (CSV, NDJSON, GeoJSON) into the database", runIngest},
 	"healthcheck": {"exit 0 when the server at --addr answers /healthz", runHealthcheck},

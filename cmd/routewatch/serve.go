@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"routewatch/api"
+	"routewatch/jobs"
 	"routewatch/loader"
 	"routewatch/store"
 )
@@ -35,7 +36,9 @@ func runServe(ctx context.Context, args []string) error {
 	if err := db.MigrateUp(ctx); err != nil {
 		return err
 	}
-	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug, PlanOverride: cfg.PlanOverride}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db}})
+	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug, PlanOverride: cfg.PlanOverride,
+		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db},
+		Corridors: db, Auth: db, Audit: db})
 	if err != nil {
 		return err
 	}
@@ -51,8 +54,34 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.JobsInterval > 0 {
+		go schedule(ctx, &jobs.Runner{DB: db}, cfg.JobsInterval)
+	}
 	slog.Info("serving", "url", "http://"+ln.Addr().String()+"/")
 	return serveUntilDone(ctx, srv, ln, cfg.ShutdownTimeout)
+}
+
+// schedule runs every job kind one after the other, first after a minute and then every
+// interval, until ctx ends. A kind already running elsewhere (another process holds its
+// lock) is skipped this time.
+func schedule(ctx context.Context, r *jobs.Runner, interval time.Duration) {
+	wait := time.Minute
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = interval
+		for _, kind := range jobs.Kinds() {
+			if ctx.Err() != nil {
+				return
+			}
+			if _, err := r.Run(ctx, kind, jobs.Params{}); err != nil {
+				slog.Warn("scheduled job did not complete", "kind", kind, "err", err)
+			}
+		}
+	}
 }
 
 // serveUntilDone serves until ctx is cancelled (SIGINT/SIGTERM), then stops accepting new

@@ -1,0 +1,262 @@
+package api
+
+// OGC API - Features at /ogc: Part 1 Core with the GeoJSON and OpenAPI 3.0 conformance classes,
+// plus each collection's Part 3 queryables resource (served, not declared as a conformance class).
+//
+// Decisions (also written into the OpenAPI document at /ogc/api):
+//   - limit: default 100, minimum 1, maximum 10,000. Larger values are clamped to 10,000 rather
+//     than refused (Part 1, /req/core/fc-limit-response-1); next links carry the clamped value.
+//   - bbox: 4 numbers (CRS84, west > east crosses the antimeridian) or the 6-number 3D form,
+//     whose heights are checked and then ignored: the data has no heights.
+//   - datetime: an RFC 3339 instant, a date, or an interval a/b with ".." (or "") for an open
+//     end, closed at both ends as the standard says. A date-only end includes its whole day.
+//     Cells and flows are aggregated over the interval; corridors are kept when their
+//     [first_seen, last_seen] span meets it.
+//   - Query parameters the API definition does not list are refused with a 400
+//     (/req/core/query-param-unknown).
+
+import (
+	"context"
+	"net/http"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"routewatch/errs"
+	"routewatch/store"
+)
+
+// CorridorData is what corridor endpoints ask of the store.
+type CorridorData interface {
+	Corridors(ctx context.Context, q store.CorridorQuery) ([]store.Corridor, int64 /* total matched */, error)
+	Corridor(ctx context.Context, id int64, maxHandling int) (*store.Corridor, error) // errs.NotFound when absent
+	Flows(ctx context.Context, a store.Area, p store.Period, f store.Filters) ([]store.Flow, error)
+}
+
+// Media types and link relations of the OGC API.
+const (
+	mediaJSON       = "application/json"
+	mediaGeoJSON    = "application/geo+json"
+	mediaOpenAPI    = "application/vnd.oai.openapi+json;version=3.0"
+	mediaSchemaJSON = "application/schema+json"
+	relQueryables   = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+	crs84           = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+)
+
+// ogcConformsTo lists the conformance classes the /ogc endpoints pass.
+var ogcConformsTo = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+}
+
+type ogcLink struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+// mountOGC registers the OGC API Features routes under /ogc.
+func mountOGC(r *gin.Engine, h *handlers) {
+	g := r.Group("/ogc")
+	g.GET("", h.ogcLanding)
+	g.GET("/conformance", h.ogcConformance)
+	g.GET("/api", h.ogcAPI)
+	g.GET("/collections", h.ogcCollections)
+	g.GET("/collections/:collectionId", h.ogcCollection)
+	g.GET("/collections/:collectionId/queryables", h.ogcQueryables)
+	g.GET("/collections/:collectionId/items", h.ogcItems)
+	g.GET("/collections/:collectionId/items/:featureId", h.ogcItem)
+}
+
+// ogcLanding answers GET /ogc: the landing page.
+func (h *handlers) ogcLanding(c *gin.Context) {
+	if !ogcOnlyF(c) {
+		return
+	}
+	base := h.ogcBase(c)
+	c.JSON(http.StatusOK, gin.H{
+		"title":       "routewatch",
+		"description": "Route corridors, flows between H3 cells and H3 heatmap cells of migrant-smuggling sightings, as OGC API Features.",
+		"links": []ogcLink{
+			{Href: base, Rel: "self", Type: mediaJSON, Title: "this document"},
+			{Href: base + "/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "the API definition (OpenAPI 3.0)"},
+			{Href: base + "/conformance", Rel: "conformance", Type: mediaJSON, Title: "conformance classes implemented"},
+			{Href: base + "/collections", Rel: "data", Type: mediaJSON, Title: "the feature collections"},
+		},
+	})
+}
+
+// ogcConformance answers GET /ogc/conformance.
+func (h *handlers) ogcConformance(c *gin.Context) {
+	if !ogcOnlyF(c) {
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"conformsTo": ogcConformsTo})
+}
+
+// ogcCollections answers GET /ogc/collections.
+func (h *handlers) ogcCollections(c *gin.Context) {
+	if !ogcOnlyF(c) {
+		return
+	}
+	base := h.ogcBase(c)
+	list := make([]gin.H, 0, len(ogcCollectionList))
+	for _, col := range ogcCollectionList {
+		list = append(list, col.describe(base))
+	}
+	c.JSON(http.StatusOK, gin.H{
+		"links":       []ogcLink{{Href: base + "/collections", Rel: "self", Type: mediaJSON, Title: "this document"}},
+		"collections": list,
+	})
+}
+
+// ogcCollection answers GET /ogc/collections/{collectionId}.
+func (h *handlers) ogcCollection(c *gin.Context) {
+	col, ok := ogcLookup(c)
+	if !ok || !ogcOnlyF(c) {
+		return
+	}
+	c.JSON(http.StatusOK, col.describe(h.ogcBase(c)))
+}
+
+// ogcQueryables answers GET /ogc/collections/{collectionId}/queryables (Part 3): a JSON Schema
+// of the properties that can filter the collection's items, each a query parameter of the
+// same name.
+func (h *handlers) ogcQueryables(c *gin.Context) {
+	col, ok := ogcLookup(c)
+	if !ok || !ogcOnlyF(c) {
+		return
+	}
+	props := gin.H{}
+	for _, q := range col.queryables {
+		props[q.name] = q.schema
+	}
+	c.Header("Content-Type", mediaSchemaJSON)
+	c.JSON(http.StatusOK, gin.H{
+		"$schema":              "https://json-schema.org/draft/2020-12/schema",
+		"$id":                  h.ogcBase(c) + "/collections/" + col.id + "/queryables",
+		"type":                 "object",
+		"title":                col.title,
+		"description":          "Properties that filter " + col.id + ": pass each as a query parameter of the same name on the items resource.",
+		"properties":           props,
+		"additionalProperties": false,
+	})
+}
+
+// describe is the collection's entry in /collections and its own document.
+func (col *ogcCollection) describe(base string) gin.H {
+	href := base + "/collections/" + col.id
+	return gin.H{
+		"id":          col.id,
+		"title":       col.title,
+		"description": col.description,
+		"itemType":    "feature",
+		"crs":         []string{crs84},
+		"extent": gin.H{
+			"spatial":  gin.H{"bbox": [][]float64{{-180, -90, 180, 90}}, "crs": crs84},
+			"temporal": gin.H{"interval": [][]any{{nil, nil}}, "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"},
+		},
+		"links": []ogcLink{
+			{Href: href, Rel: "self", Type: mediaJSON, Title: "this document"},
+			{Href: href + "/items", Rel: "items", Type: mediaGeoJSON, Title: col.title + " (GeoJSON)"},
+			{Href: href + "/queryables", Rel: relQueryables, Type: mediaSchemaJSON, Title: "properties that filter " + col.id},
+		},
+	}
+}
+
+// ogcLookup finds the path's collection, answering 404 when there is none.
+func ogcLookup(c *gin.Context) (*ogcCollection, bool) {
+	id := c.Param("collectionId")
+	for _, col := range ogcCollectionList {
+		if col.id == id {
+			return col, true
+		}
+	}
+	writeError(c, &errs.Error{Kind: errs.NotFound, Param: "collectionId",
+		Message: "no collection " + strings.TrimSpace(id) + "; the collections are " + strings.Join(ogcCollectionIDs(), ", ")})
+	return nil, false
+}
+
+func ogcCollectionIDs() []string {
+	ids := make([]string, len(ogcCollectionList))
+	for i, col := range ogcCollectionList {
+		ids[i] = col.id
+	}
+	return ids
+}
+
+// ogcOnlyF refuses any query parameter but f=json on the metadata resources.
+func ogcOnlyF(c *gin.Context) bool {
+	if err := ogcCheckParams(c, []string{"f"}, []string{"json"}); err != nil {
+		writeError(c, err)
+		return false
+	}
+	return true
+}
+
+// ogcCheckParams refuses query parameters outside allowed (400, /req/core/query-param-unknown),
+// repeated single-valued ones, and an f other than formats.
+func ogcCheckParams(c *gin.Context, allowed, formats []string) error {
+	q := c.Request.URL.Query()
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !slices.Contains(allowed, k) {
+			return &errs.Error{Kind: errs.Invalid, Param: k, Message: "unknown query parameter here; this resource accepts " +
+				strings.Join(allowed, ", "), Details: gin.H{"accepted": allowed}}
+		}
+		if len(q[k]) > 1 && !ogcRepeatable[k] {
+			return errs.E(errs.Invalid, k, "give %s once, got %d values", k, len(q[k]))
+		}
+	}
+	if f, ok := c.GetQuery("f"); ok && !slices.Contains(formats, f) {
+		return errs.E(errs.Invalid, "f", "want %s (this API answers JSON only), got %q", strings.Join(formats, " or "), f)
+	}
+	return nil
+}
+
+// ogcRepeatable are the parameters that may be repeated (filter lists, as elsewhere in the API).
+var ogcRepeatable = map[string]bool{"mode": true, "mo": true, "nationality": true, "route": true, "source": true, "status": true}
+
+// ogcBase is the absolute URL of /ogc as the client reached it. Links are absolute: GDAL
+// resolves a link starting with "/" against the dataset URL (which already ends in /ogc).
+// X-Forwarded-Proto and X-Forwarded-Host count only from a trusted proxy (Config.TrustedProxies).
+func (h *handlers) ogcBase(c *gin.Context) string {
+	scheme, host := "http", c.Request.Host
+	if c.Request.TLS != nil {
+		scheme = "https"
+	}
+	if h.fromTrustedProxy(c) {
+		if p := c.GetHeader("X-Forwarded-Proto"); p == "http" || p == "https" {
+			scheme = p
+		}
+		if fh, _, _ := strings.Cut(c.GetHeader("X-Forwarded-Host"), ","); strings.TrimSpace(fh) != "" {
+			host = strings.TrimSpace(fh)
+		}
+	}
+	return scheme + "://" + host + "/ogc"
+}
+
+func (h *handlers) fromTrustedProxy(c *gin.Context) bool {
+	peer, err := netip.ParseAddr(c.RemoteIP())
+	if err != nil {
+		return false
+	}
+	peer = peer.Unmap()
+	for _, t := range h.cfg.TrustedProxies {
+		if p, err := netip.ParsePrefix(t); err == nil && p.Contains(peer) {
+			return true
+		}
+		if a, err := netip.ParseAddr(t); err == nil && a.Unmap() == peer {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,107 @@
+package api
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"routewatch/store"
+)
+
+// ogcCollection describes one feature collection and how its features are fetched.
+type ogcCollection struct {
+	id, title, description string
+	geometry               string   // the GeoJSON geometry types of its features, for the API definition
+	props                  []string // output property names, for properties=
+	listParams             []string // query parameters of items beyond the common ones
+	itemParams             []string // query parameters of items/{featureId} beyond f and properties
+	queryables             []ogcQueryable
+	items                  func(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error)
+	item                   func(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, error)
+}
+
+// ogcQueryable is a property that filters a collection, as a JSON Schema (Part 3).
+type ogcQueryable struct {
+	name   string
+	schema gin.H
+}
+
+// ogcListParams are the query parameters every items resource accepts.
+var ogcListParams = []string{"f", "bbox", "datetime", "limit", "offset", "properties"}
+
+// sightingFilters are the heatmap filters (parseFilters) that cells accept.
+var sightingFilters = []string{"mode", "mo", "nationality", "route", "source", "min_reliability"}
+
+// ogcCollectionList is every collection, in the order /collections lists them.
+var ogcCollectionList []*ogcCollection
+
+func init() {
+	ogcCollectionList = []*ogcCollection{
+		{
+			id: "corridors", title: "Route corridors",
+			description: "Route corridors of the latest completed corridor run: connected chains of strong flows between H3 cells, " +
+				"or the cells of one route label. Geometry: the centreline (LineString), or the outline (MultiPolygon) with geometry=outline. " +
+				"bbox keeps corridors whose outline meets it; datetime keeps corridors whose first_seen..last_seen span meets it.",
+			geometry:   "LineString or MultiPolygon",
+			props:      corridorProps,
+			listParams: []string{"status", "min_volume", "geometry"},
+			itemParams: []string{"geometry"},
+			queryables: []ogcQueryable{{"status", gin.H{"title": "status", "type": "string",
+				"enum": corridorStatuses, "description": "the corridor's trend status; a comma-separated list or repeated parameter keeps any"}}},
+			items: corridorItems, item: corridorItem,
+		},
+		{
+			id: "flows", title: "Flows between H3 cells",
+			description: "Movement between neighbouring H3 cells (consecutive sightings of journeys) at resolution res (3, 4 or 5; " +
+				"default from the bbox) over the whole months of datetime. Geometry: a LineString from the centre of one cell to the other. " +
+				"bbox keeps flows whose start or end cell centre lies in it.",
+			geometry:   "LineString",
+			props:      []string{"from", "to", "res", "legs", "journeys", "persons"},
+			listParams: []string{"res"},
+			itemParams: []string{"datetime"},
+			queryables: []ogcQueryable{{"res", gin.H{"title": "res", "type": "integer", "enum": store.FlowResolutions,
+				"description": "the H3 resolution of the flows' cells"}}},
+			items: flowItems, item: flowItem,
+		},
+		{
+			id: "cells", title: "Heatmap cells",
+			description: "H3 cells with their sightings and persons over datetime (default: all time), at resolution res " +
+				"(default from the bbox; the world at res 2 without one), with the heatmap's filters. At most 50,000 cells per bbox and res. " +
+				"bbox keeps cells whose centre lies in it. Geometry: the cell's polygon, split in two at the antimeridian.",
+			geometry:   "Polygon or MultiPolygon",
+			props:      []string{"h3", "sightings", "persons", "top_modes"},
+			listParams: append([]string{"res"}, sightingFilters...),
+			itemParams: append([]string{"datetime"}, sightingFilters...),
+			queryables: cellQueryables,
+			items:      cellItems, item: cellItem,
+		},
+	}
+}
+
+var corridorStatuses = []string{"new", "growing", "stable", "declining"}
+
+var cellQueryables = []ogcQueryable{
+	{"res", gin.H{"title": "res", "type": "integer", "minimum": 0, "maximum": store.CellResolution, "description": "the H3 resolution of the cells"}},
+	{"mode", gin.H{"title": "mode", "type": "string", "description": "transport mode of the sightings counted (comma-separated or repeated: any)"}},
+	{"mo", gin.H{"title": "mo", "type": "string", "description": "modus operandi tag of the sightings counted (comma-separated or repeated: any)"}},
+	{"nationality", gin.H{"title": "nationality", "type": "string", "pattern": "^[A-Za-z]{2}(,[A-Za-z]{2})*$",
+		"description": "ISO 3166-1 alpha-2 nationality among the sightings' nationalities (comma-separated or repeated: any)"}},
+	{"route", gin.H{"title": "route", "type": "string", "description": "route label of the sightings counted (repeat for several)"}},
+	{"source", gin.H{"title": "source", "type": "string", "description": "source (agency) code of the sightings counted (comma-separated or repeated: any)"}},
+	{"min_reliability", gin.H{"title": "min_reliability", "type": "string", "enum": []string{"A", "B", "C", "D", "E", "F"},
+		"description": "keep sightings of this source reliability grade or better"}},
+}
+
+// corridorProps are the JSON fields of store.Corridor and the entry and exit cells.
+var corridorProps = func() []string {
+	var names []string
+	t := reflect.TypeFor[store.Corridor]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return append(names, "entry", "exit")
+}()

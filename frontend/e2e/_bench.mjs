@@ -1,0 +1,11 @@
+import { launch } from './browser.mjs';
+const { context, close } = await launch();
+const p = context.pages()[0];
+p.on('console', (m) => { if (!/GL Driver|luma/.test(m.text())) console.log('console', m.text().slice(0, 200)); });
+await p.goto('http://127.0.0.1:18080/?c=14,37&z=3.9');
+await p.waitForFunction(() => document.body.dataset.status === 'ready', null, { timeout: 30000 });
+const t = Date.now();
+const r = await p.evaluate((n) => window.routewatch.bench(n), Number(process.argv[2] ?? 100000));
+console.log(Date.now() - t, JSON.stringify(r, null, 1));
+await p.screenshot({ path: '/tmp/bench.png' });
+await close();

@@ -1,0 +1,12 @@
+import { launch } from './browser.mjs';
+const { context, close } = await launch();
+const p = context.pages()[0];
+await p.goto('http://127.0.0.1:18080/?c=-2,45&z=4');
+await p.waitForFunction(() => window.routewatch?.idle?.(), null, { timeout: 15000 });
+await p.waitForTimeout(1000);
+await p.addStyleTag({ content: '#map canvas:not(.maplibregl-canvas){display:none}' });
+await p.waitForTimeout(300);
+await p.screenshot({ path: '/tmp/nodeck.png' });
+const info = await p.evaluate(() => [...document.querySelectorAll('#map canvas')].map((c) => ({ cls: c.className, id: c.id, w: c.width, h: c.height, style: c.getAttribute('style') })));
+console.log(JSON.stringify(info, null, 1));
+await close();

@@ -1,0 +1,10 @@
+import { launch } from './browser.mjs';
+const { context, close } = await launch();
+const p = context.pages()[0];
+p.on('console', (m) => { if (!/GL Driver|uniform block/.test(m.text())) console.log('console', m.type(), m.text().slice(0, 400)); });
+p.on('pageerror', (e) => console.log('pageerror', e.message));
+await p.goto('http://127.0.0.1:18080/?c=-2,45&z=4');
+await p.waitForFunction(() => window.routewatch?.idle?.(), null, { timeout: 15000 });
+await p.waitForTimeout(1500);
+console.log(await p.evaluate(() => JSON.stringify(window.routewatch.map.getStyle().layers.map((l) => `${l.id}:${l.type}`))));
+await close();

@@ -1,0 +1,10 @@
+import { launch } from './browser.mjs';
+const { context, close } = await launch();
+const p = context.pages()[0];
+p.on('console', (m) => { if (m.type() === 'error') console.log('console', m.text().slice(0, 300)); });
+await p.goto('http://127.0.0.1:18080/' + (process.argv[2] ?? ''));
+await p.waitForFunction(() => document.body.dataset.status !== 'loading', null, { timeout: 30000 });
+await p.waitForFunction(() => window.routewatch.idle(), null, { timeout: 15000 });
+await p.waitForTimeout(Number(process.argv[4] ?? 500));
+await p.screenshot({ path: process.argv[3] ?? '/tmp/shot.png' });
+await close();

@@ -1,0 +1,13 @@
+import { launch } from '/work/main/frontend/e2e/browser.mjs';
+const { context, close } = await launch();
+const page = context.pages()[0] ?? await context.newPage();
+page.on('console', (m) => console.log('console', m.type(), m.text().slice(0, 300)));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+page.on('request', (r) => { if (!r.url().startsWith('http://127.0.0.1:18080')) console.log('REQ', r.url().slice(0,100)); });
+const t0 = Date.now();
+await page.goto(process.argv[2] ?? 'http://127.0.0.1:18080/');
+await page.waitForFunction(() => document.body.dataset.status !== 'loading', null, { timeout: 30000 }).catch(e => console.log('wait', e.message));
+await page.waitForTimeout(1500);
+console.log('loaded in', Date.now() - t0, 'status', await page.evaluate(() => document.body.dataset.status + ' ' + document.getElementById('status').textContent));
+await page.screenshot({ path: process.argv[3] ?? '/tmp/shot.png' });
+await close();

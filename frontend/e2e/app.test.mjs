@@ -1,0 +1,245 @@
+// End-to-end tests of the web app against a running `routewatch serve` (ROUTEWATCH_URL),
+// in Debian's Chromium through playwright-core. Run by scripts/e2e.sh, which starts the
+// server over a fresh database with generated data.
+import assert from 'node:assert/strict';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { launch } from './browser.mjs';
+
+const BASE = process.env.ROUTEWATCH_URL;
+if (!BASE) throw new Error('set ROUTEWATCH_URL to a running routewatch serve (scripts/e2e.sh does)');
+const SHOTS = process.env.SCREENSHOTS ?? new URL('../../docs/screenshots/', import.meta.url).pathname;
+const BENCH_OUT = process.env.BENCH_OUT;
+const ORIGIN = new URL(BASE).origin;
+const START = '?c=14,37&z=3.9'; // the Mediterranean, West Africa and the Balkans
+
+let ctx; let close; let page;
+const requests = [];
+const heatmaps = []; // the heatmap responses, newest last
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  ({ context: ctx, close } = await launch());
+  ctx.on('request', (r) => requests.push(r.url()));
+  page = ctx.pages()[0] ?? (await ctx.newPage());
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('response', async (r) => {
+    if (r.url().includes('/api/v1/heatmap') && r.ok()) heatmaps.push({ url: r.url(), body: await r.json().catch(() => null) });
+  });
+});
+after(async () => { await close?.(); });
+
+const loads = () => page.evaluate(() => Number(document.body.dataset.loads ?? 0));
+
+/** waitLoaded waits until the app has finished a data load after `since` loads. */
+async function waitLoaded(since = 0) {
+  await page.waitForFunction((n) => document.body.dataset.status !== 'loading' && Number(document.body.dataset.loads ?? 0) > n, since, { timeout: 30_000 });
+  const status = await page.evaluate(() => document.body.dataset.status);
+  assert.equal(status, 'ready', await page.locator('#status').textContent());
+  await page.waitForTimeout(400); // deck.gl draws on the next animation frames
+}
+
+/** settle waits until the basemap has drawn all its tiles and nothing moves. */
+async function settle(p = page) {
+  await p.waitForFunction(() => window.routewatch.idle(), null, { timeout: 15_000 });
+  await p.waitForTimeout(300);
+}
+
+/** mapPixels reads the map's canvas (MapLibre and deck.gl draw into one) and counts the
+ * pixels that are data rather than basemap: the basemap is dark blue-grey, while the data's
+ * colours (viridis, red-blue) are saturated or light. */
+function mapPixels(at = null, p = page) {
+  return p.evaluate((at) => {
+    const c = document.querySelector('#map canvas.maplibregl-canvas');
+    const g = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    g.canvas.width = c.width; g.canvas.height = c.height;
+    g.drawImage(c, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    const isData = (i) => {
+      const hi = Math.max(d[i], d[i + 1], d[i + 2]);
+      return hi - Math.min(d[i], d[i + 1], d[i + 2]) > 40 || hi > 150;
+    };
+    let painted = 0; let hash = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (isData(i)) { painted++; hash = (Math.imul(hash, 31) + d[i] * 65536 + d[i + 1] * 256 + d[i + 2] + i) | 0; }
+    }
+    const s = c.width / c.clientWidth;
+    const dataAt = at ? isData((Math.round(at.y * s) * c.width + Math.round(at.x * s)) * 4) : null;
+    return { painted, hash, total: d.length / 4, dataAt };
+  }, at);
+}
+
+/** topCell is the cell with most sightings in the last heatmap, with its screen position. */
+async function topCell() {
+  const hm = heatmaps.at(-1)?.body;
+  assert.ok(hm?.cells?.length, 'a heatmap with cells');
+  const cell = hm.cells.reduce((a, b) => (b.sightings > a.sightings ? b : a));
+  const { cellToLatLng } = await import('h3-js');
+  const [lat, lon] = cellToLatLng(cell.h3);
+  const xy = await page.evaluate(([lon, lat]) => window.routewatch.project(lon, lat), [lon, lat]);
+  return { cell, xy };
+}
+
+test('the app loads from the Go server, with filters fed by the vocabulary', async () => {
+  const t0 = Date.now();
+  await page.goto(`${BASE}/${START}`);
+  await waitLoaded();
+  console.log(`# first load to heatmap drawn: ${Date.now() - t0} ms`);
+  assert.match(await page.title(), /routewatch/);
+  const modes = await page.locator('#filter-mode option').count();
+  assert.ok(modes > 5, `transport modes in the filter: ${modes}`);
+  assert.ok(Number(await page.evaluate(() => document.body.dataset.cells)) > 10);
+  const bars = await page.locator('#timeline rect.bar').count();
+  assert.ok(bars >= 12, `timeline bars: ${bars}`);
+});
+
+test('the heatmap renders: deck.gl paints where the data is', async () => {
+  const { cell, xy } = await topCell();
+  const px = await mapPixels(xy);
+  assert.ok(px.painted > 2000, `painted pixels: ${px.painted}`);
+  assert.ok(px.dataAt, `pixel under the busiest cell ${cell.h3} is painted`);
+  const shot = `${SHOTS}/heatmap.png`;
+  await settle();
+  await page.screenshot({ path: shot });
+});
+
+test('hovering a cell shows sightings, persons and top modes', async () => {
+  const { cell, xy } = await topCell();
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.move(box.x + xy.x, box.y + xy.y);
+  const tip = page.locator('.tooltip');
+  await tip.waitFor({ state: 'visible', timeout: 5000 });
+  const text = await tip.textContent();
+  assert.match(text, /sightings/);
+  assert.match(text, /top modes/);
+  assert.ok(text.includes(cell.h3) || /cell [0-9a-f]{15}/.test(text), text);
+  await page.mouse.move(box.x + 5, box.y + box.height - 5);
+});
+
+test('changing a filter changes the request, the picture and the URL', async () => {
+  const before = await mapPixels();
+  const n = await loads();
+  await page.selectOption('#filter-mode', 'boat_rubber');
+  await waitLoaded(n);
+  const last = heatmaps.at(-1);
+  assert.equal(new URL(last.url).searchParams.get('mode'), 'boat_rubber');
+  const after = await mapPixels();
+  assert.notEqual(after.hash, before.hash, 'the picture changed');
+  assert.ok(after.painted < before.painted, `fewer cells painted with the filter (${after.painted} < ${before.painted})`);
+  assert.match(await page.locator('#chips').textContent(), /boat rubber/);
+  assert.match(page.url(), /mode=boat_rubber/);
+});
+
+test('the view is shared by link: the URL restores filters and position', async () => {
+  const url = page.url();
+  const want = new URL(heatmaps.at(-1).url).searchParams;
+  const p2 = await ctx.newPage();
+  const seen = [];
+  p2.on('request', (r) => { if (r.url().includes('/api/v1/heatmap')) seen.push(new URL(r.url()).searchParams); });
+  await p2.goto(url);
+  await p2.waitForFunction(() => document.body.dataset.status === 'ready', null, { timeout: 30_000 });
+  const got = seen.at(-1);
+  for (const k of ['mode', 'res', 'bbox']) assert.equal(got.get(k), want.get(k), k);
+  assert.match(await p2.locator('#chips').textContent(), /boat rubber/);
+  await p2.close();
+  // remove the chip again from the keyboard
+  const n = await loads();
+  await page.locator('.chip-remove').first().focus();
+  await page.keyboard.press('Enter');
+  await waitLoaded(n);
+  assert.equal(new URL(heatmaps.at(-1).url).searchParams.get('mode'), null);
+});
+
+test('right-to-left route labels are shown with dir="auto" and sent intact', async () => {
+  const label = 'الطريق الأوسط, ليبيا';
+  const p2 = await ctx.newPage();
+  const seen = [];
+  p2.on('request', (r) => { if (r.url().includes('/api/v1/heatmap')) seen.push(new URL(r.url()).searchParams); });
+  await p2.goto(`${BASE}/${START}&route=${encodeURIComponent(label)}`);
+  await p2.waitForFunction(() => document.body.dataset.status === 'ready', null, { timeout: 30_000 });
+  assert.deepEqual(seen.at(-1).getAll('route'), [label]);
+  const chip = p2.locator('.chip[data-key="route"] bdi');
+  assert.equal(await chip.getAttribute('dir'), 'auto');
+  assert.equal(await chip.textContent(), label);
+  assert.equal(await chip.evaluate((e) => getComputedStyle(e).direction), 'rtl');
+  await p2.close();
+});
+
+test('clicking a cell opens its detail: weekly series, breakdowns, neighbours', async () => {
+  const { cell, xy } = await topCell();
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + xy.x, box.y + xy.y);
+  await page.waitForFunction(() => document.body.dataset.cell === 'loaded', null, { timeout: 15_000 });
+  const panel = page.locator('#cell-panel');
+  assert.match(await panel.locator('h2').textContent(), /Cell [0-9a-f]{15}/);
+  assert.ok((await panel.locator('svg.weekly rect.bar').count()) > 10, 'weekly bars');
+  assert.ok((await panel.locator('.breakdown').count()) >= 3, 'breakdowns');
+  assert.match(page.url(), /cell=[0-9a-f]{15}/);
+  await settle();
+  await page.screenshot({ path: `${SHOTS}/cell-detail.png` });
+  assert.ok(cell.h3);
+});
+
+test('compare mode renders a diverging map, outlines and the rises and falls', async () => {
+  const n = await loads();
+  await page.click('#view-compare');
+  await waitLoaded(n);
+  const px = await mapPixels();
+  assert.ok(px.painted > 2000, `painted pixels: ${px.painted}`);
+  assert.ok((await page.locator('.compare-table tbody tr').count()) > 0, 'rows in the rises/falls tables');
+  assert.match(page.url(), /view=compare/);
+  assert.match(page.url(), /a=\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}/);
+  assert.match(await page.locator('.legend').textContent(), /change/);
+  await page.click('#cell-panel .close');
+  await settle();
+  await page.screenshot({ path: `${SHOTS}/compare.png` });
+  const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true });
+  assert.ok(pdf.length > 20_000, `PDF bytes: ${pdf.length}`);
+  if (process.env.PDF_OUT) writeFileSync(process.env.PDF_OUT, pdf);
+});
+
+test('export downloads the cells in view as valid GeoJSON and CSV', async () => {
+  const cells = Number(await page.evaluate(() => document.body.dataset.cells));
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-geojson')]);
+  assert.match(dl.suggestedFilename(), /^routewatch-compare-res\d.*\.geojson$/);
+  const fc = JSON.parse(readFileSync(await dl.path(), 'utf8'));
+  assert.equal(fc.type, 'FeatureCollection');
+  assert.equal(fc.features.length, cells);
+  for (const f of fc.features) {
+    assert.equal(f.type, 'Feature');
+    assert.match(f.geometry.type, /^(Multi)?Polygon$/);
+    const rings = f.geometry.type === 'Polygon' ? [f.geometry.coordinates[0]] : f.geometry.coordinates.map((p) => p[0]);
+    for (const r of rings) {
+      assert.ok(r.length >= 4);
+      assert.deepEqual(r[0], r.at(-1));
+      for (const [lon, lat] of r) assert.ok(Math.abs(lon) <= 180 && Math.abs(lat) <= 90);
+    }
+    assert.match(f.properties.status, /^(new|vanished|up|down|unchanged)$/);
+  }
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
+  assert.match(lines[0], /^h3,lat,lon,a,b,/);
+  assert.equal(lines.length, cells + 1);
+});
+
+test('the page requests nothing from any host but ours', () => {
+  const foreign = requests.filter((u) => /^(https?|wss?):/.test(u) && new URL(u).origin !== ORIGIN);
+  assert.deepEqual(foreign, []);
+  assert.ok(requests.length > 10, `requests recorded: ${requests.length}`);
+  const other = requests.filter((u) => !/^(https?|wss?|data|blob):/.test(u));
+  assert.deepEqual(other, []);
+});
+
+test('100,000 hexagons render without freezing the page', async () => {
+  const p = await ctx.newPage();
+  await p.goto(`${BASE}/${START}`);
+  await p.waitForFunction(() => document.body.dataset.status === 'ready', null, { timeout: 30_000 });
+  const r = await p.evaluate(() => window.routewatch.bench(100_000));
+  console.log(`# bench ${JSON.stringify(r)}`);
+  if (BENCH_OUT) writeFileSync(BENCH_OUT, JSON.stringify(r));
+  assert.equal(r.cells, 100_000);
+  assert.ok(r.firstRenderMs < 30_000, `first render ${r.firstRenderMs} ms`);
+  const px = await mapPixels(null, p);
+  assert.ok(px.painted > px.total * 0.2, `painted ${px.painted} of ${px.total}`);
+  await p.close();
+});

@@ -1,0 +1,135 @@
+// api.ts is the one module that knows the API's URLs and types. Every request goes through
+// request(), so adding authentication later (Authorization: Bearer <key>, or a session
+// cookie) is a change to authHeaders() alone.
+
+import type { Filters, Period } from './state';
+import { type BBox, bboxParam } from './geo';
+
+export interface Totals { cells?: number; sightings: number; persons: number }
+export interface ModeCount { mode: string; sightings: number }
+export interface HeatCell { h3: string; sightings: number; persons: number; top_modes: ModeCount[] }
+export interface Heatmap { res: number; bbox: number[]; from: string; to: string; totals: Totals; cells: HeatCell[] }
+
+export interface Bucket { start: string; sightings: number; persons: number }
+export interface Timeline { bucket: string; res: number; from: string; to: string; totals: Totals; buckets: Bucket[] }
+
+export type CompareStatus = 'new' | 'vanished' | 'up' | 'down' | 'unchanged';
+export interface CompareCell {
+  h3: string; a: number; b: number; persons_a: number; persons_b: number;
+  rate_a_per_day: number; rate_b_per_day: number; rate_ratio: number | null;
+  difference_per_day: number; p_up: number; p_down: number; q_up: number; q_down: number;
+  status: CompareStatus;
+}
+export interface ComparePeriod { from: string; to: string; days: number }
+export interface Compare {
+  res: number; a: ComparePeriod; b: ComparePeriod; alpha: number; min_count: number;
+  totals: Omit<CompareCell, 'h3'>; cells: CompareCell[];
+}
+
+export interface ValueCount { value: string; sightings: number; persons: number }
+export interface CellDetail {
+  h3: string; res: number; centre: [number, number]; from: string; to: string;
+  detail: {
+    sightings: number; persons: number; weekly: Bucket[];
+    breakdowns: Record<string, ValueCount[]>;
+    neighbours: ValueCount[];
+  };
+}
+export type Vocabulary = Record<'mode' | 'mo' | 'nationality' | 'route' | 'source', ValueCount[]>;
+
+/** ApiError carries the API's error body: {"error": {"code", "message", "details"}}. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string,
+    readonly details: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
+/** Where the API lives: the same origin that served the app. */
+const BASE = '/api/v1';
+
+/** authHeaders is the one place that will add credentials when the API requires them. */
+function authHeaders(): Record<string, string> {
+  return {};
+}
+
+async function request<T>(path: string, params: URLSearchParams, signal?: AbortSignal): Promise<T> {
+  const qs = params.toString();
+  const res = await fetch(`${BASE}${path}${qs ? `?${qs}` : ''}`, {
+    headers: { Accept: 'application/json', ...authHeaders() },
+    credentials: 'same-origin',
+    signal,
+  });
+  if (!res.ok) {
+    let body: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } = {};
+    try { body = await res.json(); } catch { /* not JSON */ }
+    const e = body.error ?? {};
+    throw new ApiError(res.status, e.code ?? `http_${res.status}`, e.message ?? res.statusText, e.details ?? {});
+  }
+  return (await res.json()) as T;
+}
+
+/** filterParams writes the filters as the API reads them: lists comma-separated, route repeated. */
+export function filterParams(f: Filters, p = new URLSearchParams()): URLSearchParams {
+  for (const k of ['mode', 'mo', 'nationality', 'source'] as const) {
+    if (f[k].length) p.set(k, f[k].join(','));
+  }
+  for (const r of f.route) p.append('route', r); // labels may contain commas
+  if (f.minReliability) p.set('min_reliability', f.minReliability);
+  return p;
+}
+
+function periodParams(p: Period | null, q: URLSearchParams, fromKey = 'from', toKey = 'to'): void {
+  if (!p) return;
+  q.set(fromKey, p.from);
+  q.set(toKey, p.to);
+}
+
+export interface AreaQuery { res: number; bbox: BBox }
+
+export function heatmapParams(area: AreaQuery, period: Period | null, f: Filters): URLSearchParams {
+  const q = new URLSearchParams({ res: String(area.res), bbox: bboxParam(area.bbox) });
+  periodParams(period, q);
+  return filterParams(f, q);
+}
+
+export function getHeatmap(area: AreaQuery, period: Period | null, f: Filters, signal?: AbortSignal): Promise<Heatmap> {
+  return request('/heatmap', heatmapParams(area, period, f), signal);
+}
+
+export function getTimeline(bucket: 'day' | 'week' | 'month', bbox: BBox | null, f: Filters, signal?: AbortSignal): Promise<Timeline> {
+  const q = new URLSearchParams({ bucket });
+  if (bbox) q.set('bbox', bboxParam(bbox));
+  return request('/timeline', filterParams(f, q), signal);
+}
+
+export function getCompare(area: AreaQuery, a: Period, b: Period, f: Filters, signal?: AbortSignal): Promise<Compare> {
+  const q = new URLSearchParams({ res: String(area.res), bbox: bboxParam(area.bbox) });
+  periodParams(a, q, 'a_from', 'a_to');
+  periodParams(b, q, 'b_from', 'b_to');
+  return request('/compare', filterParams(f, q), signal);
+}
+
+export function getCell(h3: string, period: Period | null, f: Filters, signal?: AbortSignal): Promise<CellDetail> {
+  const q = new URLSearchParams();
+  periodParams(period, q);
+  return request(`/cells/${encodeURIComponent(h3)}`, filterParams(f, q), signal);
+}
+
+export function getVocabulary(signal?: AbortSignal): Promise<Vocabulary> {
+  return request('/vocabulary', new URLSearchParams(), signal);
+}
+
+/**
+ * withCoarserRetry runs a heatmap-like request and, when the API refuses the bbox as too many
+ * cells (400 with details.max_res_for_bbox), retries once at the resolution it names.
+ */
+export async function withCoarserRetry<T>(area: AreaQuery, run: (a: AreaQuery) => Promise<T>): Promise<T> {
+  try {
+    return await run(area);
+  } catch (e) {
+    const fit = e instanceof ApiError && e.status === 400 ? e.details['max_res_for_bbox'] : undefined;
+    if (typeof fit === 'number' && fit < area.res) return run({ ...area, res: fit });
+    throw e;
+  }
+}

@@ -1,0 +1,85 @@
+// comparepanel.ts: compare mode's periods A and B, the overall change, and the tables of the
+// cells that rose and fell most (by difference in sightings per day).
+
+import type { Compare, CompareCell } from './api';
+import { h } from './dom';
+import * as fmt from './format';
+import { isPeriod, type Period, type ViewState } from './state';
+import type { Store } from './store';
+
+const ROWS = 10;
+
+export function rises(cells: CompareCell[], n = ROWS): CompareCell[] {
+  return cells.filter((c) => c.difference_per_day > 0).sort((a, b) => b.difference_per_day - a.difference_per_day).slice(0, n);
+}
+
+export function falls(cells: CompareCell[], n = ROWS): CompareCell[] {
+  return cells.filter((c) => c.difference_per_day < 0).sort((a, b) => a.difference_per_day - b.difference_per_day).slice(0, n);
+}
+
+export class ComparePanel {
+  private inputs: Record<'a' | 'b', [HTMLInputElement, HTMLInputElement]>;
+  private body: HTMLElement;
+
+  constructor(el: HTMLElement, store: Store, private select: (h3: string) => void) {
+    const make = (which: 'a' | 'b'): [HTMLInputElement, HTMLInputElement] => {
+      const on = (): void => {
+        const [f, t] = this.inputs[which];
+        const p = { from: f.value, to: t.value };
+        if (isPeriod(p)) store.set({ [which]: p });
+      };
+      return [h('input', { type: 'date', id: `${which}-from`, onchange: on }), h('input', { type: 'date', id: `${which}-to`, onchange: on })];
+    };
+    this.inputs = { a: make('a'), b: make('b') };
+    const row = (which: 'a' | 'b', name: string): HTMLElement => h('fieldset', { class: `period period-${which}` },
+      h('legend', {}, name),
+      h('label', { for: `${which}-from` }, 'from'), this.inputs[which][0],
+      h('label', { for: `${which}-to` }, 'to (exclusive)'), this.inputs[which][1]);
+    this.body = h('div', { class: 'compare-body' });
+    el.replaceChildren(
+      h('header', { class: 'panel-head' }, h('h2', {}, 'Compare periods'),
+        h('button', { type: 'button', class: 'print-button', onclick: () => window.print() }, 'Print / PDF')),
+      h('div', { class: 'periods no-print' }, row('a', 'Period A (baseline)'), row('b', 'Period B')),
+      this.body);
+  }
+
+  render(s: ViewState): void {
+    for (const which of ['a', 'b'] as const) {
+      const p: Period | null = s[which];
+      this.inputs[which][0].value = p?.from ?? '';
+      this.inputs[which][1].value = p?.to ?? '';
+    }
+  }
+
+  setMessage(text: string): void {
+    this.body.replaceChildren(h('p', { class: 'muted' }, text));
+  }
+
+  setData(c: Compare): void {
+    const t = c.totals;
+    const counts = new Map<string, number>();
+    for (const x of c.cells) counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
+    const table = (title: string, rows: CompareCell[]): HTMLElement => h('section', { class: 'compare-table' },
+      h('h3', {}, title),
+      rows.length ? h('table', {},
+        h('thead', {}, h('tr', {}, ...['cell', 'A', 'B', 'per day A → B', 'ratio', 'q', 'status'].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, ...rows.map((r) => h('tr', { class: `status-${r.status}` },
+          h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => this.select(r.h3) }, h('code', {}, r.h3))),
+          h('td', { class: 'num' }, fmt.count(r.a)), h('td', { class: 'num' }, fmt.count(r.b)),
+          h('td', { class: 'num' }, `${fmt.rate(r.rate_a_per_day)} → ${fmt.rate(r.rate_b_per_day)}`),
+          h('td', { class: 'num' }, fmt.ratio(r.rate_ratio)),
+          h('td', { class: 'num' }, fmt.pvalue(Math.min(r.q_up, r.q_down))),
+          h('td', {}, r.status))))) : h('p', { class: 'muted' }, 'none'));
+    this.body.replaceChildren(
+      h('p', { class: 'compare-summary' },
+        `A: ${fmt.periodLabel({ from: c.a.from, to: c.a.to })} (${c.a.days} days) · B: ${fmt.periodLabel({ from: c.b.from, to: c.b.to })} (${c.b.days} days)`),
+      h('dl', { class: 'stats' },
+        h('dt', {}, 'sightings per day'), h('dd', {}, `${fmt.rate(t.rate_a_per_day)} → ${fmt.rate(t.rate_b_per_day)}`),
+        h('dt', {}, 'rate ratio'), h('dd', {}, `${fmt.ratio(t.rate_ratio)} (${t.status}, q ${fmt.pvalue(Math.min(t.q_up, t.q_down))})`),
+        h('dt', {}, 'cells'), h('dd', {}, ['up', 'new', 'down', 'vanished', 'unchanged']
+          .map((k) => `${counts.get(k) ?? 0} ${k}`).join(' · '))),
+      table('Largest rises', rises(c.cells)),
+      table('Largest falls', falls(c.cells)),
+      h('p', { class: 'muted' }, `Significance: exact test of two Poisson rates, one-sided, Benjamini–Hochberg q < ${c.alpha}; new/vanished need at least ${c.min_count} sightings. H3 res ${c.res}.`));
+  }
+}

@@ -1,0 +1,72 @@
+import { cellToBoundary, latLngToCell } from 'h3-js';
+import { describe, expect, it } from 'vitest';
+import { fillWeeks } from './cellpanel';
+import { falls, rises } from './comparepanel';
+import { cellGeometry, toCSV, toGeoJSON } from './export';
+import type { CompareCell } from './api';
+
+describe('GeoJSON export', () => {
+  it('writes closed [lon, lat] rings with the cell properties', () => {
+    const h3 = latLngToCell(35.5, 12.6, 5);
+    const fc = toGeoJSON([{ h3, sightings: 3, persons: 40 }]);
+    expect(fc.type).toBe('FeatureCollection');
+    const f = fc.features[0]!;
+    expect(f.id).toBe(h3);
+    expect(f.properties).toEqual({ h3, sightings: 3, persons: 40 });
+    const g = f.geometry as GeoJSON.Polygon;
+    expect(g.type).toBe('Polygon');
+    const ring = g.coordinates[0]!;
+    expect(ring[0]).toEqual(ring[ring.length - 1]);
+    expect(ring[0]![0]).toBeGreaterThan(11); // longitude first
+    expect(ring[0]![1]).toBeGreaterThan(34);
+  });
+
+  it('splits a cell that crosses the antimeridian into two polygons', () => {
+    const h3 = latLngToCell(-17, 179.99, 2);
+    const lons = cellToBoundary(h3, true).map((p) => p[0]);
+    expect(Math.max(...lons) - Math.min(...lons)).toBeGreaterThan(180); // the test's premise
+    const g = cellGeometry(h3) as GeoJSON.MultiPolygon;
+    expect(g.type).toBe('MultiPolygon');
+    const [east, west] = g.coordinates;
+    for (const [lon] of east![0]!) expect(lon).toBeGreaterThanOrEqual(0);
+    for (const [lon] of west![0]!) expect(lon).toBeLessThanOrEqual(0);
+    expect(east![0]!.some(([lon]) => lon === 180)).toBe(true);
+    expect(west![0]!.some(([lon]) => lon === -180)).toBe(true);
+  });
+});
+
+describe('CSV export', () => {
+  it('writes a header, the centre and quoted fields where needed', () => {
+    const h3 = latLngToCell(35.5, 12.6, 5);
+    const csv = toCSV([{ h3, sightings: 3, top_modes: [{ mode: 'boat_rubber', sightings: 2 }, { mode: 'car', sightings: 1 }], note: 'a, "b"' }]);
+    const [head, row, end] = csv.split('\r\n');
+    expect(head).toBe('h3,lat,lon,sightings,top_modes,note');
+    expect(row).toMatch(new RegExp(`^${h3},35\\.\\d{5},12\\.\\d{5},3,boat_rubber:2;car:1,"a, ""b"""$`));
+    expect(end).toBe('');
+    expect(toCSV([])).toBe('h3,lat,lon\r\n');
+  });
+});
+
+describe('compare tables', () => {
+  const cell = (h3: string, d: number): CompareCell => ({
+    h3, a: 0, b: 0, persons_a: 0, persons_b: 0, rate_a_per_day: 0, rate_b_per_day: 0, rate_ratio: null,
+    difference_per_day: d, p_up: 1, p_down: 1, q_up: 1, q_down: 1, status: 'unchanged',
+  });
+  it('ranks rises and falls by difference per day', () => {
+    const cells = [cell('a', 1), cell('b', -3), cell('c', 5), cell('d', 0), cell('e', -1)];
+    expect(rises(cells).map((c) => c.h3)).toEqual(['c', 'a']);
+    expect(falls(cells).map((c) => c.h3)).toEqual(['b', 'e']);
+    expect(rises(cells, 1).map((c) => c.h3)).toEqual(['c']);
+  });
+});
+
+describe('weekly series', () => {
+  it('fills weeks without sightings with zeros', () => {
+    const w = fillWeeks([
+      { start: '2024-01-01T00:00:00Z', sightings: 1, persons: 5 },
+      { start: '2024-01-22T00:00:00Z', sightings: 2, persons: 7 },
+    ]);
+    expect(w.map((b) => `${b.start.slice(0, 10)}:${b.sightings}`)).toEqual(['2024-01-01:1', '2024-01-08:0', '2024-01-15:0', '2024-01-22:2']);
+    expect(fillWeeks([], { from: '2024-01-03', to: '2024-01-20' }).map((b) => b.start)).toEqual(['2024-01-01', '2024-01-08', '2024-01-15']);
+  });
+});

@@ -1,0 +1,92 @@
+// map.ts: MapLibre with the local basemap, and deck.gl drawing the data layers over it.
+
+import type { LayersList } from '@deck.gl/core';
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { basemap, style } from './basemap';
+import { type BBox, normalizeBounds } from './geo';
+
+export interface MapView {
+  map: maplibregl.Map;
+  setLayers(layers: LayersList): void;
+  bbox(): BBox;
+  zoom(): number;
+  /** Called (debounced by MapLibre's moveend) when the view settles after a move. */
+  onMove(cb: (lon: number, lat: number, zoom: number) => void): void;
+  jumpTo(lon: number, lat: number, zoom: number): void;
+  /** The canvas the map and deck.gl's layers draw into. */
+  canvas(): HTMLCanvasElement;
+  /** Resolves after deck.gl has drawn a frame following the last setLayers. */
+  rendered(): Promise<number>;
+}
+
+// MapLibre finds its worker next to its own module; once bundled, Vite gives the address.
+maplibregl.setWorkerUrl(workerUrl);
+
+export async function createMap(container: HTMLElement, view: { lon: number; lat: number; zoom: number }): Promise<MapView> {
+  const map = new maplibregl.Map({
+    container,
+    style,
+    center: [view.lon, view.lat],
+    zoom: view.zoom,
+    minZoom: 1,
+    maxZoom: 12,
+    renderWorldCopies: false,
+    dragRotate: false,
+    pitchWithRotate: false,
+    attributionControl: { compact: true, customAttribution: 'Basemap: Natural Earth' },
+    // Keep the frame so the map prints (and can be read back by tests).
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+  });
+  map.touchZoomRotate.disableRotation();
+  map.keyboard.enable();
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+  container.querySelector('canvas')?.setAttribute('aria-label', 'Map of sightings; arrow keys pan, + and − zoom');
+
+  const waiters: ((t: number) => void)[] = [];
+  let pending = false;
+  const overlay = new MapboxOverlay({
+    // Drawn in MapLibre's own WebGL context: one canvas to composite, print and read back.
+    interleaved: true,
+    layers: [],
+    onAfterRender: () => {
+      if (!pending) return;
+      pending = false;
+      const t = performance.now();
+      for (const w of waiters.splice(0)) w(t);
+    },
+  });
+  map.addControl(overlay);
+  await new Promise<void>((resolve) => map.once('load', () => resolve()));
+  await basemap(map);
+
+  return {
+    map,
+    setLayers(layers) {
+      pending = true;
+      overlay.setProps({ layers });
+    },
+    bbox() {
+      const b = map.getBounds();
+      return normalizeBounds(b.getWest(), b.getSouth(), b.getEast(), b.getNorth());
+    },
+    zoom: () => map.getZoom(),
+    onMove(cb) {
+      map.on('moveend', () => {
+        const c = map.getCenter();
+        cb(c.lng, c.lat, map.getZoom());
+      });
+    },
+    jumpTo(lon, lat, zoom) {
+      const c = map.getCenter();
+      if (Math.abs(c.lng - lon) > 1e-4 || Math.abs(c.lat - lat) > 1e-4 || Math.abs(map.getZoom() - zoom) > 1e-2) {
+        map.jumpTo({ center: [lon, lat], zoom });
+      }
+    },
+    canvas: () => map.getCanvas(),
+    rendered: () => new Promise((resolve) => waiters.push(resolve)),
+  };
+}

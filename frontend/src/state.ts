@@ -1,0 +1,156 @@
+// state.ts: the whole view state in one value, and its encoding in the URL so that a view can
+// be shared by link. Pure functions; store.ts holds the live value.
+
+export type AppView = 'heatmap' | 'compare';
+export type Metric = 'sightings' | 'persons';
+export type Step = 'week' | 'month';
+/** A half-open period [from, to) of UTC dates, YYYY-MM-DD. */
+export interface Period { from: string; to: string }
+
+export const LIST_FILTERS = ['mode', 'mo', 'nationality', 'route', 'source'] as const;
+export type ListFilter = (typeof LIST_FILTERS)[number];
+export const RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+
+export interface Filters extends Record<ListFilter, string[]> {
+  /** Keep sources graded this or better (A best). */
+  minReliability: string | null;
+}
+
+export interface ViewState {
+  view: AppView;
+  lon: number; lat: number; zoom: number;
+  /** The heatmap's period; null means all time. */
+  period: Period | null;
+  step: Step;
+  metric: Metric;
+  filters: Filters;
+  /** Compare mode's periods; null until chosen (the app then proposes defaults). */
+  a: Period | null;
+  b: Period | null;
+  /** The cell whose detail panel is open. */
+  cell: string | null;
+}
+
+export function emptyFilters(): Filters {
+  return { mode: [], mo: [], nationality: [], route: [], source: [], minReliability: null };
+}
+
+export function defaultState(): ViewState {
+  return {
+    view: 'heatmap', lon: 12, lat: 30, zoom: 2.2, period: null, step: 'month', metric: 'sightings',
+    filters: emptyFilters(), a: null, b: null, cell: null,
+  };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const H3 = /^[0-9a-f]{15}$/;
+
+export function isDate(s: string): boolean {
+  if (!DATE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+export function isPeriod(p: Period | null): p is Period {
+  return p !== null && isDate(p.from) && isDate(p.to) && p.from < p.to;
+}
+
+function encodePeriod(p: Period): string {
+  return `${p.from}..${p.to}`;
+}
+
+function decodePeriod(s: string | null): Period | null {
+  if (!s) return null;
+  const [from = '', to = ''] = s.split('..');
+  const p = { from, to };
+  return isPeriod(p) ? p : null;
+}
+
+const fixed = (x: number, digits: number): string => String(Number(x.toFixed(digits)));
+
+/** encodeState writes the state as a query string, leaving out what equals the default. */
+export function encodeState(s: ViewState): string {
+  const d = defaultState();
+  const q = new URLSearchParams();
+  if (s.view !== d.view) q.set('view', s.view);
+  q.set('c', `${fixed(s.lon, 4)},${fixed(s.lat, 4)}`);
+  q.set('z', fixed(s.zoom, 2));
+  if (s.period) q.set('period', encodePeriod(s.period));
+  if (s.step !== d.step) q.set('step', s.step);
+  if (s.metric !== d.metric) q.set('metric', s.metric);
+  for (const k of LIST_FILTERS) {
+    if (k === 'route') for (const r of s.filters.route) q.append('route', r); // labels may hold commas
+    else if (s.filters[k].length) q.set(k, s.filters[k].join(','));
+  }
+  if (s.filters.minReliability) q.set('rel', s.filters.minReliability);
+  if (s.a) q.set('a', encodePeriod(s.a));
+  if (s.b) q.set('b', encodePeriod(s.b));
+  if (s.cell) q.set('cell', s.cell);
+  return q.toString();
+}
+
+const finite = (s: string | undefined, lo: number, hi: number): number | null => {
+  if (s === undefined || s.trim() === '') return null;
+  const x = Number(s);
+  return Number.isFinite(x) && x >= lo && x <= hi ? x : null;
+};
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs.map((x) => x.trim()).filter((x) => x !== ''))];
+}
+
+/** decodeState reads a query string; anything missing or malformed takes its default. */
+export function decodeState(search: string): ViewState {
+  const q = new URLSearchParams(search);
+  const s = defaultState();
+  const view = q.get('view');
+  if (view === 'heatmap' || view === 'compare') s.view = view;
+  const [lon, lat] = (q.get('c') ?? '').split(',');
+  const x = finite(lon, -180, 180);
+  const y = finite(lat, -85.06, 85.06);
+  if (x !== null && y !== null) { s.lon = x; s.lat = y; }
+  s.zoom = finite(q.get('z') ?? undefined, 0, 22) ?? s.zoom;
+  s.period = decodePeriod(q.get('period'));
+  const step = q.get('step');
+  if (step === 'week' || step === 'month') s.step = step;
+  const metric = q.get('metric');
+  if (metric === 'sightings' || metric === 'persons') s.metric = metric;
+  for (const k of LIST_FILTERS) {
+    s.filters[k] = k === 'route' ? uniq(q.getAll('route')) : uniq(q.getAll(k).flatMap((v) => v.split(',')));
+  }
+  s.filters.nationality = uniq(s.filters.nationality.map((n) => n.toUpperCase()));
+  const rel = (q.get('rel') ?? '').toUpperCase();
+  s.filters.minReliability = (RELIABILITY as readonly string[]).includes(rel) ? rel : null;
+  s.a = decodePeriod(q.get('a'));
+  s.b = decodePeriod(q.get('b'));
+  const cell = (q.get('cell') ?? '').toLowerCase();
+  s.cell = H3.test(cell) ? cell : null;
+  return s;
+}
+
+/** withFilter adds value to a list filter (no duplicates). */
+export function withFilter(s: ViewState, key: ListFilter, value: string): ViewState {
+  if (!value || s.filters[key].includes(value)) return s;
+  return { ...s, filters: { ...s.filters, [key]: [...s.filters[key], value] } };
+}
+
+/** withoutFilter removes one value from a list filter, or the reliability floor (key 'rel'). */
+export function withoutFilter(s: ViewState, key: ListFilter | 'rel', value: string): ViewState {
+  if (key === 'rel') return { ...s, filters: { ...s.filters, minReliability: null } };
+  return { ...s, filters: { ...s.filters, [key]: s.filters[key].filter((v) => v !== value) } };
+}
+
+export interface Chip { key: ListFilter | 'rel'; value: string }
+
+/** chips lists the active filters in display order. */
+export function chips(f: Filters): Chip[] {
+  const out: Chip[] = [];
+  for (const k of LIST_FILTERS) for (const v of f[k]) out.push({ key: k, value: v });
+  if (f.minReliability) out.push({ key: 'rel', value: f.minReliability });
+  return out;
+}
+
+/** dataKey is what the map's data depends on (not the map position): equal keys, same data. */
+export function dataKey(s: ViewState): string {
+  return JSON.stringify([s.view, s.period, s.filters, s.view === 'compare' ? [s.a, s.b] : null]);
+}
