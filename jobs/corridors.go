@@ -20,11 +20,10 @@ const (
 	defaultMinCells         = 3
 	labelCorridorMinPerCell = 2
 	topValues               = 5
-	corridorClearance       = 3 // corridors are computed over all data; per-clearance runs come with access control
 )
 
-// corridors finds the period's corridors from the flow graph, and one corridor per route
-// label whose data has no journeys, summarises them and stores them under the run.
+// corridors finds the period's corridors once per clearance level, each from the data that
+// level may see, and stores them all under the run.
 func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, error) {
 	if p.Res == 0 {
 		p.Res = defaultCorridorRes
@@ -36,19 +35,33 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 		p.MinCells = defaultMinCells
 	}
 	period := r.period(p)
+	var all []store.Corridor
+	for level := 0; level <= 3; level++ {
+		cs, err := r.corridorsAt(ctx, p, period, level)
+		if err != nil {
+			return 0, fmt.Errorf("clearance H%d: %w", level, err)
+		}
+		all = append(all, cs...)
+	}
+	return len(all), r.DB.CompleteCorridorRun(ctx, runID, all)
+}
+
+// corridorsAt finds the corridors of the flow graph and one corridor per route label whose
+// data has no journeys, from the sightings clearance level corridorClearance may see.
+func (r *Runner) corridorsAt(ctx context.Context, p Params, period store.Period, corridorClearance int) ([]store.Corridor, error) {
 	prev := store.Period{From: period.From.Add(-period.To.Sub(period.From)), To: period.From}
 	flows, err := r.DB.FlowEdges(ctx, p.Res, period, corridorClearance)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	found := analytics.ExtractCorridors(toEdges(flows), analytics.CorridorParams{MinLegs: p.MinLegs, MinCells: p.MinCells})
 	prevFlows, err := r.DB.FlowEdges(ctx, p.Res, prev, corridorClearance)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	labels, err := r.DB.LabelCells(ctx, p.Res, period, corridorClearance, labelCorridorMinPerCell)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var out []store.Corridor
 	var groups [][]h3.Cell
@@ -58,22 +71,22 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 	}
 	statuses, ratios := analytics.CorridorStatuses(units, period.Days(), 0.05) // BH across the run's corridors
 	for i, c := range found {
-		out = append(out, store.Corridor{Kind: "flow", Res: p.Res, Cells: c.Cells, Entry: c.Entry, Exit: c.Exit,
+		out = append(out, store.Corridor{Kind: "flow", Res: p.Res, Clearance: corridorClearance, Cells: c.Cells, Entry: c.Entry, Exit: c.Exit,
 			Centerline: analytics.Centerline(c.Chain), Legs: c.Legs, Journeys: c.Journeys, Persons: c.Persons,
 			Status: statuses[i], Trend: ratios[i], Period: period})
 		groups = append(groups, c.Cells)
 	}
 	for _, label := range slices.Sorted(maps.Keys(labels)) {
-		out = append(out, store.Corridor{Kind: "label", Label: label, Res: p.Res, Cells: labels[label], Period: period})
+		out = append(out, store.Corridor{Kind: "label", Label: label, Res: p.Res, Clearance: corridorClearance, Cells: labels[label], Period: period})
 		groups = append(groups, labels[label])
 	}
 	stats, err := r.DB.CellGroupStats(ctx, p.Res, groups, period, corridorClearance)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	prevStats, err := r.DB.CellGroupStats(ctx, p.Res, groups, prev, corridorClearance)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	kept := out[:0]
 	for i := range out {
@@ -82,15 +95,12 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 		}
 		summarise(&out[i], stats[i], prevStats[i], period.Days())
 		if out[i].Outline, err = geo.Outline(out[i].Cells); err != nil {
-			return 0, fmt.Errorf("outline of corridor %d: %w", i, err)
+			return nil, fmt.Errorf("outline of corridor %d: %w", i, err)
 		}
 		kept = append(kept, out[i])
 	}
 	out = kept
-	if err := r.assignIDs(ctx, out); err != nil {
-		return 0, err
-	}
-	return len(out), r.DB.CompleteCorridorRun(ctx, runID, out)
+	return out, r.assignIDs(ctx, out, corridorClearance)
 }
 
 func toEdges(flows []store.Flow) []analytics.Edge {
@@ -144,8 +154,8 @@ func top(v []store.ValueCount) []store.ValueCount {
 
 // assignIDs gives each corridor the id of the previous run's corridor it overlaps most,
 // or a new one.
-func (r *Runner) assignIDs(ctx context.Context, cs []store.Corridor) error {
-	prev, err := r.DB.PreviousCorridors(ctx)
+func (r *Runner) assignIDs(ctx context.Context, cs []store.Corridor, clearance int) error {
+	prev, err := r.DB.PreviousCorridors(ctx, clearance)
 	if err != nil {
 		return err
 	}

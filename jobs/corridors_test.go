@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -79,7 +80,7 @@ func TestCorridorsFollowRouteSkeletons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, _, err := db.Corridors(context.Background(), store.CorridorQuery{RunID: run})
+	cs, _, err := db.Corridors(context.Background(), store.CorridorQuery{RunID: run, MaxHandling: 3})
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("corridors: %d (%v)", len(cs), err)
 	}
@@ -138,4 +139,65 @@ func idOf(cs []store.Corridor, i int) int64 {
 		return 0
 	}
 	return cs[i].ID
+}
+
+// TestCorridorsPerClearance checks that a lower clearance's corridors come from less data:
+// never more legs or sightings in total than the level above sees.
+func TestCorridorsPerClearance(t *testing.T) {
+	db, m := loadScenario(t, "clearance", scenario.Config{Scenario: "small", Seed: 2})
+	end, _ := time.Parse(time.RFC3339, m.End)
+	run, err := (&jobs.Runner{DB: db}).Run(context.Background(), "corridors", jobs.Params{From: end.AddDate(-1, 0, 0), To: end, MinLegs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prev int64 = -1
+	for level := 3; level >= 0; level-- {
+		cs, _, err := db.Corridors(context.Background(), store.CorridorQuery{RunID: run, MaxHandling: level})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var total int64
+		for _, c := range cs {
+			total += c.Sightings
+		}
+		t.Logf("H%d: %d corridors, %d sightings", level, len(cs), total)
+		if prev >= 0 && total > prev {
+			t.Errorf("H%d corridors hold %d sightings, more than H%d's %d", level, total, level+1, prev)
+		}
+		if level == 3 && total == 0 {
+			t.Fatal("no corridors at H3: the test proves nothing")
+		}
+		prev = total
+	}
+}
+
+// TestSecretJourneysMakeNoCorridorBelowH3 loads journeys handled H3 only: every lower
+// clearance must see no corridor at all.
+func TestSecretJourneysMakeNoCorridorBelowH3(t *testing.T) {
+	db := storetest.Open(t, "secret")
+	var b bytes.Buffer
+	b.WriteString("source,external_id,observed_at,lat,lon,journey_id,persons,transport_mode,handling_code\n")
+	for j := 0; j < 8; j++ {
+		for k := 0; k < 6; k++ { // Zuwara north to Lampedusa, one point a few hours apart
+			lat := 32.9 + float64(k)*0.5
+			fmt.Fprintf(&b, "AG-S,s-%d-%d,2024-05-%02dT%02d:00:00Z,%.3f,12.3,J%d,30,boat_rubber,H3\n", j, k, 1+j, 2*k, lat, j)
+		}
+	}
+	if _, err := loader.Load(context.Background(), db, bytes.NewReader(b.Bytes()), loader.Options{Name: "secret.csv"}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := (&jobs.Runner{DB: db}).Run(context.Background(), "corridors",
+		jobs.Params{From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC), MinLegs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for level := 0; level <= 3; level++ {
+		cs, _, err := db.Corridors(context.Background(), store.CorridorQuery{RunID: run, MaxHandling: level})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int{true: 1, false: 0}[level == 3]; len(cs) != want {
+			t.Errorf("H%d: got %d corridors, want %d", level, len(cs), want)
+		}
+	}
 }

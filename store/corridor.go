@@ -25,7 +25,7 @@ type CorridorQuery struct {
 	BBox        *geo.BBox // corridors with a cell centre inside; nil for all
 	Status      []string  // new, growing, stable, declining; empty for all
 	MinVolume   int64     // minimum legs (flow corridors) or sightings (label corridors)
-	MaxHandling int       // clearance; corridors are built per clearance level
+	MaxHandling int       // the caller's clearance: corridors built from the data that level may see
 	Limit       int       // 0: no limit
 	Offset      int
 }
@@ -35,6 +35,7 @@ type CorridorQuery struct {
 type Corridor struct {
 	ID         int64            `json:"id"`
 	RunID      int64            `json:"run_id"`
+	Clearance  int              `json:"-"`    // the level whose data built it
 	Kind       string           `json:"kind"` // "flow" or "label"
 	Label      string           `json:"label"`
 	Res        int              `json:"res"`

@@ -139,13 +139,14 @@ type PreviousCorridor struct {
 	Cells []h3.Cell
 }
 
-// PreviousCorridors lists the corridors of the latest completed corridors run.
-func (db *DB) PreviousCorridors(ctx context.Context) ([]PreviousCorridor, error) {
+// PreviousCorridors lists the corridors of one clearance level in the latest completed
+// corridors run.
+func (db *DB) PreviousCorridors(ctx context.Context, clearance int) ([]PreviousCorridor, error) {
 	run, err := db.LatestRun(ctx, "corridors")
 	if err != nil || run == 0 {
 		return nil, err
 	}
-	rows, err := db.x.QueryContext(ctx, `SELECT id, cells FROM corridors WHERE run_id = $1 ORDER BY id`, run)
+	rows, err := db.x.QueryContext(ctx, `SELECT id, cells FROM corridors WHERE run_id = $1 AND clearance = $2 ORDER BY id`, run, clearance)
 	if err != nil {
 		return nil, err
 	}
@@ -194,12 +195,12 @@ func (db *DB) CompleteCorridorRun(ctx context.Context, runID int64, cs []Corrido
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO corridors (run_id, id, kind, label, res, centerline, outline, cells, entry_cells, exit_cells,
 			  legs, journeys, persons, sightings, first_seen, last_seen, top_modes, top_mo, top_nationalities,
-			  trend, status, period_from, period_to)
+			  trend, status, period_from, period_to, clearance)
 			VALUES ($1, $2, $3, $4, $5, ST_GeomFromEWKB($6), ST_Multi(ST_GeomFromEWKB($7)), $8, $9, $10, $11, $12, $13, $14,
-			  $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+			  $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
 			runID, c.ID, c.Kind, c.Label, c.Res, centre, outline, cellArray(c.Cells), cellArray(c.Entry), cellArray(c.Exit),
 			c.Legs, c.Journeys, c.Persons, c.Sightings, nullTime(c.FirstSeen), nullTime(c.LastSeen), string(tm), string(tmo), string(tn),
-			c.Trend, c.Status, c.Period.From, c.Period.To); err != nil {
+			c.Trend, c.Status, c.Period.From, c.Period.To, c.Clearance); err != nil {
 			return fmt.Errorf("store corridor %d: %w", c.ID, err)
 		}
 	}

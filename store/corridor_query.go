@@ -34,7 +34,8 @@ func (db *DB) Corridors(ctx context.Context, q CorridorQuery) ([]Corridor, int64
 		}
 	}
 	var ps params
-	conds := []string{ps.bind("run_id = ?", run), ps.bind("greatest(legs, sightings) >= ?", q.MinVolume)}
+	conds := []string{ps.bind("run_id = ?", run), ps.bind("clearance = ?", q.MaxHandling),
+		ps.bind("greatest(legs, sightings) >= ?", q.MinVolume)}
 	if len(q.Status) > 0 {
 		conds = append(conds, ps.bind("status = ANY(?)", pq.Array(q.Status)))
 	}
@@ -73,13 +74,15 @@ func (db *DB) Corridors(ctx context.Context, q CorridorQuery) ([]Corridor, int64
 	return out, total, rows.Err()
 }
 
-// Corridor returns one corridor of the latest completed run, or an errs.NotFound error.
+// Corridor returns one corridor of the latest completed run as the clearance level sees it,
+// or an errs.NotFound error (also for a corridor only a higher clearance has).
 func (db *DB) Corridor(ctx context.Context, id int64, maxHandling int) (*Corridor, error) {
 	run, err := db.LatestRun(ctx, "corridors")
 	if err != nil {
 		return nil, err
 	}
-	row := db.x.QueryRowContext(ctx, `SELECT `+corridorColumns+` FROM corridors WHERE run_id = $1 AND id = $2`, run, id)
+	row := db.x.QueryRowContext(ctx, `SELECT `+corridorColumns+` FROM corridors WHERE run_id = $1 AND id = $2 AND clearance = $3`,
+		run, id, maxHandling)
 	c, err := scanCorridor(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.NotFound, "id", "no corridor %d in the latest corridor run", id)

@@ -46,8 +46,11 @@ CREATE INDEX job_runs_kind ON job_runs (kind, id DESC);
 
 CREATE SEQUENCE corridor_ids;
 
+-- corridors: one set per clearance level (0..3 for H0..H3), each computed only from the
+-- sightings that level may see, so no key receives a corridor shaped by data above it.
 CREATE TABLE corridors (
   run_id            bigint      NOT NULL REFERENCES job_runs (id) ON DELETE CASCADE,
+  clearance         smallint    NOT NULL CHECK (clearance BETWEEN 0 AND 3),
   id                bigint      NOT NULL, -- stable across runs (inherited by overlap)
   kind              text        NOT NULL CHECK (kind IN ('flow', 'label')),
   label             text        NOT NULL,
@@ -70,7 +73,7 @@ CREATE TABLE corridors (
   status            text        NOT NULL,
   period_from       timestamptz NOT NULL,
   period_to         timestamptz NOT NULL,
-  PRIMARY KEY (run_id, id)
+  PRIMARY KEY (run_id, clearance, id)
 );
 CREATE INDEX corridors_outline ON corridors USING gist (outline);
 
