@@ -33,11 +33,13 @@ func runMigrate(ctx context.Context, args []string) error {
 	case "down":
 		return db.MigrateDown(ctx)
 	case "status":
-		cur, target, err := db.MigrationVersions(ctx)
+		lines, err := db.MigrationStatus(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("schema version %d, binary version %d\n", cur, target)
+		for _, l := range lines {
+			fmt.Println(l)
+		}
 		return nil
 	default:
 		return fmt.Errorf("unknown action %q: want up, down or status", action)
