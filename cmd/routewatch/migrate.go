@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 
 	"routewatch/store"
 )
@@ -16,8 +17,15 @@ func runMigrate(ctx context.Context, args []string) error {
 		fmt.Fprintln(fs.Output(), "usage: routewatch migrate [flags] [up|down|status]")
 		fs.PrintDefaults()
 	}
+	action := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") { // the action may come before the flags
+		action, args = args[0], args[1:]
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if action == "" {
+		action = fs.Arg(0)
 	}
 	if err := cfg.finish(); err != nil {
 		return err
@@ -27,7 +35,7 @@ func runMigrate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	switch action := fs.Arg(0); action {
+	switch action {
 	case "", "up":
 		return db.MigrateUp(ctx)
 	case "down":
