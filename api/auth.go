@@ -74,6 +74,10 @@ func (h *handlers) security() gin.HandlerFunc {
 			return
 		}
 		key, err := h.authenticate(c)
+		if err != nil && !errors.Is(err, store.ErrBadKey) {
+			writeError(c, err) // the key could not be checked (database down: 503), not a bad key
+			return
+		}
 		if err != nil {
 			c.Header("WWW-Authenticate", `Bearer realm="routewatch"`)
 			c.AbortWithStatusJSON(http.StatusUnauthorized, errorBody{Error: errorPayload{Code: "unauthenticated",

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"routewatch/errs"
+	"routewatch/store"
 )
 
 // errorBody is the JSON error envelope of DESIGN.md: {"error": {"code", "message", "details"}}.
@@ -38,9 +39,15 @@ var statusOf = map[errs.Kind]struct {
 // and answered with a generic message; other kinds show their message (never the cause).
 func writeError(c *gin.Context, err error) {
 	kind := errs.KindOf(err)
+	if kind == errs.Internal && store.IsConnError(err) {
+		kind = errs.Unavailable // the database went away: retry later, not a bug
+	}
 	s := statusOf[kind]
 	p := errorPayload{Code: s.code, Message: "internal error"}
-	if e, ok := err.(*errs.Error); ok && kind != errs.Internal {
+	if kind == errs.Unavailable {
+		p.Message = "the database is unavailable; retry later"
+	}
+	if e, ok := err.(*errs.Error); ok && e.Kind != errs.Internal {
 		p.Message = e.Message
 		if e.Param != "" {
 			p.Message = e.Param + ": " + e.Message

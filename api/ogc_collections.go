@@ -93,15 +93,32 @@ var cellQueryables = []ogcQueryable{
 		"description": "keep sightings of this source reliability grade or better"}},
 }
 
-// corridorProps are the JSON fields of store.Corridor and the entry and exit cells.
-var corridorProps = func() []string {
-	var names []string
+// corridorField is one JSON field of store.Corridor: a property of corridor features.
+type corridorField struct {
+	name      string
+	index     int
+	omitEmpty bool
+}
+
+// corridorFields are store.Corridor's JSON fields, read once so features follow the struct's
+// tags (the store's JSON shape) without encoding every corridor twice.
+var corridorFields = func() []corridorField {
+	var out []corridorField
 	t := reflect.TypeFor[store.Corridor]()
 	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			names = append(names, name)
+		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" && t.Field(i).IsExported() {
+			out = append(out, corridorField{name: name, index: i, omitEmpty: strings.Contains(opts, "omitempty")})
 		}
+	}
+	return out
+}()
+
+// corridorProps are the corridor features' properties: the JSON fields and the entry and exit cells.
+var corridorProps = func() []string {
+	var names []string
+	for _, f := range corridorFields {
+		names = append(names, f.name)
 	}
 	return append(names, "entry", "exit")
 }()

@@ -108,6 +108,15 @@ func (f *ogcFake) FilterValues(context.Context, int) (map[string][]store.ValueCo
 
 func (f *ogcFake) DataVersion(context.Context) (int64, error) { return 1, nil }
 
+// The corridor detail endpoints are tested against PostGIS (api/corridors_test.go).
+func (f *ogcFake) FlowEdges(context.Context, int, store.Period, int) ([]store.Flow, error) {
+	return nil, nil
+}
+
+func (f *ogcFake) CellsMonthly(context.Context, int, []h3.Cell, int) ([]store.Bucket, error) {
+	return nil, nil
+}
+
 func (f *ogcFake) Corridors(_ context.Context, q store.CorridorQuery) ([]store.Corridor, int64, error) {
 	f.record(nil, nil, nil, &q)
 	var out []store.Corridor
@@ -158,7 +167,8 @@ func (f *ogcFake) Flows(_ context.Context, a store.Area, p store.Period, fl stor
 }
 
 // newOGCFake builds nCorridors corridors spread over the world, world cells at res 2, a
-// cluster of res-5 cells near Lampedusa, and res-3 flows including one across the antimeridian.
+// cluster of res-5 cells near Lampedusa, and res-3 flows including two across the antimeridian
+// (eastward, then westward).
 func newOGCFake(t testing.TB, nCorridors int) *ogcFake {
 	t.Helper()
 	f := &ogcFake{}
@@ -200,19 +210,69 @@ func newOGCFake(t testing.TB, nCorridors int) *ogcFake {
 		f.cells = append(f.cells, store.CellCount{Cell: c, Sightings: int64(i + 1), Persons: int64(2 * (i + 1))})
 	}
 	for i, c := range []struct{ lat, lon, lat2, lon2 float64 }{
-		{35.5, 12.6, 36.2, 12.9}, {32.9, 13.2, 35.5, 12.6}, {41.0, 28.9, 41.7, 26.5}, {-17.7, 179.6, -17.7, -179.7},
+		{35.5, 12.6, 36.2, 12.9}, {32.9, 13.2, 35.5, 12.6}, {41.0, 28.9, 41.7, 26.5},
 	} {
 		from, _ := geo.CellAt(c.lat, c.lon, 3)
 		to, _ := geo.CellAt(c.lat2, c.lon2, 3)
 		f.flows = append(f.flows, store.Flow{Res: 3, From: from, To: to, Legs: int64(50 - i), Journeys: int64(20 - i), Persons: int64(200 - i)})
 	}
+	w, e := antimeridianPair(t, -17)
+	f.flows = append(f.flows, store.Flow{Res: 3, From: w, To: e, Legs: 7, Journeys: 3, Persons: 20})
+	w, e = antimeridianPair(t, -10)
+	f.flows = append(f.flows, store.Flow{Res: 3, From: e, To: w, Legs: 6, Journeys: 2, Persons: 10})
 	return f
 }
 
-// newOGCServer serves the real router over fake data; logf, when set, logs each request.
+// antimeridianPair returns neighbouring res-3 cells near lat whose centres lie west (towards
+// +180) and east (beyond -180) of the antimeridian.
+func antimeridianPair(t testing.TB, lat float64) (west, east h3.Cell) {
+	t.Helper()
+	west, _ = geo.CellAt(lat, 179.9, 3)
+	if west.LatLng().Lng < 0 {
+		west, _ = geo.CellAt(lat, 179.0, 3)
+	}
+	disk, _ := geo.Disk(west, 1)
+	for _, c := range disk {
+		if c.LatLng().Lng < 0 {
+			return west, c
+		}
+	}
+	t.Fatalf("no neighbour of %s across the antimeridian", west)
+	return 0, 0
+}
+
+// plannerKeys authenticates one key: a planner cleared to H1.
+type plannerKeys struct{}
+
+const plannerSecret = "rwk_planner_test_key"
+
+func (plannerKeys) Authenticate(_ context.Context, secret string) (*store.Key, error) {
+	if secret != plannerSecret {
+		return nil, store.ErrBadKey
+	}
+	return &store.Key{ID: 9, Prefix: "rwk_plan", Role: "planner", Clearance: 1}, nil
+}
+
+func (plannerKeys) SessionKey(context.Context, string) (*store.Key, error) {
+	return nil, store.ErrBadKey
+}
+
+func (plannerKeys) OpenSession(context.Context, int64, time.Duration) (string, error) {
+	return "", errs.E(errs.Forbidden, "", "no sessions here")
+}
+
+func (plannerKeys) CloseSession(context.Context, string) error { return nil }
+
+// newOGCServer serves the real router over fake data, without authentication; logf, when
+// set, logs each request.
 func newOGCServer(t testing.TB, f *ogcFake, logf func(format string, args ...any)) *httptest.Server {
 	t.Helper()
-	r, err := api.New(api.Config{}, api.Deps{Data: f, Corridors: f})
+	return newOGCServerDeps(t, api.Deps{Data: f, Corridors: f}, logf)
+}
+
+func newOGCServerDeps(t testing.TB, deps api.Deps, logf func(format string, args ...any)) *httptest.Server {
+	t.Helper()
+	r, err := api.New(api.Config{}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,8 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
+	"cmp"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,26 +26,20 @@ func cellItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	if err != nil {
 		return ogcPage{}, err
 	}
+	if err := h.refuseFiltersForSuppressed(c, f); err != nil {
+		return ogcPage{}, err
+	}
 	cells, _, err := h.deps.Data.Heatmap(c.Request.Context(), a, q.Period, f, "")
 	if err != nil {
 		return ogcPage{}, err
 	}
-	slices.SortFunc(cells, func(x, y store.CellCount) int { return compareCells(x.Cell, y.Cell) })
+	cells = h.suppressCells(c, cells)
+	slices.SortFunc(cells, func(x, y store.CellCount) int { return cmp.Compare(x.Cell, y.Cell) })
 	page := ogcPage{matched: int64(len(cells))}
 	for _, cc := range window(cells, q.Offset, q.Limit) {
 		page.features = append(page.features, cellFeature(cc))
 	}
 	return page, nil
-}
-
-func compareCells(a, b h3.Cell) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // cellItem is one cell with sightings in the period: id is its H3 index in hex.
@@ -85,10 +79,11 @@ func flowItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	if err != nil {
 		return ogcPage{}, err
 	}
-	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, q.Period, store.Filters{MaxHandling: clearance(c)})
+	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, q.Period, store.Filters{MaxHandling: principal(c).Clearance})
 	if err != nil {
 		return ogcPage{}, err
 	}
+	flows = h.suppressFlows(c, flows)
 	page := ogcPage{matched: int64(len(flows))}
 	for _, fl := range window(flows, q.Offset, q.Limit) {
 		page.features = append(page.features, flowFeature(fl))
@@ -106,10 +101,11 @@ func flowItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, 
 		return nil, featureNotFound("flows", id)
 	}
 	a := store.Area{Res: from.Resolution(), BBox: pointBox(from.LatLng())}
-	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, q.Period, store.Filters{MaxHandling: clearance(c)})
+	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, q.Period, store.Filters{MaxHandling: principal(c).Clearance})
 	if err != nil {
 		return nil, err
 	}
+	flows = h.suppressFlows(c, flows)
 	for _, fl := range flows {
 		if fl.From == from && fl.To == to {
 			feat := flowFeature(fl)
@@ -143,7 +139,8 @@ func corridorItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	if err != nil {
 		return ogcPage{}, err
 	}
-	cq := store.CorridorQuery{BBox: q.BBox, MaxHandling: clearance(c), Limit: q.Limit, Offset: q.Offset}
+	cq := store.CorridorQuery{BBox: q.BBox, MaxHandling: principal(c).Clearance, Limit: q.Limit, Offset: q.Offset,
+		MinSightings: int64(h.suppressBelow(c))}
 	for _, s := range list(c, "status", true) {
 		if !slices.Contains(corridorStatuses, s) {
 			return ogcPage{}, errs.E(errs.Invalid, "status", "want %s, got %q", strings.Join(corridorStatuses, ", "), s)
@@ -171,11 +168,7 @@ func corridorItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	}
 	page := ogcPage{matched: total}
 	for _, co := range cs {
-		f, err := corridorFeature(co, outline)
-		if err != nil {
-			return ogcPage{}, err
-		}
-		page.features = append(page.features, f)
+		page.features = append(page.features, corridorFeature(co, outline))
 	}
 	return page, nil
 }
@@ -190,15 +183,15 @@ func corridorItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeatu
 	if err != nil || n < 0 {
 		return nil, featureNotFound("corridors", id)
 	}
-	co, err := h.deps.Corridors.Corridor(c.Request.Context(), n, clearance(c))
-	if errs.KindOf(err) == errs.NotFound {
-		return nil, featureNotFound("corridors", id)
+	co, err := h.deps.Corridors.Corridor(c.Request.Context(), n, principal(c).Clearance)
+	if errs.KindOf(err) == errs.NotFound || (err == nil && co.Sightings < int64(h.suppressBelow(c))) {
+		return nil, featureNotFound("corridors", id) // withheld looks like absent
 	}
 	if err != nil {
 		return nil, err
 	}
-	f, err := corridorFeature(*co, outline)
-	return &f, err
+	f := corridorFeature(*co, outline)
+	return &f, nil
 }
 
 // corridorGeometry reads geometry=centerline|outline; true means outline.
@@ -228,16 +221,15 @@ func corridorMeets(co store.Corridor, p store.Period) bool {
 
 // corridorFeature shapes a corridor: its JSON fields as properties (unknown first/last seen
 // as null), entry and exit cells in hex, and the centreline or outline as geometry.
-func corridorFeature(co store.Corridor, outline bool) (ogcFeature, error) {
-	raw, err := json.Marshal(co)
-	if err != nil {
-		return ogcFeature{}, err
-	}
-	props := map[string]any{}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber() // int64 counts and ids stay exact
-	if err := dec.Decode(&props); err != nil {
-		return ogcFeature{}, err
+func corridorFeature(co store.Corridor, outline bool) ogcFeature {
+	v := reflect.ValueOf(co)
+	props := make(map[string]any, len(corridorFields)+2)
+	for _, f := range corridorFields {
+		fv := v.Field(f.index)
+		if f.omitEmpty && fv.IsZero() {
+			continue
+		}
+		props[f.name] = fv.Interface()
 	}
 	if co.FirstSeen.IsZero() {
 		props["first_seen"] = nil
@@ -253,7 +245,7 @@ func corridorFeature(co store.Corridor, outline bool) (ogcFeature, error) {
 	case !outline && len(co.Centerline) > 0:
 		g = co.Centerline
 	}
-	return newFeature(co.ID, g, props), nil
+	return newFeature(co.ID, g, props)
 }
 
 func cellStrings(cells []h3.Cell) []string {
@@ -262,11 +254,4 @@ func cellStrings(cells []h3.Cell) []string {
 		out[i] = geo.CellString(c)
 	}
 	return out
-}
-
-// clearance is the handling code the caller may see: what parseFilters assigns until keys
-// carry their own (DESIGN.md, Security).
-func clearance(c *gin.Context) int {
-	f, _ := parseFilters(c)
-	return f.MaxHandling
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"routewatch/api"
 )
 
 // TestOGCWithGDAL runs Debian's GDAL (ogrinfo, ogr2ogr; OAPIF driver) against the real router
@@ -84,6 +86,35 @@ func TestOGCWithGDAL(t *testing.T) {
 	}
 }
 
+// TestOGCWithGDALAndKey checks that GDAL reaches the collections with an API key in the
+// Authorization header (GDAL_HTTP_HEADERS), and that the key's clearance reaches the store.
+func TestOGCWithGDALAndKey(t *testing.T) {
+	ogrinfo, ogr2ogr := gdalTool(t, "ogrinfo"), gdalTool(t, "ogr2ogr")
+	f := newOGCFake(t, 1500)
+	srv := newOGCServerDeps(t, api.Deps{Data: f, Corridors: f, Auth: plannerKeys{}}, nil)
+	ds := "OAPIF:" + srv.URL + "/ogc"
+	if out, err := gdal(ogrinfo, "-ro", "-so", ds); err == nil || !strings.Contains(out, "401") {
+		t.Errorf("ogrinfo without a key: got %v\n%s, want a failure naming HTTP 401", err, out)
+	}
+	key := []string{"--config", "GDAL_HTTP_HEADERS", "Authorization: Bearer " + plannerSecret}
+	out := runGDAL(t, ogrinfo, append([]string{"-ro", "-so", ds}, key...)...)
+	if !strings.Contains(out, "1: corridors") {
+		t.Errorf("ogrinfo with a key: no corridors layer in\n%s", out)
+	}
+	dst := filepath.Join(t.TempDir(), "out.json")
+	runGDAL(t, ogr2ogr, append([]string{"-oo", "PAGE_SIZE=1000", "-f", "GeoJSON", dst, ds, "corridors"}, key...)...)
+	raw, err := os.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(raw), `"type": "Feature"`); n != 1500 {
+		t.Errorf("ogr2ogr with a key: got %d features, want 1500", n)
+	}
+	if q := f.lastCorridorQuery(); q.MaxHandling != 1 {
+		t.Errorf("the planner's clearance H1 did not reach the store: MaxHandling %d", q.MaxHandling)
+	}
+}
+
 // gdalTool finds a GDAL program or fails: the test must not pass silently without its client.
 func gdalTool(t *testing.T, name string) string {
 	t.Helper()
@@ -94,16 +125,22 @@ func gdalTool(t *testing.T, name string) string {
 	return p
 }
 
+// runGDAL runs a GDAL program and fails the test when it fails.
 func runGDAL(t *testing.T, prog string, args ...string) string {
 	t.Helper()
+	out, err := gdal(prog, args...)
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", filepath.Base(prog), strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+func gdal(prog string, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, prog, args...)
 	// The server is on loopback: keep any proxy configured in the environment out of the way.
 	cmd.Env = append(os.Environ(), "NO_PROXY=127.0.0.1,localhost", "no_proxy=127.0.0.1,localhost", "GDAL_HTTP_TIMEOUT=60")
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", filepath.Base(prog), strings.Join(args, " "), err, out)
-	}
-	return string(out)
+	return string(out), err
 }

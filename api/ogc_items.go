@@ -68,17 +68,8 @@ func (h *handlers) ogcItems(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	base := h.ogcBase(c)
-	links := []ogcLink{
-		{Href: pageURL(base, c, q.Offset, q.Limit, false), Rel: "self", Type: mediaGeoJSON, Title: "this page"},
-		{Href: base + "/collections/" + col.id, Rel: "collection", Type: mediaJSON, Title: col.title},
-	}
-	if q.Offset > 0 {
-		links = append(links, ogcLink{Href: pageURL(base, c, max(0, q.Offset-q.Limit), q.Limit, true), Rel: "prev", Type: mediaGeoJSON, Title: "previous page"})
-	}
-	if int64(q.Offset+len(page.features)) < page.matched && len(page.features) > 0 {
-		links = append(links, ogcLink{Href: pageURL(base, c, q.Offset+len(page.features), q.Limit, true), Rel: "next", Type: mediaGeoJSON, Title: "next page"})
-	}
+	setRows(c, len(page.features))
+	links := pageLinks(h.ogcBase(c), c, col, q, len(page.features), page.matched)
 	c.Header("Content-Type", mediaGeoJSON)
 	s := startJSON(c, http.StatusOK)
 	defer s.close()
@@ -98,6 +89,22 @@ func (h *handlers) ogcItems(c *gin.Context) {
 		s.value(selectProps(f, q.Props))
 	}
 	s.raw("]}\n")
+}
+
+// pageLinks are the links of one page of returned features out of matched: self, collection,
+// and prev and next where there are such pages.
+func pageLinks(base string, c *gin.Context, col *ogcCollection, q ogcQuery, returned int, matched int64) []ogcLink {
+	links := []ogcLink{
+		{Href: pageURL(base, c, q.Offset, q.Limit, false), Rel: "self", Type: mediaGeoJSON, Title: "this page"},
+		{Href: base + "/collections/" + col.id, Rel: "collection", Type: mediaJSON, Title: col.title},
+	}
+	if q.Offset > 0 {
+		links = append(links, ogcLink{Href: pageURL(base, c, max(0, q.Offset-q.Limit), q.Limit, true), Rel: "prev", Type: mediaGeoJSON, Title: "previous page"})
+	}
+	if returned > 0 && int64(q.Offset+returned) < matched {
+		links = append(links, ogcLink{Href: pageURL(base, c, q.Offset+returned, q.Limit, true), Rel: "next", Type: mediaGeoJSON, Title: "next page"})
+	}
+	return links
 }
 
 // ogcItem answers GET /ogc/collections/{collectionId}/items/{featureId}: one GeoJSON feature
@@ -124,6 +131,7 @@ func (h *handlers) ogcItem(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	setRows(c, 1)
 	out := selectProps(*f, q.Props)
 	base := h.ogcBase(c)
 	out.Links = []ogcLink{

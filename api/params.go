@@ -25,6 +25,15 @@ var earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 // parseArea reads bbox (default: the whole world) and res (default: geo.DefaultRes of the
 // bbox) and refuses areas over MaxCells.
 func parseArea(c *gin.Context) (store.Area, error) {
+	a, err := parseBBoxRes(c)
+	if err != nil {
+		return a, err
+	}
+	return a, checkCellCap(a)
+}
+
+// parseBBoxRes reads bbox and res without the cell cap (for answers not sized by cells).
+func parseBBoxRes(c *gin.Context) (store.Area, error) {
 	b := geo.BBox{West: -180, South: -90, East: 180, North: 90}
 	if s, ok := c.GetQuery("bbox"); ok {
 		var err error
@@ -40,18 +49,25 @@ func parseArea(c *gin.Context) (store.Area, error) {
 		}
 		res = r
 	}
+	return store.Area{Res: res, BBox: b}, nil
+}
+
+// checkCellCap refuses an area whose bbox holds more than MaxCells cells at its resolution,
+// naming the coarsest resolution that fits.
+func checkCellCap(a store.Area) error {
+	b, res := a.BBox, a.Res
 	if est := b.AreaKm2() / h3.HexagonAreaAvgKm2(res); est > MaxCells {
 		fit := res
 		for fit > 0 && b.AreaKm2()/h3.HexagonAreaAvgKm2(fit) > MaxCells {
 			fit--
 		}
-		return store.Area{}, &errs.Error{Kind: errs.Invalid, Param: "bbox",
+		return &errs.Error{Kind: errs.Invalid, Param: "bbox",
 			Message: "the bbox holds about " + strconv.FormatFloat(math.Round(est), 'f', 0, 64) + " cells at res " +
 				strconv.Itoa(res) + ", over the limit of " + strconv.Itoa(MaxCells) + ": zoom in to a smaller bbox or use res " +
 				strconv.Itoa(fit) + " or coarser",
 			Details: gin.H{"estimated_cells": math.Round(est), "max_cells": MaxCells, "max_res_for_bbox": fit}}
 	}
-	return store.Area{Res: res, BBox: b}, nil
+	return nil
 }
 
 // parseTime reads an RFC 3339 timestamp or a YYYY-MM-DD date (UTC midnight).

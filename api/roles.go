@@ -52,9 +52,11 @@ var routeRoles = map[string][]string{
 // publicRoutes need no key: health, readiness, signing in, and the web app's static files
 // (which carry no data).
 var publicRoutes = map[string]bool{
-	"GET /healthz":         true,
-	"GET /readyz":          true,
-	"POST /api/v1/session": true,
+	"GET /healthz":          true,
+	"GET /readyz":           true,
+	"POST /api/v1/session":  true,
+	"GET /metrics":          true, // counters and latencies by route template; no data
+	"GET /api/openapi.json": true, // the API's description; no data
 }
 
 // isProtected reports whether a route needs a key: everything under /api and /ogc but the

@@ -33,6 +33,8 @@ type Config struct {
 	// defaults 50 and 100.
 	RateLimit float64
 	RateBurst int
+	// SuppressBelow is the k of small-count suppression in planner outputs; default 11.
+	SuppressBelow int
 }
 
 // Deps are what the handlers call.
@@ -45,6 +47,8 @@ type Deps struct {
 	// tests only: `routewatch serve` always sets it).
 	Auth  Authenticator
 	Audit Auditor
+	// Metrics feeds /metrics; nil makes a fresh one (with pool stats when Ready has them).
+	Metrics *Metrics
 }
 
 // New builds the router.
@@ -62,6 +66,14 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
 		writeError(c, &errs.Error{Kind: errs.Internal, Message: "panic", Err: fmt.Errorf("panic: %v", rec)})
 	}))
+	if deps.Metrics == nil {
+		pool, _ := deps.Ready.(PoolStats)
+		deps.Metrics = NewMetrics(pool)
+	}
+	if deps.Ingest != nil {
+		deps.Ingest = countingIngester{deps.Ingest, deps.Metrics}
+	}
+	r.Use(deps.Metrics.observe()) // request log, request id, latency histogram (api/metrics.go)
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, errs.E(errs.NotFound, "", "no such endpoint: %s", c.Request.URL.Path))
 	})
@@ -78,6 +90,8 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	r.Use(h.security()) // before any route: it applies to the routes registered after it
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
+	r.GET("/metrics", deps.Metrics.handler())
+	r.GET("/api/openapi.json", getOpenAPI)
 	v1 := r.Group("/api/v1")
 	v1.POST("/ingest", h.postIngest)
 	v1.GET("/heatmap", h.getHeatmap)
@@ -85,6 +99,9 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	v1.GET("/compare", h.getCompare)
 	v1.GET("/cells/:h3", h.getCell)
 	v1.GET("/vocabulary", h.getVocabulary)
+	v1.GET("/corridors", h.getCorridors)
+	v1.GET("/corridors/:id", h.getCorridor)
+	v1.GET("/flows", h.getFlows)
 	v1.POST("/session", h.postSession)
 	v1.GET("/session", h.getSession)
 	v1.DELETE("/session", h.deleteSession)
@@ -109,5 +126,5 @@ func (h *handlers) readyz(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "pool": h.deps.Metrics.poolSummary()})
 }

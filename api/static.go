@@ -56,13 +56,15 @@ func mountDist(r *gin.Engine, dist fs.FS) {
 	if sub, err := fs.Sub(dist, "assets"); err == nil {
 		if _, err := fs.ReadDir(sub, "."); err == nil {
 			immutable := serve("public, max-age=31536000, immutable")
-			r.GET("/assets/*filepath", func(c *gin.Context) {
+			asset := func(c *gin.Context) {
 				if strings.HasSuffix(c.Request.URL.Path, "/") { // no directory listings
 					writeNotFound(c)
 					return
 				}
 				immutable(c)
-			})
+			}
+			r.GET("/assets/*filepath", asset)
+			r.HEAD("/assets/*filepath", asset)
 		}
 	}
 	// Unhashed files Vite copies from public/ (favicon and the like): revalidated hourly.

@@ -19,13 +19,20 @@ import (
 type Runner struct {
 	DB  *store.DB
 	Now func() time.Time // nil means time.Now
+	// Observe, when set, is told how each run that started ended (err nil: completed) and
+	// how long it took; serve feeds /metrics from it.
+	Observe func(kind string, took time.Duration, err error)
 }
 
 // job is one kind of job: it computes and stores its results for a run.
 type job func(r *Runner, ctx context.Context, runID int64, p Params) (rows int, err error)
 
 var kinds = map[string]job{
-	"corridors": (*Runner).corridors,
+	"corridors":    (*Runner).corridors,
+	"hotspots":     (*Runner).hotspots,
+	"emerging":     (*Runner).emerging,
+	"mo-shift":     (*Runner).moShift,
+	"displacement": (*Runner).displacement,
 }
 
 // Kinds lists the job names.
@@ -67,6 +74,13 @@ func (r *Runner) Start(ctx context.Context, kind string, p Params) (*Started, er
 	if err != nil {
 		return nil, err
 	}
+	// Holding the lock, any run of this kind still 'running' belongs to a dead process.
+	if n, err := r.DB.FailAbandonedRuns(ctx, kind); err != nil {
+		lock.Release()
+		return nil, err
+	} else if n > 0 {
+		slog.Warn("marked abandoned runs failed", "kind", kind, "runs", n)
+	}
 	id, err := r.DB.StartRun(ctx, kind, p)
 	if err != nil {
 		lock.Release()
@@ -76,6 +90,9 @@ func (r *Runner) Start(ctx context.Context, kind string, p Params) (*Started, er
 		defer lock.Release()
 		start := time.Now()
 		rows, err := j(r, ctx, id, p)
+		if r.Observe != nil {
+			r.Observe(kind, time.Since(start), err)
+		}
 		if err != nil {
 			fctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -14,140 +15,72 @@ import (
 // compute its results for every clearance level from one scan: level L sums the rows with
 // Handling <= L.
 
-// AnalyticsUnits are the units an analytics job tests: route labels, then groups of cells
-// at Res (corridors). Unit k is Labels[k] for k < len(Labels), else Cells[k−len(Labels)].
-// A cell may belong to several groups; each counts its own sightings.
-type AnalyticsUnits struct {
-	Labels []string
-	Cells  [][]h3.Cell
-	Res    int
+// WindowSighting is one sighting as the analytics jobs read it.
+type WindowSighting struct {
+	ObservedAt    time.Time
+	Handling      int     // 0..3 for H0..H3
+	Cell          h3.Cell // the sighting's cell at the resolution asked for
+	Label         string  // route label, "" when unknown
+	Source        string
+	Journey       string // "" when the sighting belongs to no journey
+	Mode          string // transport mode, "" when unknown
+	MO            []string
+	Nationalities []string
+	Persons       int                 // -1 when unknown
+	Attributes    map[string][]string // the asked-for attributes it carries: a string, or an array's elements
 }
 
-// Len is the number of units.
-func (u AnalyticsUnits) Len() int { return len(u.Labels) + len(u.Cells) }
-
-// unitArgs flattens the units into the four arrays unitSightingsSQL takes.
-func (u AnalyticsUnits) unitArgs() []any {
-	lk := make(pq.Int64Array, len(u.Labels))
-	for i := range u.Labels {
-		lk[i] = int64(i)
-	}
-	var ck, cells pq.Int64Array
-	for j, g := range u.Cells {
-		for _, c := range g {
-			ck = append(ck, int64(len(u.Labels)+j))
-			cells = append(cells, int64(c))
-		}
-	}
-	return []any{lk, pq.Array(u.Labels), ck, cells, u.Res}
-}
-
-// unitSightingsSQL is a CTE list ending in m(k, bk, ...): the sightings observed in
-// [bounds[0], bounds[last]) with their unit k and bucket bk (0-based; bucket i is
-// [bounds[i], bounds[i+1])). $1..$5 are unitArgs, $6 the bounds.
-const unitSightingsSQL = `
-	lu AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS t(k, label)),
-	cu AS (SELECT * FROM unnest($3::bigint[], $4::bigint[]) AS t(k, cell)),
-	b AS MATERIALIZED (
-	  SELECT width_bucket(observed_at, $6::timestamptz[]) - 1 AS bk, substr(handling_code, 2)::int AS h,
-	         h3_parent(cell, $5) AS pc, route_label, source,
-	         transport_mode, modus_operandi, nationalities, persons, attributes
-	  FROM sightings WHERE observed_at >= ($6::timestamptz[])[1] AND observed_at < ($6::timestamptz[])[cardinality($6::timestamptz[])]),
-	m AS MATERIALIZED (
-	  SELECT lu.k, b.* FROM b JOIN lu ON lu.label = b.route_label
-	  UNION ALL SELECT cu.k, b.* FROM b JOIN cu ON cu.cell = b.pc)`
-
-// UnitCount is a unit's sightings from one source with one handling code in one bucket.
-type UnitCount struct {
-	Unit, Bucket, Handling int
-	Source                 string
-	Sightings              int64
-}
-
-// UnitSourceCounts counts each unit's sightings per bucket and source. bounds are the
-// ascending bucket boundaries (at least two); sightings outside them are not counted.
-func (db *DB) UnitSourceCounts(ctx context.Context, u AnalyticsUnits, bounds []time.Time) ([]UnitCount, error) {
-	if u.Len() == 0 || len(bounds) < 2 {
-		return nil, nil
-	}
-	args := append(u.unitArgs(), pq.Array(bounds))
-	rows, err := db.x.QueryContext(ctx, `WITH `+unitSightingsSQL+`
-		SELECT k, bk, h, source, count(*) FROM m GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, args...)
+// WindowSightings streams the sightings observed in p to fn, with their cells at res and
+// the attributes named in attrs. fn must not keep the pointer: the value is reused.
+func (db *DB) WindowSightings(ctx context.Context, res int, p Period, attrs []string, fn func(*WindowSighting)) error {
+	rows, err := db.x.QueryContext(ctx, `
+		SELECT observed_at, substr(handling_code, 2)::int, h3_parent(cell, $1), coalesce(route_label, ''), source,
+		       coalesce(journey_id, ''), coalesce(transport_mode, ''), modus_operandi, nationalities, coalesce(persons, -1),
+		       CASE WHEN cardinality($4::text[]) = 0 OR attributes = '{}' THEN NULL ELSE attributes END
+		FROM sightings WHERE observed_at >= $2 AND observed_at < $3`, res, p.From, p.To, pq.Array(attrs))
 	if err != nil {
-		return nil, fmt.Errorf("unit counts: %w", err)
+		return fmt.Errorf("window sightings: %w", err)
 	}
 	defer rows.Close()
-	var out []UnitCount
+	var s WindowSighting
+	var cell int64
+	var mo, nat pq.StringArray
+	var raw []byte
 	for rows.Next() {
-		var c UnitCount
-		if err := rows.Scan(&c.Unit, &c.Bucket, &c.Handling, &c.Source, &c.Sightings); err != nil {
-			return nil, err
+		if err := rows.Scan(&s.ObservedAt, &s.Handling, &cell, &s.Label, &s.Source, &s.Journey, &s.Mode, &mo, &nat, &s.Persons, &raw); err != nil {
+			return err
 		}
-		out = append(out, c)
+		s.Cell, s.MO, s.Nationalities, s.Attributes = h3.Cell(cell), mo, nat, nil
+		if raw != nil {
+			s.Attributes = pickAttributes(raw, attrs)
+		}
+		fn(&s)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
-// CategoryCount is the number of a unit's sightings from one source with one handling
-// code in one bucket that carry Value in dimension Dim. A row with Known set counts the
-// sightings with any known value of Dim (the denominator of multi-valued dimensions); its
-// Value is empty.
-type CategoryCount struct {
-	Unit, Bucket, Handling int
-	Source                 string
-	Dim, Value             string
-	Known                  bool
-	Sightings              int64
-}
-
-// Dimensions the modus-operandi shift job breaks sightings down by; categorical profile
-// attributes come on top, named as in the profile.
-const (
-	DimTransportMode = "transport_mode"
-	DimModusOperandi = "modus_operandi"
-	DimNationalities = "nationalities"
-	DimGroupSize     = "group_size"
-)
-
-// UnitCategoryCounts counts each unit's sightings per bucket, source and category of
-// transport_mode, modus_operandi, nationalities, group size band (1, 2-5, 6-20, 21-50, 51+
-// persons) and each attribute in attrs (string values, or every element of an array).
-func (db *DB) UnitCategoryCounts(ctx context.Context, u AnalyticsUnits, bounds []time.Time, attrs []string) ([]CategoryCount, error) {
-	if u.Len() == 0 || len(bounds) < 2 {
-		return nil, nil
+// pickAttributes decodes the attrs of one attributes object: strings as one value, arrays
+// of strings as their elements; anything else is left out.
+func pickAttributes(raw []byte, attrs []string) map[string][]string {
+	var all map[string]json.RawMessage
+	if json.Unmarshal(raw, &all) != nil {
+		return nil
 	}
-	args := append(u.unitArgs(), pq.Array(bounds), pq.Array(attrs))
-	rows, err := db.x.QueryContext(ctx, `WITH `+unitSightingsSQL+`,
-	v AS (
-	  SELECT k, bk, h, source, 'transport_mode' AS dim, transport_mode AS val FROM m WHERE transport_mode IS NOT NULL
-	  UNION ALL SELECT k, bk, h, source, 'modus_operandi', x FROM m, unnest(m.modus_operandi) x
-	  UNION ALL SELECT k, bk, h, source, 'modus_operandi', NULL FROM m WHERE cardinality(modus_operandi) > 0
-	  UNION ALL SELECT k, bk, h, source, 'nationalities', x FROM m, unnest(m.nationalities) x
-	  UNION ALL SELECT k, bk, h, source, 'nationalities', NULL FROM m WHERE cardinality(nationalities) > 0
-	  UNION ALL SELECT k, bk, h, source, 'group_size', CASE WHEN persons <= 1 THEN '1' WHEN persons <= 5 THEN '2-5'
-	      WHEN persons <= 20 THEN '6-20' WHEN persons <= 50 THEN '21-50' ELSE '51+' END FROM m WHERE persons IS NOT NULL
-	  UNION ALL SELECT k, bk, h, source, a.name, x FROM m, unnest($7::text[]) a(name),
-	      jsonb_array_elements_text(CASE jsonb_typeof(m.attributes -> a.name) WHEN 'array' THEN m.attributes -> a.name
-	        ELSE jsonb_build_array(m.attributes -> a.name) END) x
-	    WHERE jsonb_typeof(m.attributes -> a.name) IN ('array', 'string')
-	  UNION ALL SELECT k, bk, h, source, a.name, NULL FROM m, unnest($7::text[]) a(name)
-	    WHERE jsonb_typeof(m.attributes -> a.name) IN ('array', 'string'))
-	SELECT k, bk, h, source, dim, val, count(*) FROM v GROUP BY 1, 2, 3, 4, 5, 6`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("unit categories: %w", err)
-	}
-	defer rows.Close()
-	var out []CategoryCount
-	for rows.Next() {
-		var c CategoryCount
-		var val sql.NullString
-		if err := rows.Scan(&c.Unit, &c.Bucket, &c.Handling, &c.Source, &c.Dim, &val, &c.Sightings); err != nil {
-			return nil, err
+	out := map[string][]string{}
+	for _, a := range attrs {
+		v, ok := all[a]
+		if !ok {
+			continue
 		}
-		c.Value, c.Known = val.String, !val.Valid
-		out = append(out, c)
+		var one string
+		var many []string
+		if json.Unmarshal(v, &one) == nil {
+			out[a] = []string{one}
+		} else if json.Unmarshal(v, &many) == nil {
+			out[a] = many
+		}
 	}
-	return out, rows.Err()
+	return out
 }
 
 // ActiveSources maps each source with a sighting observed in p to the lowest handling code
@@ -222,4 +155,38 @@ func (db *DB) CellSteps(ctx context.Context, res int, step string, p Period) ([]
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// LabelDestination is a route label seen in a period with its most frequent destination
+// country ("" when none is known).
+type LabelDestination struct {
+	Label       string `db:"label"`
+	Destination string `db:"destination"`
+}
+
+// RouteLabels lists the route labels observed in p, with their destinations.
+func (db *DB) RouteLabels(ctx context.Context, p Period) ([]LabelDestination, error) {
+	var out []LabelDestination
+	err := db.x.SelectContext(ctx, &out, `
+		SELECT route_label AS label, coalesce(mode() WITHIN GROUP (ORDER BY destination_country), '') AS destination
+		FROM sightings WHERE route_label IS NOT NULL AND observed_at >= $1 AND observed_at < $2
+		GROUP BY 1 ORDER BY 1`, p.From, p.To)
+	if err != nil {
+		return nil, fmt.Errorf("route labels: %w", err)
+	}
+	return out, nil
+}
+
+// LatestRunAsOf is the newest completed run of kind that saw no data observed at or after
+// asOf: a run replayed with an as_of no later than asOf, or, when asOf is zero, any run.
+// It is 0 when there is none.
+func (db *DB) LatestRunAsOf(ctx context.Context, kind string, asOf time.Time) (int64, error) {
+	if asOf.IsZero() {
+		return db.LatestRun(ctx, kind)
+	}
+	var id int64
+	err := db.x.GetContext(ctx, &id, `
+		SELECT coalesce(max(id), 0) FROM job_runs WHERE kind = $1 AND status = 'completed'
+		  AND (params ->> 'as_of')::timestamptz <= $2`, kind, asOf)
+	return id, err
 }

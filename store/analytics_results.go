@@ -2,13 +2,17 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/uber/h3-go/v4"
+
+	"routewatch/errs"
 )
 
 // Hotspot is one cell's emerging hot spot category in a hotspots run (METHODS.md §3–5).
@@ -291,4 +295,14 @@ func selectRun[T any](ctx context.Context, db *DB, cols, table, order string, ru
 		return nil, fmt.Errorf("%s: %w", table, err)
 	}
 	return out, nil
+}
+
+// RunByID is one job run; errs.NotFound when there is none with that id.
+func (db *DB) RunByID(ctx context.Context, id int64) (*Run, error) {
+	var r Run
+	err := db.x.GetContext(ctx, &r, `SELECT id, kind, params, status, started_at, finished_at, rows, error FROM job_runs WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "run", "no job run %d", id)
+	}
+	return &r, err
 }

@@ -21,13 +21,14 @@ type Flow struct {
 
 // CorridorQuery selects corridors of the latest completed corridor run (or RunID).
 type CorridorQuery struct {
-	RunID       int64     // 0: the latest completed run
-	BBox        *geo.BBox // corridors with a cell centre inside; nil for all
-	Status      []string  // new, growing, stable, declining; empty for all
-	MinVolume   int64     // minimum legs (flow corridors) or sightings (label corridors)
-	MaxHandling int       // the caller's clearance: corridors built from the data that level may see
-	Limit       int       // 0: no limit
-	Offset      int
+	RunID        int64     // 0: the latest completed run
+	BBox         *geo.BBox // corridors with a cell centre inside; nil for all
+	Status       []string  // new, growing, stable, declining; empty for all
+	MinVolume    int64     // minimum legs (flow corridors) or sightings (label corridors)
+	MinSightings int64     // small-count suppression: corridors built from fewer sightings are withheld
+	MaxHandling  int       // the caller's clearance: corridors built from the data that level may see
+	Limit        int       // 0: no limit
+	Offset       int
 }
 
 // Corridor is one route corridor found by the corridor job: a connected chain (or tree) of

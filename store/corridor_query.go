@@ -35,7 +35,7 @@ func (db *DB) Corridors(ctx context.Context, q CorridorQuery) ([]Corridor, int64
 	}
 	var ps params
 	conds := []string{ps.bind("run_id = ?", run), ps.bind("clearance = ?", q.MaxHandling),
-		ps.bind("greatest(legs, sightings) >= ?", q.MinVolume)}
+		ps.bind("greatest(legs, sightings) >= ?", q.MinVolume), ps.bind("sightings >= ?", q.MinSightings)}
 	if len(q.Status) > 0 {
 		conds = append(conds, ps.bind("status = ANY(?)", pq.Array(q.Status)))
 	}
@@ -167,4 +167,31 @@ func (db *DB) Flows(ctx context.Context, a Area, p Period, f Filters) ([]Flow, e
 		return cmp.Or(cmp.Compare(y.Legs, x.Legs), cmp.Compare(x.From, y.From), cmp.Compare(x.To, y.To))
 	})
 	return out, nil
+}
+
+// CellsMonthly is the monthly series of sightings in a set of cells at res (≤ 6), from the
+// month rollups, visible to maxHandling.
+func (db *DB) CellsMonthly(ctx context.Context, res int, cells []h3.Cell, maxHandling int) ([]Bucket, error) {
+	from := rollupRes(res)
+	if from < 0 {
+		return nil, errs.E(errs.Invalid, "res", "monthly series exist up to resolution %d", RollupResolutions[len(RollupResolutions)-1])
+	}
+	rows, err := db.x.QueryContext(ctx, `
+		SELECT month, sum(sightings)::bigint, sum(persons)::bigint FROM cell_months
+		WHERE res = $1 AND h3_parent(cell, $2) = ANY($3) AND handling <= $4
+		GROUP BY 1 ORDER BY 1`, from, res, cellArray(cells), maxHandling)
+	if err != nil {
+		return nil, fmt.Errorf("corridor series: %w", err)
+	}
+	defer rows.Close()
+	var out []Bucket
+	for rows.Next() {
+		var b Bucket
+		if err := rows.Scan(&b.Start, &b.Sightings, &b.Persons); err != nil {
+			return nil, err
+		}
+		b.Start = time.Date(b.Start.Year(), b.Start.Month(), 1, 0, 0, 0, 0, time.UTC)
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }

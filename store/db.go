@@ -2,13 +2,18 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // registers the "postgres" driver
+	"github.com/lib/pq" // also registers the "postgres" driver
 	"github.com/pressly/goose/v3"
 )
 
@@ -54,6 +59,33 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 
 // Close closes the pool.
 func (db *DB) Close() error { return db.x.Close() }
+
+// Stats reports the connection pool: open, in use, idle, waits (for /metrics and /readyz).
+func (db *DB) Stats() sql.DBStats { return db.x.Stats() }
+
+// IsConnError reports whether err means the database could not be reached or dropped the
+// connection (refused, reset, closed, shutting down, too many connections), as opposed to a
+// failure of the query itself. The API answers such errors with 503.
+func IsConnError(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		// Class 08: connection exception; 57P01..57P03: admin/crash shutdown, cannot connect
+		// now; 53300: too many connections.
+		switch c := string(pe.Code); {
+		case strings.HasPrefix(c, "08"), c == "57P01", c == "57P02", c == "57P03", c == "53300":
+			return true
+		}
+	}
+	return false
+}
 
 // SQLX exposes the pool to tests and tools in this module that need raw access.
 func (db *DB) SQLX() *sqlx.DB { return db.x }

@@ -82,6 +82,20 @@ func (db *DB) FailRun(ctx context.Context, id int64, reason error) error {
 	return err
 }
 
+// FailAbandonedRuns marks every 'running' run of kind failed. Call it only while holding
+// the kind's RunLock: no live run of the kind exists then, so a 'running' row is one whose
+// process died (killed, crashed, lost its database session) before it could record the
+// outcome. It returns how many runs it marked.
+func (db *DB) FailAbandonedRuns(ctx context.Context, kind string) (int64, error) {
+	res, err := db.x.ExecContext(ctx, `UPDATE job_runs SET status = 'failed', finished_at = now(),
+		error = 'abandoned: the process running it ended before recording an outcome'
+		WHERE kind = $1 AND status = 'running'`, kind)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // Runs lists the most recent runs, newest first.
 func (db *DB) Runs(ctx context.Context, kind string, limit int) ([]Run, error) {
 	var out []Run

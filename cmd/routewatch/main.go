@@ -28,6 +28,7 @@ var commands = map[string]command{
 	"keys":        {"manage API keys: keys create --role R --clearance H0..H3 --name N | list | revoke ID", runKeys},
 	"audit":       {"read the audit log: audit [--key ID|PREFIX] [--since DATE]", runAudit},
 	"jobs":        {"run an analytics job (jobs run corridors) or list runs (jobs list)", runJobs},
+	"eval":        {"score the analytics jobs against a scenario's ground truth (eval --truth MANIFEST)", runEval},
 	"ingest":      {"load agency files (CSV, NDJSON, GeoJSON) into the database", runIngest},
 	"healthcheck": {"exit 0 when the server at --addr answers /healthz", runHealthcheck},
 }

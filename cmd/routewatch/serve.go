@@ -36,9 +36,11 @@ func runServe(ctx context.Context, args []string) error {
 	if err := db.MigrateUp(ctx); err != nil {
 		return err
 	}
+	metrics := api.NewMetrics(db)
+	runner := &jobs.Runner{DB: db, Observe: metrics.ObserveJob}
 	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug, PlanOverride: cfg.PlanOverride,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db},
-		Corridors: db, Auth: db, Audit: db})
+		Corridors: db, Auth: db, Audit: db, Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -55,7 +57,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	if cfg.JobsInterval > 0 {
-		go schedule(ctx, &jobs.Runner{DB: db}, cfg.JobsInterval)
+		go schedule(ctx, runner, cfg.JobsInterval)
 	}
 	slog.Info("serving", "url", "http://"+ln.Addr().String()+"/")
 	return serveUntilDone(ctx, srv, ln, cfg.ShutdownTimeout)

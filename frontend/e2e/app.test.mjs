@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import { launch } from './browser.mjs';
 
 const BASE = process.env.ROUTEWATCH_URL;
-if (!BASE) throw new Error('set ROUTEWATCH_URL to a running routewatch serve (scripts/e2e.sh does)');
+const KEY = process.env.ROUTEWATCH_KEY;
+if (!BASE || !KEY) throw new Error('set ROUTEWATCH_URL to a running routewatch serve and ROUTEWATCH_KEY to an analyst key (scripts/e2e.sh does)');
 const SHOTS = process.env.SCREENSHOTS ?? new URL('../../docs/screenshots/', import.meta.url).pathname;
 const BENCH_OUT = process.env.BENCH_OUT;
 const ORIGIN = new URL(BASE).origin;
@@ -41,8 +42,8 @@ async function waitLoaded(since = 0) {
 
 /** settle waits until the basemap has drawn all its tiles and nothing moves. */
 async function settle(p = page) {
-  await p.waitForFunction(() => window.routewatch.idle(), null, { timeout: 15_000 });
-  await p.waitForTimeout(300);
+  await p.evaluate(() => window.routewatch.settled());
+  await p.waitForTimeout(100);
 }
 
 /** mapPixels reads the map's canvas (MapLibre and deck.gl draw into one) and counts the
@@ -80,11 +81,30 @@ async function topCell() {
   return { cell, xy };
 }
 
+test('the app asks for a key, refuses a wrong one and signs in with the right one', async () => {
+  await page.goto(`${BASE}/${START}`);
+  const dialog = page.locator('dialog#signin');
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  await page.fill('#signin-key', 'rwk_wrong_key');
+  await page.press('#signin-key', 'Enter');
+  await page.locator('.signin-error').filter({ hasText: /unknown or revoked/ }).waitFor({ timeout: 10_000 });
+  assert.ok(await dialog.isVisible());
+  await page.fill('#signin-key', KEY);
+  await page.click('#signin-submit');
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  await waitLoaded();
+  assert.match(await page.locator('#account').textContent(), /analyst/);
+  const cookies = await ctx.cookies(BASE);
+  const session = cookies.find((c) => c.name === 'rw_session');
+  assert.ok(session?.httpOnly, 'the session lives in an HttpOnly cookie');
+  assert.equal(await page.evaluate(() => document.cookie.includes('rw_session')), false);
+});
+
 test('the app loads from the Go server, with filters fed by the vocabulary', async () => {
   const t0 = Date.now();
   await page.goto(`${BASE}/${START}`);
   await waitLoaded();
-  console.log(`# first load to heatmap drawn: ${Date.now() - t0} ms`);
+  console.log(`# load to heatmap drawn (signed in): ${Date.now() - t0} ms`);
   assert.match(await page.title(), /routewatch/);
   const modes = await page.locator('#filter-mode option').count();
   assert.ok(modes > 5, `transport modes in the filter: ${modes}`);
@@ -175,6 +195,7 @@ test('clicking a cell opens its detail: weekly series, breakdowns, neighbours', 
   assert.ok((await panel.locator('svg.weekly rect.bar').count()) > 10, 'weekly bars');
   assert.ok((await panel.locator('.breakdown').count()) >= 3, 'breakdowns');
   assert.match(page.url(), /cell=[0-9a-f]{15}/);
+  await page.mouse.move(box.x + box.width - 60, box.y + box.height - 60); // the tooltip away
   await settle();
   await page.screenshot({ path: `${SHOTS}/cell-detail.png` });
   assert.ok(cell.h3);
@@ -191,6 +212,7 @@ test('compare mode renders a diverging map, outlines and the rises and falls', a
   assert.match(page.url(), /a=\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}/);
   assert.match(await page.locator('.legend').textContent(), /change/);
   await page.click('#cell-panel .close');
+  await page.evaluate(() => document.getElementById('panel').scrollTo(0, 0));
   await settle();
   await page.screenshot({ path: `${SHOTS}/compare.png` });
   const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true });
@@ -220,6 +242,25 @@ test('export downloads the cells in view as valid GeoJSON and CSV', async () => 
   const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
   assert.match(lines[0], /^h3,lat,lon,a,b,/);
   assert.equal(lines.length, cells + 1);
+});
+
+test('every control has an accessible name and is reachable from the keyboard', async () => {
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('button, select, input, [tabindex]')]
+    .filter((el) => el.offsetParent !== null && el.closest('dialog') === null)
+    .filter((el) => {
+      const labelled = el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title');
+      return !labelled && !(el.tagName === 'BUTTON' && el.textContent.trim());
+    })
+    .map((el) => el.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, []);
+  // Tab from the top of the page (the skip link) reaches the mode switch and the filters.
+  await page.locator('a.skip').focus();
+  const seen = new Set();
+  for (let i = 0; i < 25; i++) {
+    await page.keyboard.press('Tab');
+    seen.add(await page.evaluate(() => document.activeElement?.id || document.activeElement?.className || ''));
+  }
+  for (const id of ['view-heatmap', 'metric', 'filter-mode']) assert.ok(seen.has(id), `Tab reaches #${id}: ${[...seen].join(' ')}`);
 });
 
 test('the page requests nothing from any host but ours', () => {

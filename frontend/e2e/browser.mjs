@@ -14,6 +14,8 @@ export async function launch(options = {}) {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 860 },
+    locale: 'en-GB',
+    timezoneId: 'UTC',
     acceptDownloads: true,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -1,6 +1,7 @@
 // api.ts is the one module that knows the API's URLs and types. Every request goes through
-// request(), so adding authentication later (Authorization: Bearer <key>, or a session
-// cookie) is a change to authHeaders() alone.
+// request(). The API wants a key on every /api call: the app signs in once (POST
+// /api/v1/session with the key) and the server keeps the session in an HttpOnly cookie, so
+// the page never holds the key. A 401 asks the sign-in handler (signin.ts) and retries.
 
 import type { Filters, Period } from './state';
 import { type BBox, bboxParam } from './geo';
@@ -48,25 +49,59 @@ export class ApiError extends Error {
 /** Where the API lives: the same origin that served the app. */
 const BASE = '/api/v1';
 
-/** authHeaders is the one place that will add credentials when the API requires them. */
-function authHeaders(): Record<string, string> {
-  return {};
+export interface Session { role: string; clearance: string; key: string }
+
+let signInHandler: (() => Promise<void>) | null = null;
+let signingIn: Promise<void> | null = null;
+
+/** onUnauthenticated sets what to do when the API answers 401: ask for a key and sign in. */
+export function onUnauthenticated(handler: () => Promise<void>): void {
+  signInHandler = handler;
+}
+
+async function fail(res: Response): Promise<never> {
+  let body: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } = {};
+  try { body = await res.json(); } catch { /* not JSON */ }
+  const e = body.error ?? {};
+  throw new ApiError(res.status, e.code ?? `http_${res.status}`, e.message ?? res.statusText, e.details ?? {});
+}
+
+async function send(method: string, path: string, params?: URLSearchParams, body?: unknown, signal?: AbortSignal): Promise<Response> {
+  const qs = params?.toString();
+  for (;;) {
+    const res = await fetch(`${BASE}${path}${qs ? `?${qs}` : ''}`, {
+      method,
+      headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin', // the session cookie
+      signal,
+    });
+    if (res.status !== 401 || !signInHandler || (path === '/session' && method !== 'GET')) return res;
+    signingIn ??= signInHandler().finally(() => { signingIn = null; });
+    await signingIn; // then try again, signed in
+  }
 }
 
 async function request<T>(path: string, params: URLSearchParams, signal?: AbortSignal): Promise<T> {
-  const qs = params.toString();
-  const res = await fetch(`${BASE}${path}${qs ? `?${qs}` : ''}`, {
-    headers: { Accept: 'application/json', ...authHeaders() },
-    credentials: 'same-origin',
-    signal,
-  });
-  if (!res.ok) {
-    let body: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } = {};
-    try { body = await res.json(); } catch { /* not JSON */ }
-    const e = body.error ?? {};
-    throw new ApiError(res.status, e.code ?? `http_${res.status}`, e.message ?? res.statusText, e.details ?? {});
-  }
+  const res = await send('GET', path, params, undefined, signal);
+  if (!res.ok) return fail(res);
   return (await res.json()) as T;
+}
+
+/** signIn opens a session with an API key; the server answers with an HttpOnly cookie. */
+export async function signIn(key: string): Promise<Session> {
+  const res = await send('POST', '/session', undefined, { key });
+  if (!res.ok) return fail(res);
+  return (await res.json()) as Session;
+}
+
+export async function signOut(): Promise<void> {
+  await send('DELETE', '/session');
+}
+
+/** getSession says who is signed in (asks to sign in when nobody is). */
+export function getSession(): Promise<Session> {
+  return request('/session', new URLSearchParams());
 }
 
 /** filterParams writes the filters as the API reads them: lists comma-separated, route repeated. */

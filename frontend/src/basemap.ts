@@ -7,7 +7,7 @@ import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import atlasUrl from 'world-atlas/countries-50m.json?url';
 
-export const COLORS = { ocean: '#0d1620', land: '#1f2b36', coast: '#3d4d5c', border: '#5b6b7a' } as const;
+export const COLORS = { ocean: '#0c1621', land: '#2a3947', coast: '#4d6072', border: '#6b7e90' } as const;
 
 /** style is the basemap's starting style: the ocean; basemap() adds land and borders. */
 export const style: StyleSpecification = {
@@ -17,16 +17,43 @@ export const style: StyleSpecification = {
 };
 
 type Atlas = Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
+type Ring = GeoJSON.Position[];
 
-/** basemap loads the bundled atlas and adds land, coastlines and borders under deck's layers. */
+/** signedArea is a ring's planar area, positive when counter-clockwise. */
+function signedArea(r: Ring): number {
+  let a = 0;
+  for (let i = 0, j = r.length - 1; i < r.length; j = i++) a += (r[j]![0]! - r[i]![0]!) * (r[j]![1]! + r[i]![1]!);
+  return a / 2;
+}
+
+/** rewind orients rings as RFC 7946 wants (outer counter-clockwise, holes clockwise):
+ * topojson writes them the other way round (d3's spherical convention), which MapLibre's
+ * tiler mistakes for holes where a tile cuts a large polygon. */
+export function rewind<G extends GeoJSON.Polygon | GeoJSON.MultiPolygon>(g: G): G {
+  const fix = (rings: Ring[]): Ring[] => rings.map((r, i) => ((signedArea(r) > 0) === (i === 0) ? r : [...r].reverse()));
+  if (g.type === 'Polygon') return { ...g, coordinates: fix(g.coordinates) };
+  return { ...g, coordinates: (g as GeoJSON.MultiPolygon).coordinates.map(fix) };
+}
+
+/** basemap loads the bundled atlas and adds land, coastlines and borders under deck's layers.
+ * Land is filled country by country: MapLibre's tiler drops parts of the one huge
+ * Eurasia–Africa polygon of the 'land' object at some zooms. */
 export async function basemap(map: MapLibre): Promise<void> {
   const topo = (await (await fetch(atlasUrl)).json()) as Atlas;
-  const land = feature(topo, topo.objects.countries);
+  const countries = feature(topo, topo.objects.countries);
+  const land: GeoJSON.FeatureCollection = {
+    type: 'FeatureCollection',
+    features: countries.features.flatMap((f) => (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon'
+      ? [{ type: 'Feature' as const, properties: {}, geometry: rewind(f.geometry) }] : [])),
+  };
+  const line = (g: GeoJSON.MultiLineString): GeoJSON.Feature => ({ type: 'Feature', geometry: g, properties: {} });
+  const coast = mesh(topo, topo.objects.countries, (a, b) => a === b);
   const borders = mesh(topo, topo.objects.countries, (a, b) => a !== b);
   map.addSource('land', { type: 'geojson', data: land, tolerance: 0.5 });
-  map.addSource('borders', { type: 'geojson', data: { type: 'Feature', geometry: borders, properties: {} }, tolerance: 0.5 });
+  map.addSource('coast', { type: 'geojson', data: line(coast), tolerance: 0.5 });
+  map.addSource('borders', { type: 'geojson', data: line(borders), tolerance: 0.5 });
   map.addLayer({ id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': COLORS.land } });
-  map.addLayer({ id: 'coast', type: 'line', source: 'land', paint: { 'line-color': COLORS.coast, 'line-width': 0.6 } });
+  map.addLayer({ id: 'coast', type: 'line', source: 'coast', paint: { 'line-color': COLORS.coast, 'line-width': 0.6 } });
   map.addLayer({
     id: 'borders', type: 'line', source: 'borders',
     paint: { 'line-color': COLORS.border, 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.4, 8, 1.2] },

@@ -67,7 +67,8 @@ function breakdown(title: string, key: string, rows: ValueCount[], metric: Metri
   return h('section', { class: 'breakdown' },
     h('h4', {}, title),
     h('table', {}, h('tbody', {}, ...shown.map((r) => h('tr', {},
-      h('td', { class: 'bd-value', dir: 'auto' }, key === 'mode' || key === 'mo' ? fmt.label(r.value) : r.value),
+      r.value === '' ? h('td', { class: 'bd-value muted' }, '(not given)')
+        : h('td', { class: 'bd-value', dir: 'auto' }, key === 'mode' || key === 'mo' ? fmt.label(r.value) : r.value),
       h('td', { class: 'bd-bar' }, h('span', { style: `width:${((r[metric] / max) * 100).toFixed(1)}%` })),
       h('td', { class: 'num' }, fmt.count(r[metric])))))),
     rows.length > TOP ? h('div', { class: 'muted' }, `and ${rows.length - TOP} more`) : null);

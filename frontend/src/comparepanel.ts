@@ -62,14 +62,16 @@ export class ComparePanel {
     const table = (title: string, rows: CompareCell[]): HTMLElement => h('section', { class: 'compare-table' },
       h('h3', {}, title),
       rows.length ? h('table', {},
-        h('thead', {}, h('tr', {}, ...['cell', 'A', 'B', 'per day A → B', 'ratio', 'q', 'status'].map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, ...rows.map((r) => h('tr', { class: `status-${r.status}` },
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'cell'), h('th', { scope: 'col', class: 'num' }, 'A → B'),
+          h('th', { scope: 'col', class: 'num', title: 'change in sightings per day' }, 'Δ/day'),
+          h('th', { scope: 'col', class: 'num' }, 'ratio'), h('th', { scope: 'col', class: 'num' }, 'q'))),
+        h('tbody', {}, ...rows.map((r) => h('tr', { class: `status-${r.status}`, title: `${r.status}: ${fmt.rate(r.rate_a_per_day)} → ${fmt.rate(r.rate_b_per_day)} per day` },
           h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => this.select(r.h3) }, h('code', {}, r.h3))),
-          h('td', { class: 'num' }, fmt.count(r.a)), h('td', { class: 'num' }, fmt.count(r.b)),
-          h('td', { class: 'num' }, `${fmt.rate(r.rate_a_per_day)} → ${fmt.rate(r.rate_b_per_day)}`),
-          h('td', { class: 'num' }, fmt.ratio(r.rate_ratio)),
-          h('td', { class: 'num' }, fmt.pvalue(Math.min(r.q_up, r.q_down))),
-          h('td', {}, r.status))))) : h('p', { class: 'muted' }, 'none'));
+          h('td', { class: 'num' }, `${fmt.count(r.a)} → ${fmt.count(r.b)}`),
+          h('td', { class: 'num' }, fmt.signed(r.difference_per_day)),
+          h('td', { class: 'num st' }, r.status === 'new' ? 'new' : r.status === 'vanished' ? 'gone' : fmt.ratio(r.rate_ratio)),
+          h('td', { class: 'num' }, fmt.pvalue(Math.min(r.q_up, r.q_down))))))) : h('p', { class: 'muted' }, 'none'));
     this.body.replaceChildren(
       h('p', { class: 'compare-summary' },
         `A: ${fmt.periodLabel({ from: c.a.from, to: c.a.to })} (${c.a.days} days) · B: ${fmt.periodLabel({ from: c.b.from, to: c.b.to })} (${c.b.days} days)`),

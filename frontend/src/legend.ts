@@ -27,7 +27,7 @@ export function heatLegend(el: HTMLElement, scale: Scale, metric: Metric): void 
 export function compareLegend(el: HTMLElement, scale: Scale, alpha: number): void {
   const tick = (v: number): string => (v === 0 ? 'same' : fmt.ratio(2 ** v));
   renderLegend(el, scale, 'change in sightings per day, B vs A', tick,
-    `ends include new (red) and vanished (blue) cells; outlined: significant change (q < ${alpha})`);
+    `outlined: significant (q < ${alpha}) · ends: new / vanished`);
 }
 
 export class Tooltip {

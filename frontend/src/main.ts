@@ -1,7 +1,7 @@
 // main.ts: wires the view state to the map, the panels and the API.
 
 import './style.css';
-import { type Compare, type Heatmap, getCell, getCompare, getHeatmap, getTimeline, getVocabulary, withCoarserRetry, type AreaQuery, type Timeline } from './api';
+import { type AreaQuery, type Compare, getCell, getCompare, getHeatmap, getTimeline, getVocabulary, type Heatmap, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
 import { bench } from './bench';
 import { renderCell, renderCellMessage } from './cellpanel';
 import { type Scale, diverging, sequential } from './colors';
@@ -15,6 +15,7 @@ import { compareLayer, heatmapLayer, outlineLayers, significant } from './layers
 import { compareLegend, compareTooltipLines, heatLegend, heatTooltipLines, Tooltip } from './legend';
 import { createMap } from './map';
 import { dataKey, decodeState, type Period, type ViewState } from './state';
+import { askForKey, initAccount } from './signin';
 import { mirrorToUrl, Store } from './store';
 import { TimeControls } from './timecontrols';
 import { TimelineChart } from './timeline';
@@ -27,6 +28,7 @@ const body = document.body;
 const statusEl = byId('status');
 const view = await createMap(byId('map'), store.get());
 const tooltip = new Tooltip(byId('map'));
+view.onHoverNothing(() => tooltip.hide());
 const filters = new FilterPanel(byId('filter-form'), byId('chips'), store);
 const timeline = new TimelineChart(byId('timeline'), (p) => store.set(store.get().view === 'compare' ? { b: p } : { period: p }));
 const time = new TimeControls(byId('time-controls'), store, () => timeline.extent());
@@ -239,6 +241,8 @@ view.onMove((lon, lat, zoom) => {
   scheduleTimeline();
 });
 
+onUnauthenticated(askForKey);
+void initAccount();
 renderControls(store.get());
 void loadLayers();
 void loadTimeline();
@@ -251,9 +255,8 @@ declare global {
 /** A handle for scripts and the end-to-end tests: the state, and the 100k-cell benchmark. */
 window.routewatch = {
   state: () => store.get(),
-  map: view.map,
   project: (lon: number, lat: number) => view.map.project([lon, lat]),
-  /** The basemap has drawn every tile and nothing moves. */
-  idle: () => view.map.loaded() && view.map.areTilesLoaded() && !view.map.isMoving(),
+  /** Resolves once the map has drawn everything it has (MapLibre's idle event). */
+  settled: () => new Promise<void>((resolve) => { view.map.once('idle', () => resolve()); view.map.triggerRepaint(); }),
   bench: (n: number) => { benching = true; return bench(view, n); },
 };

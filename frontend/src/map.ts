@@ -4,7 +4,6 @@ import type { LayersList } from '@deck.gl/core';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { basemap, style } from './basemap';
 import { type BBox, normalizeBounds } from './geo';
 
@@ -18,12 +17,11 @@ export interface MapView {
   jumpTo(lon: number, lat: number, zoom: number): void;
   /** The canvas the map and deck.gl's layers draw into. */
   canvas(): HTMLCanvasElement;
+  /** Called when the pointer is over no object of any layer, or leaves the map. */
+  onHoverNothing(cb: () => void): void;
   /** Resolves after deck.gl has drawn a frame following the last setLayers. */
   rendered(): Promise<number>;
 }
-
-// MapLibre finds its worker next to its own module; once bundled, Vite gives the address.
-maplibregl.setWorkerUrl(workerUrl);
 
 export async function createMap(container: HTMLElement, view: { lon: number; lat: number; zoom: number }): Promise<MapView> {
   const map = new maplibregl.Map({
@@ -48,7 +46,10 @@ export async function createMap(container: HTMLElement, view: { lon: number; lat
 
   const waiters: ((t: number) => void)[] = [];
   let pending = false;
+  const hoverOut: (() => void)[] = [];
+  container.addEventListener('mouseleave', () => hoverOut.forEach((f) => f()));
   const overlay = new MapboxOverlay({
+    onHover: (info) => { if (!info.object) hoverOut.forEach((f) => f()); },
     // Drawn in MapLibre's own WebGL context: one canvas to composite, print and read back.
     interleaved: true,
     layers: [],
@@ -87,6 +88,7 @@ export async function createMap(container: HTMLElement, view: { lon: number; lat
       }
     },
     canvas: () => map.getCanvas(),
+    onHoverNothing: (cb) => { hoverOut.push(cb); },
     rendered: () => new Promise((resolve) => waiters.push(resolve)),
   };
 }

@@ -1,0 +1,167 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"routewatch/errs"
+	"routewatch/geo"
+	"routewatch/store"
+)
+
+// getCorridors answers GET /api/v1/corridors: the latest corridor run's corridors as a GeoJSON
+// FeatureCollection (centerlines, or outlines with geometry=outline), filtered by bbox,
+// status, min_volume, and from/to (corridors whose first–last seen span meets the period).
+func (h *handlers) getCorridors(c *gin.Context) {
+	q := store.CorridorQuery{MaxHandling: principal(c).Clearance, MinSightings: int64(h.suppressBelow(c))}
+	if s, ok := c.GetQuery("bbox"); ok {
+		b, err := geo.ParseBBox(s)
+		if err != nil {
+			writeError(c, errs.E(errs.Invalid, "bbox", "%v", err))
+			return
+		}
+		q.BBox = &b
+	}
+	for _, s := range list(c, "status", true) {
+		if !slices.Contains(corridorStatuses, s) {
+			writeError(c, errs.E(errs.Invalid, "status", "want one of %v, got %q", corridorStatuses, s))
+			return
+		}
+		q.Status = append(q.Status, s)
+	}
+	if s, ok := c.GetQuery("min_volume"); ok {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			writeError(c, errs.E(errs.Invalid, "min_volume", "want a whole number of legs or sightings, got %q", s))
+			return
+		}
+		q.MinVolume = n
+	}
+	outline, err := corridorGeometry(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	_, hasFrom := c.GetQuery("from")
+	_, hasTo := c.GetQuery("to")
+	p, err := parsePeriod(c, "from", "to", time.Now())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	cs, _, err := h.deps.Corridors.Corridors(c.Request.Context(), q)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if hasFrom || hasTo {
+		cs = slices.DeleteFunc(cs, func(co store.Corridor) bool { return !corridorMeets(co, p) })
+	}
+	setRows(c, len(cs))
+	c.Header("Content-Type", "application/geo+json")
+	s := startJSON(c, http.StatusOK)
+	defer s.close()
+	s.raw(`{"type":"FeatureCollection","suppressed_below":`)
+	s.value(h.suppressBelow(c))
+	s.raw(`,"features":[`)
+	for i, co := range cs {
+		if i > 0 {
+			s.raw(",")
+		}
+		s.value(corridorFeature(co, outline))
+	}
+	s.raw("]}\n")
+}
+
+// getCorridor answers GET /api/v1/corridors/{id}: one corridor with its monthly series, its
+// cells and its flow edges (legs) in the run's period.
+func (h *handlers) getCorridor(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 0 {
+		writeError(c, errs.E(errs.NotFound, "id", "no corridor %q", c.Param("id")))
+		return
+	}
+	p := principal(c)
+	co, err := h.deps.Corridors.Corridor(c.Request.Context(), id, p.Clearance)
+	if err == nil && co.Sightings < int64(h.suppressBelow(c)) {
+		err = errs.E(errs.NotFound, "id", "no corridor %d in the latest corridor run", id) // withheld looks like absent
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	series, err := h.deps.Corridors.CellsMonthly(c.Request.Context(), co.Res, co.Cells, p.Clearance)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	flows, err := h.deps.Corridors.FlowEdges(c.Request.Context(), co.Res, co.Period, p.Clearance)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	in := map[string]bool{}
+	for _, s := range cellStrings(co.Cells) {
+		in[s] = true
+	}
+	legs := []ogcFeature{}
+	for _, f := range h.suppressFlows(c, flows) {
+		if in[geo.CellString(f.From)] && in[geo.CellString(f.To)] {
+			legs = append(legs, flowFeature(f))
+		}
+	}
+	if h.suppressBelow(c) > 0 {
+		series = nil // monthly counts can be small: planners get the summary only
+	}
+	setRows(c, 1)
+	c.JSON(http.StatusOK, gin.H{"corridor": corridorFeature(*co, true), "centerline": corridorFeature(*co, false).Geometry,
+		"cells": cellStrings(co.Cells), "monthly": series, "legs": legs})
+}
+
+// getFlows answers GET /api/v1/flows: weighted edges between neighbouring cells at res 3–5
+// (default 4) in whole months of the period, for flow maps; format=geojson for lines.
+func (h *handlers) getFlows(c *gin.Context) {
+	a, err := parseBBoxRes(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if _, ok := c.GetQuery("res"); !ok {
+		a.Res = 4
+	}
+	p, err := parsePeriod(c, "from", "to", time.Now())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, p, store.Filters{MaxHandling: principal(c).Clearance})
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	flows = h.suppressFlows(c, flows)
+	setRows(c, len(flows))
+	if c.Query("format") == "geojson" {
+		c.Header("Content-Type", "application/geo+json")
+		s := startJSON(c, http.StatusOK)
+		defer s.close()
+		s.raw(`{"type":"FeatureCollection","features":[`)
+		for i, f := range flows {
+			if i > 0 {
+				s.raw(",")
+			}
+			s.value(flowFeature(f))
+		}
+		s.raw("]}\n")
+		return
+	}
+	out := make([]gin.H, len(flows))
+	for i, f := range flows {
+		out[i] = gin.H{"from": geo.CellString(f.From), "to": geo.CellString(f.To), "legs": f.Legs, "journeys": f.Journeys, "persons": f.Persons}
+	}
+	c.JSON(http.StatusOK, gin.H{"res": a.Res, "from": p.From, "to": p.To, "suppressed_below": h.suppressBelow(c), "flows": out})
+}

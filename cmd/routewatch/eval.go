@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"time"
+
+	"routewatch/jobs"
+	"routewatch/scenario"
+	"routewatch/store"
+)
+
+// runEval is `routewatch eval --truth MANIFEST`: it replays the analytics jobs step by step
+// over the scenario loaded in the database and scores them against the manifest.
+func runEval(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	var cfg Config
+	bindCommon(fs, &cfg)
+	truth := fs.String("truth", "", "ground-truth manifest (JSON) of the scenario loaded in the database (required)")
+	from := fs.String("from", "", "first replay date, YYYY-MM-DD (default: a year after the scenario's start)")
+	to := fs.String("to", "", "end of the replay, exclusive, YYYY-MM-DD (default: the scenario's end)")
+	step := fs.String("step", "month", "replay step: week or month")
+	out := fs.String("out", "", "write the full report as JSON to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.finish(); err != nil {
+		return err
+	}
+	if *truth == "" {
+		return fmt.Errorf("--truth is required")
+	}
+	m, err := readManifest(*truth)
+	if err != nil {
+		return err
+	}
+	opt := jobs.EvalOptions{Step: *step, Progress: func(t time.Time, took time.Duration) {
+		fmt.Fprintf(os.Stderr, "step %s done in %s\n", t.Format(time.DateOnly), took.Round(time.Millisecond))
+	}}
+	if opt.From, err = parseDay("from", *from); err != nil {
+		return err
+	}
+	if opt.To, err = parseDay("to", *to); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: 4, StatementTimeout: cfg.StatementTimeout})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Ready(ctx); err != nil {
+		return err
+	}
+	rep, err := jobs.Evaluate(ctx, &jobs.Runner{DB: db}, m, opt)
+	if err != nil {
+		return err
+	}
+	printReport(os.Stdout, rep)
+	if *out == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(*out, append(b, '\n'), 0o644)
+}
+
+func readManifest(path string) (scenario.Manifest, error) {
+	var m scenario.Manifest
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// printReport writes the events, the scores per type and the false alarms as text tables.
+func printReport(w io.Writer, r *jobs.EvalReport) {
+	fmt.Fprintf(w, "scenario %s seed %d: %d %s steps %s..%s in %.0f s\n\n", r.Scenario, r.Seed, r.Steps, r.Step,
+		r.From.Format(time.DateOnly), r.To.Format(time.DateOnly), r.Seconds)
+	fmt.Fprintf(w, "%-45s %-16s %-10s %-9s %s\n", "event", "type", "start", "detected", "delay (days)")
+	for _, e := range r.Events {
+		det, delay := "no", "-"
+		if !e.Scored {
+			det = "n/a"
+		}
+		if e.Detected {
+			det, delay = e.FirstStep.Format(time.DateOnly), fmt.Sprintf("%.0f", *e.DelayDays)
+		}
+		fmt.Fprintf(w, "%-45s %-16s %-10s %-9s %s\n", e.ID, e.Type, e.Start, det, delay)
+	}
+	fmt.Fprintf(w, "\n%-16s %7s %9s %7s %13s %9s %8s %10s\n", "type", "events", "detected", "recall", "median delay", "findings", "matched", "precision")
+	names := make([]string, 0, len(r.Types))
+	for n := range r.Types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		t := r.Types[n]
+		fmt.Fprintf(w, "%-16s %7d %9d %7s %13s %9d %8d %10s\n", n, t.Events, t.Detected, pct(t.Recall), days(t.MedianDelayDays),
+			t.Findings, t.Matched, pct(t.Precision))
+	}
+	fmt.Fprintf(w, "\nprecision %.2f  recall %.2f  median delay %s days  coverage changes misreported: %d\n",
+		r.Precision, r.Recall, days(r.MedianDelayDays), r.CoverageMisreported)
+	for _, f := range r.Findings {
+		if f.Event == "" {
+			fmt.Fprintf(w, "  false alarm: %s (first %s, %d steps)%s\n", f.Key, f.FirstStep.Format(time.DateOnly), f.Steps, misreport(f.Misreported))
+		}
+	}
+}
+
+func pct(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", *v)
+}
+
+func days(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", *v)
+}
+
+func misreport(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " — coverage change " + id + " reported as movement"
+}

@@ -1,0 +1,56 @@
+// signin.ts: the sign-in dialog (an API key opens a session kept in an HttpOnly cookie) and
+// the header's account control. The API module calls askForKey() when it gets a 401.
+
+import { ApiError, getSession, type Session, signIn, signOut } from './api';
+import { byId, h } from './dom';
+
+let dialog: HTMLDialogElement | null = null;
+
+function build(onDone: () => void): HTMLDialogElement {
+  const input = h('input', { type: 'password', id: 'signin-key', name: 'key', autocomplete: 'off', required: true, spellcheck: 'false' });
+  const error = h('p', { class: 'signin-error', role: 'alert' });
+  const form = h('form', { method: 'dialog' },
+    h('h2', {}, 'Sign in to routewatch'),
+    h('p', { class: 'muted' }, 'Paste the API key you were given. It opens a session in this browser for 8 hours; the key is not stored by the page.'),
+    h('label', { for: 'signin-key' }, 'API key'), input, error,
+    h('div', { class: 'signin-actions' }, h('button', { type: 'submit', id: 'signin-submit' }, 'Sign in')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    signIn(input.value.trim()).then((s) => {
+      input.value = '';
+      d.close();
+      showSession(s);
+      onDone();
+    }).catch((err: unknown) => {
+      error.textContent = err instanceof ApiError && err.status === 401 ? 'That key is unknown or revoked.' : `Could not sign in: ${err instanceof Error ? err.message : err}`;
+      input.select();
+    });
+  });
+  const d = h('dialog', { id: 'signin', 'aria-labelledby': 'signin-title' }, form);
+  d.addEventListener('cancel', (e) => e.preventDefault()); // nothing to see without a key
+  document.body.append(d);
+  return d;
+}
+
+/** askForKey shows the sign-in dialog and resolves once a session is open. */
+export function askForKey(): Promise<void> {
+  return new Promise((resolve) => {
+    dialog?.remove();
+    dialog = build(resolve);
+    dialog.showModal();
+    byId('signin-key').focus();
+  });
+}
+
+function showSession(s: Session): void {
+  const el = byId('account');
+  el.replaceChildren(
+    h('span', { class: 'muted', title: `key ${s.key}` }, `${s.role} · ${s.clearance}`),
+    h('button', { type: 'button', id: 'signout', onclick: () => { void signOut().then(() => location.reload()); } }, 'Sign out'));
+}
+
+/** initAccount shows who is signed in (asking for a key first when nobody is). */
+export async function initAccount(): Promise<void> {
+  showSession(await getSession());
+}

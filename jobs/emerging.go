@@ -1,0 +1,217 @@
+package jobs
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/lib/pq"
+
+	"routewatch/analytics"
+	"routewatch/store"
+)
+
+// Emerging-routes thresholds.
+const (
+	minNewCount   = 10  // recent sightings that make a unit with an empty baseline new
+	minSurgeRatio = 2.0 // rate ratio a significant increase needs to be a surge (its inverse for a decline)
+)
+
+// emerging compares, per route label and per corridor, the recent window with the baseline
+// (the one-sided exact two-rate test, BH across the units of a clearance level) and stores
+// every unit with its status: new, surging, declining, ongoing, stable, or coverage_change.
+func (r *Runner) emerging(ctx context.Context, runID int64, p Params) (int, error) {
+	in, ok, err := r.loadRates(ctx, p)
+	if err != nil {
+		return 0, err
+	}
+	if !ok { // too little history before the window: nothing to test
+		return 0, r.DB.CompleteEmergingRun(ctx, runID, in.w.ref, nil)
+	}
+	states, err := r.DB.EmergingUnitStates(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var out []store.EmergingRoute
+	for level := range levels {
+		out = append(out, emergingAt(in, level, states)...)
+	}
+	return len(out), r.DB.CompleteEmergingRun(ctx, runID, in.w.ref, out)
+}
+
+// rateInputs are what the emerging-routes and displacement jobs test: per clearance level,
+// its units and their counts.
+type rateInputs struct {
+	w       windows
+	units   [levels][]unit
+	tallies [levels]tally
+	activeA map[string]int
+	activeB map[string]int
+}
+
+// tally is one level's counts: per unit, A/B per source, the totals and the monthly series.
+type tally struct {
+	perSource []map[string]analytics.Counts
+	series    [][]float64
+	totals    []analytics.Counts
+}
+
+func newTally(n int) tally {
+	t := tally{perSource: make([]map[string]analytics.Counts, n), series: make([][]float64, n), totals: make([]analytics.Counts, n)}
+	for i := range n {
+		t.perSource[i] = map[string]analytics.Counts{}
+		t.series[i] = make([]float64, seriesMonths)
+	}
+	return t
+}
+
+func (t *tally) add(i, bucket int, source string) {
+	t.series[i][bucket]++
+	ps := t.perSource[i][source]
+	switch {
+	case inA(bucket):
+		ps.A++
+		t.totals[i].A++
+	case inB(bucket):
+		ps.B++
+		t.totals[i].B++
+	}
+	t.perSource[i][source] = ps
+}
+
+// loadRates reads the units and counts the sightings of the series' months into each
+// level's tally: a sighting with handling code h counts at every level from h up.
+func (r *Runner) loadRates(ctx context.Context, p Params) (rateInputs, bool, error) {
+	var in rateInputs
+	w, ok, err := r.windows(ctx, p)
+	in.w = w
+	if err != nil || !ok {
+		return in, false, err
+	}
+	labels, corridors, err := r.loadUnits(ctx, w, p)
+	if err != nil {
+		return in, false, err
+	}
+	x := newUnitIndex(labels, corridors)
+	for level := range levels {
+		in.units[level] = x.perLevel[level]
+		in.tallies[level] = newTally(len(x.perLevel[level]))
+	}
+	err = r.DB.WindowSightings(ctx, corridorRes(corridors), store.Period{From: w.bounds[0], To: w.ref}, nil, func(s *store.WindowSighting) {
+		b := bucketOf(w.bounds, s.ObservedAt)
+		if b < 0 {
+			return
+		}
+		for level := s.Handling; level < levels; level++ {
+			x.each(level, s, func(i int) { in.tallies[level].add(i, b, s.Source) })
+		}
+	})
+	if err != nil {
+		return in, false, err
+	}
+	if in.activeA, err = r.DB.ActiveSources(ctx, w.baseline()); err != nil {
+		return in, false, err
+	}
+	in.activeB, err = r.DB.ActiveSources(ctx, w.recent())
+	return in, err == nil, err
+}
+
+// rateTest is one level's comparison of every unit, with the run's BH cut-offs.
+type rateTest struct {
+	changes        []analytics.Change
+	cutUp, cutDown float64
+}
+
+func testRates(t tally, w windows) rateTest {
+	ch := analytics.ComparePeriods(t.totals, w.tA, w.tB, analytics.CompareParams{Alpha: alpha, MinCount: minNewCount})
+	var pu, qu, pd, qd []float64
+	for _, c := range ch {
+		pu, qu, pd, qd = append(pu, c.PUp), append(qu, c.QUp), append(pd, c.PDown), append(qd, c.QDown)
+	}
+	return rateTest{changes: ch, cutUp: bhCut(pu, qu), cutDown: bhCut(pd, qd)}
+}
+
+// statusOf classifies counts c as new, surging, declining or "" (none of them) at the run's
+// cut-offs: a re-test of changed counts (coverage) passes the same thresholds.
+func (rt rateTest) statusOf(c analytics.Counts, w windows) string {
+	rr := analytics.CompareRates(c.A, c.B, w.tA, w.tB)
+	switch {
+	case c.A == 0 && c.B >= minNewCount:
+		return "new"
+	case c.A > 0 && rr.PUp <= rt.cutUp && rr.RateRatio >= minSurgeRatio:
+		return "surging"
+	case c.A > 0 && rr.PDown <= rt.cutDown && rr.RateRatio <= 1/minSurgeRatio:
+		return "declining"
+	}
+	return ""
+}
+
+// emergingAt classifies one level's units.
+func emergingAt(in rateInputs, level int, states map[string]*time.Time) []store.EmergingRoute {
+	t := in.tallies[level]
+	rt := testRates(t, in.w)
+	activeA, activeB := activeAt(in.activeA, level), activeAt(in.activeB, level)
+	var out []store.EmergingRoute
+	for i, u := range in.units[level] {
+		c := t.totals[i]
+		if c.A == 0 && c.B == 0 {
+			continue
+		}
+		ch := rt.changes[i]
+		row := emergingRow(u, level, c, ch, in.w)
+		status := rt.statusOf(c, in.w)
+		if status != "" {
+			row.FindingCoverage = coverage(t.perSource[i], activeA, activeB, status == "declining", func(s string) bool {
+				return rt.statusOf(analytics.WithoutSource(t.perSource[i], s), in.w) == status
+			})
+			if row.Note != "" {
+				status = "coverage_change"
+			}
+		} else {
+			cov := analytics.CheckCoverage(t.perSource[i], activeA, activeB, false, func(string) bool { return true })
+			row.FindingCoverage = store.FindingCoverage{Sources: cov.Sources, TopSource: cov.TopSource, TopShare: cov.TopShare}
+		}
+		row.Status = settle(status, states[store.UnitStateKey(level, u.Kind, u.Key)], in.w)
+		out = append(out, row)
+	}
+	return out
+}
+
+// settle turns a test's status into the stored one: a unit detected in an earlier run is
+// new only once, then ongoing while it stays within a baseline and window of its detection.
+func settle(status string, first *time.Time, w windows) string {
+	earlier := first != nil && first.Before(w.ref)
+	recent := earlier && first.After(w.bounds[baselineFrom])
+	switch {
+	case status == "new" && earlier:
+		return "ongoing"
+	case status != "":
+		return status
+	case recent:
+		return "ongoing"
+	}
+	return "stable"
+}
+
+func emergingRow(u unit, level int, c analytics.Counts, ch analytics.Change, w windows) store.EmergingRoute {
+	row := store.EmergingRoute{Clearance: level, UnitKind: u.Kind, UnitKey: u.Key, Label: u.Label, CellIDs: pq.Int64Array{},
+		BaselineCount: c.A, RecentCount: c.B, BaselineFrom: w.baseline().From, BaselineTo: w.baseline().To,
+		RecentFrom: w.recent().From, RecentTo: w.recent().To, RateRatio: finite(ch.RateRatio),
+		PUp: ch.PUp, QUp: ch.QUp, PDown: ch.PDown, QDown: ch.QDown}
+	if u.Corridor != nil {
+		id := u.Corridor.ID
+		row.CorridorID, row.Res = &id, u.Corridor.Res
+		for _, x := range u.Corridor.Cells {
+			row.CellIDs = append(row.CellIDs, int64(x))
+		}
+	}
+	return row
+}
+
+// finite is v, or nil when v is infinite or NaN (JSON has no such numbers).
+func finite(v float64) *float64 {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return nil
+	}
+	return &v
+}

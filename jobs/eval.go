@@ -1,0 +1,245 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/scenario"
+	"routewatch/store"
+)
+
+// EvalOptions say how Evaluate replays the jobs.
+type EvalOptions struct {
+	From, To time.Time // first replay instant and the end (exclusive); defaults: a year after the scenario's start, its end
+	Step     string    // "month" (default) or "week"
+	// Progress, when set, is called after each step.
+	Progress func(step time.Time, took time.Duration)
+}
+
+// evalKinds are the jobs replayed at every step, in order: the corridors first, because the
+// others test the corridors of the latest corridor run.
+var evalKinds = []string{"corridors", "hotspots", "emerging", "mo-shift", "displacement"}
+
+// evalClearance is the level the evaluation scores: all data, as the generator wrote it.
+const evalClearance = levels - 1
+
+// observation is one finding of one run at one replay step.
+type observation struct {
+	key    string // what makes two observations the same finding
+	typ    string // emerging, hotspot, mo_shift, displacement or coverage_change
+	step   time.Time
+	status string // emerging: new, surging or declining
+	unit   unitRef
+	dim    string   // mo_shift
+	rose   []string // mo_shift
+	fall   string   // displacement: falling route label
+	rise   string   // displacement: rising route label
+}
+
+// unitRef is the place a finding is about: a route label, or cells (a corridor or a cell).
+type unitRef struct {
+	label string
+	cells []h3.Cell
+}
+
+// Evaluate replays the analytics jobs with AsOf at every step from opt.From to opt.To over
+// a database holding the scenario of manifest m, and scores what they report against the
+// events the generator injected (see eval_match.go for the rules).
+func Evaluate(ctx context.Context, r *Runner, m scenario.Manifest, opt EvalOptions) (*EvalReport, error) {
+	start, err := time.Parse(time.RFC3339, m.Start)
+	if err != nil {
+		return nil, fmt.Errorf("manifest start: %w", err)
+	}
+	end, err := time.Parse(time.RFC3339, m.End)
+	if err != nil {
+		return nil, fmt.Errorf("manifest end: %w", err)
+	}
+	if opt.From.IsZero() {
+		opt.From = start.AddDate(1, 0, 0)
+	}
+	if opt.To.IsZero() {
+		opt.To = end
+	}
+	if opt.Step == "" {
+		opt.Step = "month"
+	}
+	if opt.Step != "month" && opt.Step != "week" {
+		return nil, fmt.Errorf("eval: step %q, want month or week", opt.Step)
+	}
+	began := time.Now()
+	var obs []observation
+	steps := 0
+	for t := opt.From; t.Before(opt.To); t = next(t, opt.Step) {
+		t0 := time.Now()
+		o, err := r.evalStep(ctx, t)
+		if err != nil {
+			return nil, fmt.Errorf("step %s: %w", t.Format(time.DateOnly), err)
+		}
+		obs = append(obs, o...)
+		steps++
+		if opt.Progress != nil {
+			opt.Progress(t, time.Since(t0))
+		}
+	}
+	rep := score(m, obs)
+	rep.Scenario, rep.Seed, rep.From, rep.To, rep.Step, rep.Steps = m.Scenario, m.Seed, opt.From, opt.To, opt.Step, steps
+	rep.Seconds = time.Since(began).Seconds()
+	return rep, nil
+}
+
+func next(t time.Time, step string) time.Time {
+	if step == "week" {
+		return t.AddDate(0, 0, 7)
+	}
+	return t.AddDate(0, 1, 0)
+}
+
+// evalStep runs every job as of t and reads back what they found at evalClearance.
+func (r *Runner) evalStep(ctx context.Context, t time.Time) ([]observation, error) {
+	runs := map[string]int64{}
+	for _, kind := range evalKinds {
+		id, err := r.Run(ctx, kind, Params{AsOf: t})
+		if err != nil {
+			return nil, err
+		}
+		runs[kind] = id
+	}
+	cs, _, err := r.DB.Corridors(ctx, store.CorridorQuery{RunID: runs["corridors"], MaxHandling: evalClearance})
+	if err != nil {
+		return nil, err
+	}
+	cells := map[string][]h3.Cell{}
+	for _, c := range cs {
+		cells[fmt.Sprint(c.ID)] = c.Cells
+	}
+	var obs []observation
+	hs, err := r.DB.Hotspots(ctx, runs["hotspots"], evalClearance)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hs {
+		if slices.Contains(emergingPatterns, h.Pattern) {
+			obs = append(obs, observation{key: "hotspot", typ: "hotspot", step: t, unit: unitRef{cells: []h3.Cell{h.Cell}}})
+		}
+	}
+	es, err := r.DB.EmergingRoutes(ctx, runs["emerging"], evalClearance)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range es {
+		obs = append(obs, emergingObs(e, t, cells)...)
+	}
+	ms, err := r.DB.MOShifts(ctx, runs["mo-shift"], evalClearance)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ms {
+		obs = append(obs, shiftObs(s, t, cells)...)
+	}
+	ds, err := r.DB.Displacements(ctx, runs["displacement"], evalClearance)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		o := observation{key: "displacement/" + d.Falling + ">" + d.Rising, typ: "displacement", step: t,
+			fall: d.Falling, rise: d.Rising, unit: unitRef{label: d.Rising}}
+		if d.Kind == "coverage_change" {
+			o.typ, o.key = "coverage_change", "coverage/"+o.key
+		}
+		obs = append(obs, o)
+	}
+	return obs, nil
+}
+
+// emergingPatterns are the hot spot categories the evaluation counts as findings.
+var emergingPatterns = []string{"New Hot Spot", "Consecutive Hot Spot", "Intensifying Hot Spot"}
+
+// unitOf is the place of a label unit (its label) or of a corridor unit (its cells).
+func unitOf(kind, key, label string, cells map[string][]h3.Cell) unitRef {
+	if kind == "corridor" {
+		return unitRef{cells: cells[key]}
+	}
+	return unitRef{label: label}
+}
+
+func emergingObs(e store.EmergingRoute, t time.Time, cells map[string][]h3.Cell) []observation {
+	u := unitOf(e.UnitKind, e.UnitKey, e.Label, cells)
+	key := e.UnitKind + "/" + e.UnitKey
+	switch e.Status {
+	case "new", "surging":
+		return []observation{{key: "emerging/" + key + "/up", typ: "emerging", step: t, status: e.Status, unit: u}}
+	case "declining":
+		return []observation{{key: "emerging/" + key + "/down", typ: "emerging", step: t, status: e.Status, unit: u}}
+	case "coverage_change":
+		return []observation{{key: "coverage/emerging/" + key, typ: "coverage_change", step: t, unit: u}}
+	}
+	return nil
+}
+
+func shiftObs(s store.MOShift, t time.Time, cells map[string][]h3.Cell) []observation {
+	u := unitOf(s.UnitKind, s.UnitKey, s.Label, cells)
+	key := s.UnitKind + "/" + s.UnitKey + "/" + s.Dimension
+	switch s.Kind {
+	case "shift":
+		return []observation{{key: "mo_shift/" + key, typ: "mo_shift", step: t, unit: u, dim: s.Dimension, rose: s.Rose}}
+	case "coverage_change":
+		return []observation{{key: "coverage/mo_shift/" + key, typ: "coverage_change", step: t, unit: u}}
+	}
+	return nil
+}
+
+// groupHotspots keys every hot spot observation by the connected set of hot spot cells
+// (adjacent within one grid step, over all steps) it belongs to.
+func groupHotspots(obs []observation) {
+	parent := map[h3.Cell]h3.Cell{}
+	var find func(c h3.Cell) h3.Cell
+	find = func(c h3.Cell) h3.Cell {
+		if p := parent[c]; p != c {
+			parent[c] = find(p)
+		}
+		return parent[c]
+	}
+	for _, o := range obs {
+		if o.typ == "hotspot" {
+			parent[o.unit.cells[0]] = o.unit.cells[0]
+		}
+	}
+	for c := range parent {
+		for _, d := range h3.GridDisk(c, 1) {
+			if _, ok := parent[d]; ok {
+				a, b := find(c), find(d)
+				if a != b {
+					parent[max(a, b)] = min(a, b)
+				}
+			}
+		}
+	}
+	for i := range obs {
+		if obs[i].typ == "hotspot" {
+			obs[i].key = "hotspot/" + find(obs[i].unit.cells[0]).String()
+		}
+	}
+}
+
+func ratio(n, d int) float64 {
+	if d == 0 {
+		return 1
+	}
+	return float64(n) / float64(d)
+}
+
+func median(x []float64) *float64 {
+	if len(x) == 0 {
+		return nil
+	}
+	s := slices.Sorted(slices.Values(x))
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return &m
+}

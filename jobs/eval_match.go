@@ -1,0 +1,283 @@
+package jobs
+
+import (
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/scenario"
+)
+
+// The evaluation's matching rules. An observation can only match an event at a step after
+// the event's start and within matchHorizon of it (the baseline and the window the jobs
+// compare). A unit "is on" an event when it is the event's route label (either route of a
+// displacement) or a set of cells (corridor, hot spot cell) that overlaps the event's cells
+// (compared at the coarser of the two resolutions).
+//
+//   - emerging_route is detected by a new or surging route label or corridor on it;
+//     hot spots on its cells are explained by it.
+//   - hotspot is detected by a New, Consecutive or Intensifying hot spot cell on its cells;
+//     emerging findings on corridors over its cells, and shifts on its route (its sightings
+//     bring their own transport modes and modi operandi), are explained by it.
+//   - mo_shift is detected by a shift on it in the event's dimension that names one of the
+//     event's "after" categories as rose; shifts on it in other dimensions (a new transport
+//     mode also changes group sizes) are explained by it.
+//   - displacement is detected by the pair (falling = from_route, rising = to_route);
+//     declines, surges and hot spots on either route are explained by it.
+//   - coverage_change is not to be reported as a change in movement: a coverage_change
+//     finding on it matches it; an emergence, surge, decline, shift or displacement on it
+//     that no other event explains is a false alarm and is counted as misreported.
+//
+// A finding is every observation with the same key (the same unit, status class and
+// dimension) across steps; hot spot cells joined by adjacency across all steps make one
+// finding. A finding is matched when any of its observations is detected by or explained by
+// an event; precision is matched findings over findings; recall is detected events over
+// events other than coverage_change.
+const matchHorizon = (baselineMonths + recentMonths) * 31 * 24 * time.Hour
+
+// EvalReport is the outcome of an evaluation.
+type EvalReport struct {
+	Scenario            string                `json:"scenario"`
+	Seed                uint64                `json:"seed"`
+	From                time.Time             `json:"from"`
+	To                  time.Time             `json:"to"`
+	Step                string                `json:"step"`
+	Steps               int                   `json:"steps"`
+	Seconds             float64               `json:"seconds"`
+	Precision           float64               `json:"precision"`
+	Recall              float64               `json:"recall"`
+	MedianDelayDays     *float64              `json:"median_delay_days"`
+	CoverageMisreported int                   `json:"coverage_misreported"`
+	Types               map[string]*TypeScore `json:"types"`
+	Events              []EventScore          `json:"events"`
+	Findings            []FindingScore        `json:"findings"`
+}
+
+// TypeScore sums up one event type (recall, delay) and one finding type (precision).
+type TypeScore struct {
+	Events          int      `json:"events"`
+	Detected        int      `json:"detected"`
+	Recall          *float64 `json:"recall"`
+	MedianDelayDays *float64 `json:"median_delay_days"`
+	Findings        int      `json:"findings"`
+	Matched         int      `json:"matched"`
+	Precision       *float64 `json:"precision"`
+}
+
+// EventScore is one injected event: detected or not, and when.
+type EventScore struct {
+	ID        string     `json:"id"`
+	Type      string     `json:"type"`
+	Route     string     `json:"route"`
+	Start     string     `json:"start"`
+	Scored    bool       `json:"scored"` // counts towards recall (coverage changes do not)
+	Detected  bool       `json:"detected"`
+	FirstStep *time.Time `json:"first_step,omitempty"`
+	DelayDays *float64   `json:"delay_days,omitempty"`
+}
+
+// FindingScore is one finding and the event it matched ("" for a false alarm).
+type FindingScore struct {
+	Key         string    `json:"key"`
+	Type        string    `json:"type"`
+	FirstStep   time.Time `json:"first_step"`
+	Steps       int       `json:"steps"`
+	Event       string    `json:"event,omitempty"`
+	Misreported string    `json:"misreported_coverage,omitempty"`
+}
+
+// event is a manifest event ready for matching.
+type event struct {
+	scenario.Event
+	start time.Time
+}
+
+func score(m scenario.Manifest, obs []observation) *EvalReport {
+	var evs []event
+	for _, e := range m.Events {
+		t, _ := time.Parse(time.DateOnly, e.Start)
+		evs = append(evs, event{Event: e, start: t})
+	}
+	groupHotspots(obs)
+	rep := &EvalReport{Types: map[string]*TypeScore{}}
+	typ := func(name string) *TypeScore {
+		if rep.Types[name] == nil {
+			rep.Types[name] = &TypeScore{}
+		}
+		return rep.Types[name]
+	}
+	var delays []float64
+	detected, scored := 0, 0
+	for _, e := range evs {
+		es := EventScore{ID: e.ID, Type: e.Type, Route: e.Route, Start: e.Start, Scored: e.Type != scenario.EventCoverageChange}
+		for _, o := range obs {
+			if detects(e, o) && (es.FirstStep == nil || o.step.Before(*es.FirstStep)) {
+				t := o.step
+				es.FirstStep = &t
+			}
+		}
+		ts := typ(e.Type)
+		if es.Scored {
+			ts.Events++
+			scored++
+		}
+		if es.FirstStep != nil && es.Scored {
+			d := es.FirstStep.Sub(e.start).Hours() / 24
+			es.Detected, es.DelayDays = true, &d
+			ts.Detected++
+			detected++
+			delays = append(delays, d)
+		}
+		rep.Events = append(rep.Events, es)
+	}
+	rep.Findings = findings(evs, obs)
+	matched := 0
+	for _, f := range rep.Findings {
+		ts := typ(f.Type)
+		ts.Findings++
+		if f.Event != "" {
+			ts.Matched++
+			matched++
+		}
+		if f.Misreported != "" {
+			rep.CoverageMisreported++
+		}
+	}
+	rep.Precision = ratio(matched, len(rep.Findings))
+	rep.Recall = ratio(detected, scored)
+	rep.MedianDelayDays = median(delays)
+	for name, ts := range rep.Types {
+		if ts.Events > 0 {
+			r := ratio(ts.Detected, ts.Events)
+			ts.Recall = &r
+		}
+		if ts.Findings > 0 {
+			p := ratio(ts.Matched, ts.Findings)
+			ts.Precision = &p
+		}
+		var d []float64
+		for _, es := range rep.Events {
+			if es.Type == name && es.DelayDays != nil {
+				d = append(d, *es.DelayDays)
+			}
+		}
+		ts.MedianDelayDays = median(d)
+	}
+	return rep
+}
+
+// findings groups observations by key and matches each group.
+func findings(evs []event, obs []observation) []FindingScore {
+	byKey := map[string]*FindingScore{}
+	var keys []string
+	for _, o := range obs {
+		f := byKey[o.key]
+		if f == nil {
+			f = &FindingScore{Key: o.key, Type: o.typ, FirstStep: o.step}
+			byKey[o.key] = f
+			keys = append(keys, o.key)
+		}
+		f.Steps++
+		if o.step.Before(f.FirstStep) {
+			f.FirstStep = o.step
+		}
+		for _, e := range evs {
+			if f.Event == "" && (detects(e, o) || explains(e, o)) {
+				f.Event = e.ID
+			}
+			if f.Misreported == "" && o.typ != "coverage_change" && o.typ != "hotspot" &&
+				e.Type == scenario.EventCoverageChange && within(e, o) && on(e, o.unit) {
+				f.Misreported = e.ID
+			}
+		}
+	}
+	out := make([]FindingScore, 0, len(keys))
+	for _, k := range keys {
+		f := *byKey[k]
+		if f.Event != "" {
+			f.Misreported = ""
+		}
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// detects is the rule that makes o a detection of e.
+func detects(e event, o observation) bool {
+	if !within(e, o) {
+		return false
+	}
+	switch e.Type {
+	case scenario.EventEmergingRoute:
+		return o.typ == "emerging" && o.status != "declining" && on(e, o.unit)
+	case scenario.EventHotspot:
+		return o.typ == "hotspot" && on(e, o.unit)
+	case scenario.EventMOShift:
+		return o.typ == "mo_shift" && o.dim == e.Dimension && on(e, o.unit) &&
+			slices.ContainsFunc(o.rose, func(c string) bool { return slices.Contains(e.After, c) })
+	case scenario.EventDisplacement:
+		return o.typ == "displacement" && o.fall == e.FromRoute && o.rise == e.ToRoute
+	case scenario.EventCoverageChange:
+		return o.typ == "coverage_change" && on(e, o.unit)
+	}
+	return false
+}
+
+// explains is the rule that makes o a consequence of e without detecting it.
+func explains(e event, o observation) bool {
+	if !within(e, o) || !on(e, o.unit) {
+		return false
+	}
+	switch e.Type {
+	case scenario.EventEmergingRoute:
+		return o.typ == "hotspot" || o.typ == "coverage_change"
+	case scenario.EventHotspot:
+		return (o.typ == "emerging" && o.unit.label == "") || o.typ == "mo_shift" || o.typ == "coverage_change"
+	case scenario.EventMOShift:
+		return o.typ == "mo_shift" || o.typ == "coverage_change"
+	case scenario.EventDisplacement:
+		return o.typ == "emerging" || o.typ == "hotspot" || o.typ == "coverage_change"
+	}
+	return false
+}
+
+func within(e event, o observation) bool {
+	return o.step.After(e.start) && o.step.Sub(e.start) <= matchHorizon
+}
+
+// on says whether a unit is on the event: its route label (or either route of a
+// displacement), or cells overlapping the event's.
+func on(e event, u unitRef) bool {
+	if u.label != "" {
+		return u.label == e.Route || u.label == e.FromRoute || u.label == e.ToRoute
+	}
+	return overlaps(e.Cells, u.cells)
+}
+
+// overlaps compares two cell sets at the coarser resolution of the two.
+func overlaps(a, b []h3.Cell) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	res := min(a[0].Resolution(), b[0].Resolution())
+	in := map[h3.Cell]bool{}
+	for _, c := range a {
+		in[parentAt(c, res)] = true
+	}
+	for _, c := range b {
+		if in[parentAt(c, res)] {
+			return true
+		}
+	}
+	return false
+}
+
+func parentAt(c h3.Cell, res int) h3.Cell {
+	if c.Resolution() <= res {
+		return c
+	}
+	return c.Parent(res)
+}

@@ -1,0 +1,311 @@
+package jobs
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"routewatch/analytics"
+	"routewatch/ingest"
+	"routewatch/store"
+)
+
+// Modus-operandi shift thresholds (METHODS.md §6–7).
+const (
+	minShiftSightings = 30   // sightings with a known value a unit needs in each period to be tested
+	minCramersV       = 0.1  // effect a single-valued shift needs (Cramér's V)
+	minShareChange    = 0.10 // effect a multi-valued shift needs: a value's share moving this much
+	shiftSeed         = 7    // Monte Carlo seed: same data, same p
+)
+
+// Dimensions of the shift tests besides the categorical attributes of the ingest profiles.
+const (
+	dimMode        = "transport_mode"
+	dimMO          = "modus_operandi"
+	dimNationality = "nationalities"
+	dimGroupSize   = "group_size"
+)
+
+// moShift tests, per route label and per corridor and per dimension, whether the category
+// mix of the recent window differs from the baseline's, with BH across every test of a
+// clearance level, and dates each shift with change points on the monthly counts.
+func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error) {
+	w, ok, err := r.windows(ctx, p)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, r.DB.CompleteMOShiftRun(ctx, runID, nil)
+	}
+	labels, corridors, err := r.loadUnits(ctx, w, p)
+	if err != nil {
+		return 0, err
+	}
+	x := newUnitIndex(labels, corridors)
+	multi := map[string]bool{dimMO: true, dimNationality: true}
+	attrs := profileAttributes(multi)
+	st := shiftTables{tables: map[tableKey]*dimTable{}, multi: multi, deff: make([]cluster, len(x.perLevel[levels-1]))}
+	period := store.Period{From: w.bounds[baselineFrom], To: w.ref}
+	err = r.DB.WindowSightings(ctx, corridorRes(corridors), period, attrs, func(s *store.WindowSighting) {
+		b := bucketOf(w.bounds, s.ObservedAt) - baselineFrom
+		if b < 0 {
+			return
+		}
+		dims := sightingDims(s, attrs)
+		for level := s.Handling; level < levels; level++ {
+			x.each(level, s, func(i int) { st.add(level, i, s, b, dims) })
+		}
+	})
+	if err != nil {
+		return 0, err
+	}
+	activeA, err := r.DB.ActiveSources(ctx, w.baseline())
+	if err != nil {
+		return 0, err
+	}
+	activeB, err := r.DB.ActiveSources(ctx, w.recent())
+	if err != nil {
+		return 0, err
+	}
+	var out []store.MOShift
+	for level := range levels {
+		out = append(out, shiftsAt(st.at(level), x.perLevel[level], w, level, activeAt(activeA, level), activeAt(activeB, level))...)
+	}
+	return len(out), r.DB.CompleteMOShiftRun(ctx, runID, out)
+}
+
+// dimValues are a sighting's values in one dimension.
+type dimValues struct {
+	dim    string
+	values []string
+}
+
+// sightingDims lists the dimensions s has a value in.
+func sightingDims(s *store.WindowSighting, attrs []string) []dimValues {
+	var out []dimValues
+	if s.Mode != "" {
+		out = append(out, dimValues{dimMode, []string{s.Mode}})
+	}
+	if band := groupBand(s.Persons); band != "" {
+		out = append(out, dimValues{dimGroupSize, []string{band}})
+	}
+	if len(s.MO) > 0 {
+		out = append(out, dimValues{dimMO, s.MO})
+	}
+	if len(s.Nationalities) > 0 {
+		out = append(out, dimValues{dimNationality, s.Nationalities})
+	}
+	for _, a := range attrs {
+		if v := s.Attributes[a]; len(v) > 0 {
+			out = append(out, dimValues{a, v})
+		}
+	}
+	return out
+}
+
+// groupBand is the group-size band of a number of persons ("" when unknown or none).
+func groupBand(persons int) string {
+	switch {
+	case persons <= 0:
+		return ""
+	case persons == 1:
+		return "1"
+	case persons <= 5:
+		return "2-5"
+	case persons <= 20:
+		return "6-20"
+	case persons <= 50:
+		return "21-50"
+	}
+	return "51+"
+}
+
+// profileAttributes lists the categorical attributes the shipped ingest profiles declare,
+// marking in multi those stored as lists.
+func profileAttributes(multi map[string]bool) []string {
+	var out []string
+	for _, name := range ingest.Profiles() {
+		prof, err := ingest.LoadProfile(name)
+		if err != nil {
+			continue // not a profile (the directory's README)
+		}
+		for _, a := range prof.Attributes {
+			if !a.Categorical {
+				continue
+			}
+			if !slices.Contains(out, a.Name) {
+				out = append(out, a.Name)
+			}
+			multi[a.Name] = multi[a.Name] || a.Split != nil
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// shiftResult is one dimension test.
+type shiftResult struct {
+	ok             bool // both periods hold enough sightings
+	p, stat, g     float64
+	df             int
+	v, jsd         float64
+	method         string
+	cats           []store.CategoryStat
+	rose, fell     []string
+	nA, nB         int64
+	meaningfulSize bool // the effect passes minCramersV / minShareChange and names a category
+}
+
+// test runs the dimension's test without one source's sightings ("" keeps all), on the
+// counts divided by the unit's design effect; the categories report the raw counts.
+func (t *dimTable) test(without string) shiftResult {
+	var res shiftResult
+	a, b, nA, nB := t.counts(without)
+	res.nA, res.nB = nA, nB
+	if nA < minShiftSightings || nB < minShiftSightings {
+		return res
+	}
+	res.ok = true
+	for k, v := range t.values {
+		res.cats = append(res.cats, store.CategoryStat{Value: v, A: a[k], B: b[k]})
+	}
+	sa, sb := scaled(a, t.deff), scaled(b, t.deff)
+	if t.multi {
+		t.mentions(&res, sa, sb, max(1, int64(math.Round(float64(nA)/t.deff))), max(1, int64(math.Round(float64(nB)/t.deff))))
+	} else {
+		t.categories(&res, sa, sb)
+	}
+	return res
+}
+
+func (t *dimTable) categories(res *shiftResult, a, b []int64) {
+	s, err := analytics.CompareCategories(a, b, analytics.ShiftParams{Alpha: alpha, Seed: shiftSeed})
+	if err != nil {
+		res.ok = false
+		return
+	}
+	res.p, res.stat, res.g, res.df, res.v, res.jsd, res.method = s.P, s.ChiSquare, s.G, s.DF, s.CramersV, s.JSD, string(s.Method)
+	for k := range t.values {
+		res.cats[k].Residual = s.Residuals[k]
+	}
+	for _, k := range s.Rose {
+		res.rose = append(res.rose, t.values[k])
+	}
+	for _, k := range s.Fell {
+		res.fell = append(res.fell, t.values[k])
+	}
+	res.meaningfulSize = s.CramersV >= minCramersV && len(res.rose)+len(res.fell) > 0
+}
+
+// mentions tests a multi-valued dimension value by value; its p is the smallest value's p
+// times the number of values (Bonferroni), so that BH across dimensions stays valid.
+func (t *dimTable) mentions(res *shiftResult, a, b []int64, nA, nB int64) {
+	for k := range a {
+		a[k], b[k] = min(a[k], nA), min(b[k], nB)
+	}
+	m, err := analytics.CompareMentions(a, b, nA, nB, analytics.ShiftParams{Alpha: alpha, Seed: shiftSeed})
+	if err != nil {
+		res.ok = false
+		return
+	}
+	res.p, res.jsd, res.method, res.df = 1, m.JSD, string(analytics.PChiSquare), len(t.values)-1
+	for k, v := range m.Values {
+		res.p = min(res.p, v.P*float64(len(m.Values)))
+		if v.Method == analytics.PFisher {
+			res.method = string(analytics.PFisher)
+		}
+		diff := v.ShareB - v.ShareA
+		res.cats[k].Residual = diff
+		big := math.Abs(diff) >= minShareChange
+		switch {
+		case v.Rose && big:
+			res.rose = append(res.rose, t.values[k])
+		case v.Fell && big:
+			res.fell = append(res.fell, t.values[k])
+		}
+	}
+	res.stat = res.p
+	res.meaningfulSize = len(res.rose)+len(res.fell) > 0
+}
+
+// shiftsAt tests every table of one level, BH across them, and reports each with its kind:
+// shift, coverage_change (a source that started or stopped explains it) or none.
+func shiftsAt(tables []*dimTable, units []unit, w windows, level int, activeA, activeB map[string]bool) []store.MOShift {
+	var results []shiftResult
+	var kept []*dimTable
+	var ps []float64
+	for _, t := range tables {
+		if res := t.test(""); res.ok {
+			results, kept, ps = append(results, res), append(kept, t), append(ps, res.p)
+		}
+	}
+	qs := analytics.BenjaminiHochberg(ps)
+	cut := bhCut(ps, qs)
+	var out []store.MOShift
+	for i, t := range kept {
+		res := results[i]
+		row := shiftRow(t, units[t.unit], res, qs[i], w, level)
+		significant := qs[i] < alpha && res.meaningfulSize
+		row.FindingCoverage = coverage(t.known, activeA, activeB, false, func(s string) bool {
+			if !significant {
+				return true // no finding: nothing to explain
+			}
+			r := t.test(s)
+			return r.ok && r.p <= cut && r.meaningfulSize
+		})
+		switch {
+		case significant && row.Note != "":
+			row.Kind = "coverage_change"
+		case significant:
+			row.Kind = "shift"
+			dateShift(&row, t, w)
+		default:
+			row.Kind, row.Note = "none", ""
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func shiftRow(t *dimTable, u unit, res shiftResult, q float64, w windows, level int) store.MOShift {
+	row := store.MOShift{Clearance: level, UnitKind: u.Kind, UnitKey: u.Key, Label: u.Label, Dimension: t.dim,
+		Method: res.method, SightingsA: res.nA, SightingsB: res.nB,
+		AFrom: w.baseline().From, ATo: w.baseline().To, BFrom: w.recent().From, BTo: w.recent().To,
+		Statistic: res.stat, G: res.g, DF: res.df, P: res.p, Q: q, CramersV: res.v, JSD: res.jsd,
+		Rose: append([]string{}, res.rose...), Fell: append([]string{}, res.fell...), Categories: res.cats}
+	if u.Corridor != nil {
+		id := u.Corridor.ID
+		row.CorridorID = &id
+	}
+	return row
+}
+
+// dateShift finds the change points of the monthly counts of the baseline and the window
+// and reports the strongest: its first month and the range of months about as likely.
+func dateShift(row *store.MOShift, t *dimTable, w windows) {
+	months := baselineMonths + recentMonths
+	counts := make([][]int64, months)
+	for m := range counts {
+		counts[m] = make([]int64, len(t.values))
+		for k, v := range t.values {
+			counts[m][k] = t.monthly[v][m]
+		}
+	}
+	cps, err := analytics.ChangePoints(counts, analytics.ChangePointParams{MinSegment: 2})
+	if err != nil || len(cps) == 0 {
+		return
+	}
+	best := cps[0]
+	for _, cp := range cps[1:] {
+		if cp.Gain > best.Gain {
+			best = cp
+		}
+	}
+	at := func(m int) *time.Time {
+		d := w.bounds[baselineFrom+m].Truncate(24 * time.Hour)
+		return &d
+	}
+	row.ShiftMonth, row.ShiftFrom, row.ShiftTo = at(best.Tau), at(best.From), at(best.To)
+}
