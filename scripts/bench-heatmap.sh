@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# bench-heatmap.sh [DB] — the heatmap/compare latency benchmark of docs/BENCHMARKS.md:
+# starts routewatch on DB (default routewatch_bench, see scripts/bench-data.sh), then drives
+# it with wrk over 240 distinct heatmap requests (random bboxes in the Mediterranean and on
+# the Atlantic route, res 4–6, whole-month periods of 1–12 months, half of them with one
+# filter), one client for 30 s, 16 clients for 30 s, the same requests answered from the raw
+# table (plan=raw) as the baseline, and 100 distinct quarter-vs-quarter compares.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+DB=${1:-routewatch_bench}
+PORT=${PORT:-18080}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+scripts/db.sh up >/dev/null 2>&1
+ADMIN=$(scripts/db.sh url)
+URL="${ADMIN%/routewatch*}/$DB?sslmode=disable"
+go build -o /tmp/rw-heat ./cmd/routewatch
+KEY=$(/tmp/rw-heat keys create --database-url "$URL" --role admin --clearance H3 --name bench-heatmap 2>/dev/null | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+WORK=$(mktemp -d)
+/tmp/rw-heat serve --database-url "$URL" --addr "127.0.0.1:$PORT" --plan-override --jobs-interval 0 \
+  --rate-limit 1000000 --rate-burst 1000000 --log-level warn >"$WORK/serve.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+
+python3 - "$WORK" <<'PY'
+import random, sys
+work = sys.argv[1]
+r = random.Random(42)
+areas = [(-6, 30, 36, 46), (-20, 12, -5, 30)]  # Mediterranean; Atlantic route
+modes = ["boat_rubber", "boat_wooden", "truck", "foot", "boat_metal"]
+def month(y, m):
+    return f"{y:04d}-{m:02d}-01"
+def period():
+    start = r.randrange(0, 30)          # months after 2022-01
+    length = r.randint(1, 12)
+    a = (2022 + start // 12, start % 12 + 1)
+    e = start + length
+    b = (2022 + e // 12, e % 12 + 1)
+    return month(*a), month(*b)
+heat = []
+while len(heat) < 240:
+    W, S, E, N = r.choice(areas)
+    w = r.uniform(W, E - 4); s = r.uniform(S, N - 3)
+    e = min(E, w + r.uniform(3, E - W)); n = min(N, s + r.uniform(2, N - S))
+    res = r.choice([4, 5, 6])
+    # keep under the API's 50,000-cell cap (res 6 cells are ~36 km²)
+    if res == 6 and (e - w) * (n - s) > 120: e, n = w + 10, s + 8
+    f, t = period()
+    q = f"/api/v1/heatmap?bbox={w:.2f},{s:.2f},{e:.2f},{n:.2f}&res={res}&from={f}&to={t}"
+    if len(heat) % 2:
+        q += r.choice([f"&mode={r.choice(modes)}", "&min_reliability=B"])
+    heat.append(q)
+open(f"{work}/heat.txt", "w").write("\n".join(heat) + "\n")
+open(f"{work}/raw.txt", "w").write("\n".join(q + "&plan=raw" for q in heat) + "\n")
+cmp = []
+for i in range(100):
+    y = 2022 + i % 2; q = r.randint(1, 3)
+    a = (y, 3 * q - 2); b = (y + 1, 3 * q - 2)
+    end = lambda ym: month(ym[0] + (ym[1] + 2) // 12, (ym[1] + 2) % 12 + 1)
+    cmp.append(f"/api/v1/compare?bbox=-6,30,36,46&res={r.choice([4, 5])}&a_from={month(*a)}&a_to={end(a)}&b_from={month(*b)}&b_to={end(b)}"
+               + (f"&mode={r.choice(modes)}" if i % 3 == 0 else ""))
+open(f"{work}/compare.txt", "w").write("\n".join(cmp) + "\n")
+PY
+cat >"$WORK/paths.lua" <<LUA
+local paths, i = {}, 0
+for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i], { ["Authorization"] = "Bearer $KEY" })
+end
+done = function(summary, latency, requests)
+  io.write(string.format("requests %d, errors %d (non-2xx %d, timeouts %d), p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, %.1f req/s\n",
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout,
+    summary.errors.status, summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, summary.requests / (summary.duration / 1e6)))
+end
+LUA
+run() { # name paths connections seconds
+  printf '%-40s ' "$1"
+  PATHS="$WORK/$2" wrk -t"$(( $3 < 2 ? 1 : 2 ))" -c"$3" -d"$4"s --timeout 10s -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" | tail -1
+}
+echo "database $DB: $(psql "$URL" -Atc 'SELECT count(*) FROM sightings') sightings; $(nproc) cores"
+run "heatmap, 1 client, 30 s" heat.txt 1 30
+run "heatmap, 16 clients, 30 s" heat.txt 16 30
+run "compare two quarters, 1 client, 30 s" compare.txt 1 30
+run "heatmap baseline plan=raw, 1 client, 30 s" raw.txt 1 30
+grep -c 'level=ERROR' "$WORK/serve.log" | sed 's/^/server errors logged: /'
+echo "peak RSS of the server: $(grep VmHWM /proc/$PID/status | awk '{print $2, $3}')"
