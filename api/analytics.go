@@ -34,15 +34,22 @@ const maxRuns = 500
 
 // mountAnalytics registers the analytics results and job endpoints under /api/v1.
 func mountAnalytics(v1 *gin.RouterGroup, h *handlers) {
-	v1.GET("/hotspots", h.getHotspots)
-	v1.GET("/emerging", analyticsList(h, "emerging", "status", store.EmergingStatuses, AnalyticsData.EmergingRoutes,
+	v1.GET("/hotspots", h.needAnalytics, h.getHotspots)
+	v1.GET("/emerging", h.needAnalytics, analyticsList(h, "emerging", "status", store.EmergingStatuses, AnalyticsData.EmergingRoutes,
 		func(e store.EmergingRoute) string { return e.Status }))
-	v1.GET("/mo-shifts", analyticsList(h, "mo-shift", "kind", store.ShiftKinds, AnalyticsData.MOShifts,
+	v1.GET("/mo-shifts", h.needAnalytics, analyticsList(h, "mo-shift", "kind", store.ShiftKinds, AnalyticsData.MOShifts,
 		func(s store.MOShift) string { return s.Kind }))
-	v1.GET("/displacements", analyticsList(h, "displacement", "kind", store.DisplacementKinds, AnalyticsData.Displacements,
+	v1.GET("/displacements", h.needAnalytics, analyticsList(h, "displacement", "kind", store.DisplacementKinds, AnalyticsData.Displacements,
 		func(d store.Displacement) string { return d.Kind }))
-	v1.GET("/jobs", h.getJobs)
-	v1.POST("/jobs/:name/run", h.postJobRun)
+	v1.GET("/jobs", h.needAnalytics, h.getJobs)
+	v1.POST("/jobs/:name/run", h.needAnalytics, h.postJobRun)
+}
+
+// needAnalytics answers 503 when the server was built without analytics.
+func (h *handlers) needAnalytics(c *gin.Context) {
+	if h.deps.Analytics == nil {
+		writeError(c, errs.E(errs.Unavailable, "", "analytics are not configured on this server"))
+	}
 }
 
 // analyticsRun resolves the run a results request is about: run=ID (a completed run of
@@ -94,6 +101,9 @@ func analyticsList[T any](h *handlers, kind, filter string, values []string,
 		if len(want) > 0 {
 			items = slices.DeleteFunc(items, func(x T) bool { return !slices.Contains(want, valueOf(x)) })
 		}
+		if items == nil {
+			items = []T{}
+		}
 		setRows(c, len(items))
 		c.JSON(http.StatusOK, gin.H{"run_id": nullID(run), "count": len(items), "items": items})
 	}
@@ -122,6 +132,9 @@ func (h *handlers) getHotspots(c *gin.Context) {
 	}
 	if len(patterns) > 0 {
 		items = slices.DeleteFunc(items, func(x store.Hotspot) bool { return !slices.Contains(patterns, x.Pattern) })
+	}
+	if items == nil {
+		items = []store.Hotspot{}
 	}
 	setRows(c, len(items))
 	if format == "json" {

@@ -35,18 +35,30 @@ var statusOf = map[errs.Kind]struct {
 	errs.Internal:      {http.StatusInternalServerError, "internal"},
 }
 
+// statusClientClosed is the status logged when the client went away before the answer.
+const statusClientClosed = 499
+
 // writeError answers with the envelope for err. Internal errors are logged with their cause
 // and answered with a generic message; other kinds show their message (never the cause).
 func writeError(c *gin.Context, err error) {
+	if c.Request.Context().Err() != nil {
+		// The client hung up (its query was cancelled with it): nobody reads this answer, and
+		// it is no server error. 499 as nginx logs it, so metrics count it apart from 5xx.
+		slog.InfoContext(c.Request.Context(), "request abandoned by the client", "path", c.FullPath(), "err", err)
+		c.AbortWithStatusJSON(statusClientClosed, errorBody{Error: errorPayload{Code: "client_closed_request",
+			Message: "the client closed the request"}})
+		return
+	}
 	kind := errs.KindOf(err)
-	if kind == errs.Internal && store.IsConnError(err) {
-		kind = errs.Unavailable // the database went away: retry later, not a bug
+	message := "internal error"
+	switch {
+	case kind == errs.Internal && store.IsConnError(err):
+		kind, message = errs.Unavailable, "the database is unavailable; retry later" // not a bug
+	case kind == errs.Internal && store.IsQueryTimeout(err):
+		kind, message = errs.Unavailable, "the query ran over the server's time limit; narrow the bbox, period or filters, or retry later"
 	}
 	s := statusOf[kind]
-	p := errorPayload{Code: s.code, Message: "internal error"}
-	if kind == errs.Unavailable {
-		p.Message = "the database is unavailable; retry later"
-	}
+	p := errorPayload{Code: s.code, Message: message}
 	if e, ok := err.(*errs.Error); ok && e.Kind != errs.Internal {
 		p.Message = e.Message
 		if e.Param != "" {

@@ -43,6 +43,7 @@ type Deps struct {
 	Ingest    Ingester
 	Data      Data
 	Corridors CorridorData
+	Analytics AnalyticsData // analytics results and job runs (jobs.Service)
 	// Auth checks keys and sessions; nil serves without authentication (handler unit
 	// tests only: `routewatch serve` always sets it).
 	Auth  Authenticator
@@ -105,6 +106,7 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	v1.POST("/session", h.postSession)
 	v1.GET("/session", h.getSession)
 	v1.DELETE("/session", h.deleteSession)
+	mountAnalytics(v1, h) // hotspots, emerging, mo-shifts, displacements, jobs (api/analytics.go)
 	mountOGC(r, h)
 	mountFrontend(r) // the web app at / (api/static.go)
 	return r, nil

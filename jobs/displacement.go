@@ -24,7 +24,7 @@ func (r *Runner) displacement(ctx context.Context, runID int64, p Params) (int, 
 	if err != nil {
 		return 0, err
 	}
-	if !ok {
+	if !ok || in.w.tA < seasonDays { // a shorter baseline cannot tell a shift from the seasons
 		return 0, r.DB.CompleteDisplacementRun(ctx, runID, nil)
 	}
 	var out []store.Displacement

@@ -132,15 +132,18 @@ func testRates(t tally, w windows) rateTest {
 }
 
 // statusOf classifies counts c as new, surging, declining or "" (none of them) at the run's
-// cut-offs: a re-test of changed counts (coverage) passes the same thresholds.
+// cut-offs: a re-test of changed counts (coverage) passes the same thresholds. Surges and
+// declines need a baseline spanning a seasonal cycle: against a shorter one, the summer
+// peak of a sea route looks like a surge.
 func (rt rateTest) statusOf(c analytics.Counts, w windows) string {
 	rr := analytics.CompareRates(c.A, c.B, w.tA, w.tB)
+	seasonal := w.tA >= seasonDays
 	switch {
 	case c.A == 0 && c.B >= minNewCount:
 		return "new"
-	case c.A > 0 && rr.PUp <= rt.cutUp && rr.RateRatio >= minSurgeRatio:
+	case seasonal && c.A > 0 && rr.PUp <= rt.cutUp && rr.RateRatio >= minSurgeRatio:
 		return "surging"
-	case c.A > 0 && rr.PDown <= rt.cutDown && rr.RateRatio <= 1/minSurgeRatio:
+	case seasonal && c.A > 0 && rr.PDown <= rt.cutDown && rr.RateRatio <= 1/minSurgeRatio:
 		return "declining"
 	}
 	return ""
@@ -177,18 +180,16 @@ func emergingAt(in rateInputs, level int, states map[string]*time.Time) []store.
 	return out
 }
 
-// settle turns a test's status into the stored one: a unit detected in an earlier run is
-// new only once, then ongoing while it stays within a baseline and window of its detection.
+// settle turns a test's status into the stored one: a unit reported new or surging by an
+// earlier run is ongoing (unless it now declines) while that first detection lies within a
+// baseline and window of the reference time; a new or surging unit is reported once.
 func settle(status string, first *time.Time, w windows) string {
-	earlier := first != nil && first.Before(w.ref)
-	recent := earlier && first.After(w.bounds[baselineFrom])
+	ongoing := first != nil && first.Before(w.ref) && first.After(w.bounds[baselineFrom])
 	switch {
-	case status == "new" && earlier:
+	case ongoing && status != "declining" && status != "coverage_change":
 		return "ongoing"
 	case status != "":
 		return status
-	case recent:
-		return "ongoing"
 	}
 	return "stable"
 }

@@ -16,13 +16,19 @@ import (
 type EvalOptions struct {
 	From, To time.Time // first replay instant and the end (exclusive); defaults: a year after the scenario's start, its end
 	Step     string    // "month" (default) or "week"
+	// HotspotRes is the resolution of the hot spot cells scored: by default the manifest's
+	// (scenario.CellResolution, 6): an injected hot spot is a few km across.
+	HotspotRes int
 	// Progress, when set, is called after each step.
 	Progress func(step time.Time, took time.Duration)
 }
 
-// evalKinds are the jobs replayed at every step, in order: the corridors first, because the
-// others test the corridors of the latest corridor run.
-var evalKinds = []string{"corridors", "hotspots", "emerging", "mo-shift", "displacement"}
+// evalKinds are the jobs replayed at every step, in order, after the corridors (which the
+// others read). The corridors are replayed at most every corridorEvery: they change slowly,
+// and their run is the slowest.
+var evalKinds = []string{"hotspots", "emerging", "mo-shift", "displacement"}
+
+const corridorEvery = 28 * 24 * time.Hour
 
 // evalClearance is the level the evaluation scores: all data, as the generator wrote it.
 const evalClearance = levels - 1
@@ -67,15 +73,19 @@ func Evaluate(ctx context.Context, r *Runner, m scenario.Manifest, opt EvalOptio
 	if opt.Step == "" {
 		opt.Step = "month"
 	}
+	if opt.HotspotRes == 0 {
+		opt.HotspotRes = scenario.CellResolution
+	}
 	if opt.Step != "month" && opt.Step != "week" {
 		return nil, fmt.Errorf("eval: step %q, want month or week", opt.Step)
 	}
 	began := time.Now()
 	var obs []observation
 	steps := 0
+	var corr evalCorridors
 	for t := opt.From; t.Before(opt.To); t = next(t, opt.Step) {
 		t0 := time.Now()
-		o, err := r.evalStep(ctx, t)
+		o, err := r.evalStep(ctx, t, &corr, opt.HotspotRes)
 		if err != nil {
 			return nil, fmt.Errorf("step %s: %w", t.Format(time.DateOnly), err)
 		}
@@ -98,8 +108,39 @@ func next(t time.Time, step string) time.Time {
 	return t.AddDate(0, 1, 0)
 }
 
+// evalCorridors is the latest corridor run of a replay.
+type evalCorridors struct {
+	run   int64
+	asOf  time.Time
+	cells map[string][]h3.Cell // by corridor id, at evalClearance
+}
+
+// refreshCorridors replays the corridor job as of t when its last run is corridorEvery old.
+func (r *Runner) refreshCorridors(ctx context.Context, t time.Time, corr *evalCorridors) error {
+	if corr.run != 0 && t.Sub(corr.asOf) < corridorEvery {
+		return nil
+	}
+	id, err := r.Run(ctx, "corridors", Params{AsOf: t})
+	if err != nil {
+		return err
+	}
+	cs, _, err := r.DB.Corridors(ctx, store.CorridorQuery{RunID: id, MaxHandling: evalClearance})
+	if err != nil {
+		return err
+	}
+	*corr = evalCorridors{run: id, asOf: t, cells: map[string][]h3.Cell{}}
+	for _, c := range cs {
+		corr.cells[fmt.Sprint(c.ID)] = c.Cells
+	}
+	return nil
+}
+
 // evalStep runs every job as of t and reads back what they found at evalClearance.
-func (r *Runner) evalStep(ctx context.Context, t time.Time) ([]observation, error) {
+func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors, hotspotRes int) ([]observation, error) {
+	if err := r.refreshCorridors(ctx, t, corr); err != nil {
+		return nil, err
+	}
+	cells := corr.cells
 	runs := map[string]int64{}
 	for _, kind := range evalKinds {
 		id, err := r.Run(ctx, kind, Params{AsOf: t})
@@ -108,21 +149,13 @@ func (r *Runner) evalStep(ctx context.Context, t time.Time) ([]observation, erro
 		}
 		runs[kind] = id
 	}
-	cs, _, err := r.DB.Corridors(ctx, store.CorridorQuery{RunID: runs["corridors"], MaxHandling: evalClearance})
-	if err != nil {
-		return nil, err
-	}
-	cells := map[string][]h3.Cell{}
-	for _, c := range cs {
-		cells[fmt.Sprint(c.ID)] = c.Cells
-	}
 	var obs []observation
 	hs, err := r.DB.Hotspots(ctx, runs["hotspots"], evalClearance)
 	if err != nil {
 		return nil, err
 	}
 	for _, h := range hs {
-		if slices.Contains(emergingPatterns, h.Pattern) {
+		if h.Res == hotspotRes && slices.Contains(emergingPatterns, h.Pattern) && h.FinalCount >= evalHotspotSupport {
 			obs = append(obs, observation{key: "hotspot", typ: "hotspot", step: t, unit: unitRef{cells: []h3.Cell{h.Cell}}})
 		}
 	}
@@ -155,8 +188,16 @@ func (r *Runner) evalStep(ctx context.Context, t time.Time) ([]observation, erro
 	return obs, nil
 }
 
-// emergingPatterns are the hot spot categories the evaluation counts as findings.
-var emergingPatterns = []string{"New Hot Spot", "Consecutive Hot Spot", "Intensifying Hot Spot"}
+// emergingPatterns are the hot spot categories the evaluation counts as findings: places
+// that were not hot spots and became ones. Intensifying hot spots (hot spots growing: in the
+// scenarios, every route whose yearly trend exceeds 1) are not scored, as the manifest lists
+// the injected events, not the routes' background trends.
+var emergingPatterns = []string{"New Hot Spot", "Consecutive Hot Spot"}
+
+// evalHotspotSupport is the fewest sightings a hot spot cell needs in its own final step to
+// count as a finding: a cell can be a significant Gi* hot spot on its neighbours' counts
+// alone, which says little about the cell.
+const evalHotspotSupport = 10
 
 // unitOf is the place of a label unit (its label) or of a corridor unit (its cells).
 func unitOf(kind, key, label string, cells map[string][]h3.Cell) unitRef {

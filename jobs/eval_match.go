@@ -148,6 +148,12 @@ func score(m scenario.Manifest, obs []observation) *EvalReport {
 	rep.Precision = ratio(matched, len(rep.Findings))
 	rep.Recall = ratio(detected, scored)
 	rep.MedianDelayDays = median(delays)
+	rep.summarise()
+	return rep
+}
+
+// summarise fills each type's recall, precision and median delay from its counts.
+func (rep *EvalReport) summarise() {
 	for name, ts := range rep.Types {
 		if ts.Events > 0 {
 			r := ratio(ts.Detected, ts.Events)
@@ -165,7 +171,6 @@ func score(m scenario.Manifest, obs []observation) *EvalReport {
 		}
 		ts.MedianDelayDays = median(d)
 	}
-	return rep
 }
 
 // findings groups observations by key and matches each group.

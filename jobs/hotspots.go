@@ -14,94 +14,93 @@ import (
 
 // Emerging hot spot defaults (METHODS.md §3–5).
 const (
-	defaultHotspotRes = 4    // a rollup resolution: whole months read cell_months
-	hotspotMonths     = 36   // default length of the cube: ArcGIS looks at a cube's whole history
-	hotspotK          = 1    // k-ring of the spatial neighbourhood
-	hotspotTimeSteps  = 1    // previous time steps in the neighbourhood
-	alpha             = 0.05 // significance level of every job's q-values
-	levels            = 4    // clearance levels H0..H3: every job computes its results per level
+	hotspotMonths    = 36   // longest cube: ArcGIS looks at a cube's whole history
+	hotspotMinMonths = 15   // shortest: a cube must reach back past the last season's peak
+	hotspotK         = 1    // k-ring of the spatial neighbourhood
+	hotspotTimeSteps = 1    // previous time steps in the neighbourhood
+	alpha            = 0.05 // significance level of every job's q-values
+	levels           = 4    // clearance levels H0..H3: every job computes its results per level
 )
 
-// hotspots runs the emerging hot spot analysis per H3 cell over the run's months, once per
-// clearance level, and stores every cell with a pattern. The months are From..To, by
-// default the hotspotMonths whole months before the current one (or before AsOf) but none
-// before the first observation: months before the data would make every cell look new.
+// hotspotRes are the resolutions a run analyses when Params.Res is zero: the two rollup
+// resolutions, regional (res 4, cells of ~1,800 km²) and local (res 6, ~36 km²). A new
+// gathering place of a few km shows at res 6; at res 4 it drowns in the route around it.
+var hotspotRes = []int{4, 6}
+
+// hotspots runs the emerging hot spot analysis per H3 cell, once per resolution and per
+// clearance level, and stores every cell with a pattern. The cube's time steps are months
+// ending at the reference time (To, else AsOf, else now): calendar months, read from
+// cell_months, when it is the first of a month, else month-long windows read from the raw
+// sightings, so that a replay sees the data up to its instant. The cube starts
+// hotspotMonths before (or at From) but never before the first observation: months before
+// the data would make every cell look new. With fewer than hotspotMinMonths months there is
+// nothing to report: a sea route's summer would look like a new hot spot every year.
 func (r *Runner) hotspots(ctx context.Context, runID int64, p Params) (int, error) {
-	res := p.Res
-	if res == 0 {
-		res = defaultHotspotRes
+	resolutions := hotspotRes
+	if p.Res != 0 {
+		if p.Res < 0 || p.Res > 10 {
+			return 0, fmt.Errorf("hotspots: resolution %d, want 0..10", p.Res)
+		}
+		resolutions = []int{p.Res}
 	}
-	if res < 0 || res > 10 {
-		return 0, fmt.Errorf("hotspots: resolution %d, want 0..10", res)
-	}
-	period, err := r.hotspotPeriod(ctx, p)
-	if err != nil {
-		return 0, err
-	}
-	steps := monthStarts(period)
-	counts, err := r.DB.CellSteps(ctx, res, "month", period)
-	if err != nil {
-		return 0, err
+	bounds, err := r.hotspotSteps(ctx, p)
+	if err != nil || len(bounds) <= hotspotMinMonths {
+		return 0, errOr(err, r.DB.CompleteHotspotRun(ctx, runID, nil))
 	}
 	var out []store.Hotspot
-	for level := range levels {
-		hs, err := emergingHotSpots(counts, steps, res, level)
+	for _, res := range resolutions {
+		counts, err := r.DB.CellSteps(ctx, res, bounds)
 		if err != nil {
-			return 0, fmt.Errorf("clearance H%d: %w", level, err)
+			return 0, err
 		}
-		out = append(out, hs...)
+		for level := range levels {
+			hs, err := emergingHotSpots(counts, len(bounds)-1, res, level)
+			if err != nil {
+				return 0, fmt.Errorf("res %d, clearance H%d: %w", res, level, err)
+			}
+			out = append(out, hs...)
+		}
 	}
 	return len(out), r.DB.CompleteHotspotRun(ctx, runID, out)
 }
 
-// hotspotPeriod is the cube's months: period(p) cut at AsOf (a replay never reads a month
-// observed after it), starting hotspotMonths before its end unless From says otherwise,
-// and never before the month of the first observation.
-func (r *Runner) hotspotPeriod(ctx context.Context, p Params) (store.Period, error) {
-	period := r.period(p)
-	if !p.AsOf.IsZero() && period.To.After(monthStart(p.AsOf)) {
-		period.To = monthStart(p.AsOf)
-	}
-	if p.From.IsZero() {
-		period.From = period.To.AddDate(0, -hotspotMonths, 0)
-	}
-	first, ok, err := r.DB.FirstObservation(ctx, period.To)
+func errOr(err, otherwise error) error {
 	if err != nil {
-		return period, err
+		return err
 	}
-	if ok && period.From.Before(monthStart(first)) {
-		period.From = monthStart(first)
-	}
-	return period, nil
+	return otherwise
 }
 
-// monthStarts lists the first instants of the months of p.
-func monthStarts(p store.Period) []time.Time {
-	var out []time.Time
-	for t := p.From; t.Before(p.To); t = t.AddDate(0, 1, 0) {
-		out = append(out, t)
+// hotspotSteps are the bounds of the cube's time steps (see hotspots).
+func (r *Runner) hotspotSteps(ctx context.Context, p Params) ([]time.Time, error) {
+	ref := r.refTime(p)
+	first, ok, err := r.DB.FirstObservation(ctx, ref)
+	if err != nil || !ok {
+		return nil, err
 	}
-	return out
+	var bounds []time.Time
+	for k := hotspotMonths; k >= 0; k-- {
+		b := ref.AddDate(0, -k, 0)
+		if b.Before(first.UTC().Truncate(24*time.Hour)) || (!p.From.IsZero() && b.Before(p.From)) {
+			continue // only whole steps with data
+		}
+		bounds = append(bounds, b)
+	}
+	return bounds, nil
 }
 
 // emergingHotSpots builds the gap-free cube of one clearance level — the cells with data and
 // their k-rings, zeros included — and classifies every cell.
-func emergingHotSpots(counts []store.CellStep, steps []time.Time, res, level int) ([]store.Hotspot, error) {
-	T := len(steps)
-	stepOf := make(map[int64]int, T)
-	for i, s := range steps {
-		stepOf[s.Unix()] = i
-	}
+func emergingHotSpots(counts []store.CellStep, T, res, level int) ([]store.Hotspot, error) {
 	series := map[h3.Cell][]float64{}
 	for _, c := range counts {
-		i, ok := stepOf[c.Step.Unix()]
-		if !ok || c.Handling > level {
+		if c.Step < 0 || c.Step >= T || c.Handling > level {
 			continue
 		}
 		if series[c.Cell] == nil {
 			series[c.Cell] = make([]float64, T)
 		}
-		series[c.Cell][i] += float64(c.Sightings)
+		series[c.Cell][c.Step] += float64(c.Sightings)
 	}
 	if len(series) == 0 || T == 0 {
 		return nil, nil
@@ -154,6 +153,9 @@ func hotspotRow(cell h3.Cell, res, level int, pat analytics.Pattern, hs analytic
 	}
 	for _, v := range series {
 		h.Sightings += int64(v)
+	}
+	if len(series) == T {
+		h.FinalCount = int64(series[T-1])
 	}
 	return h
 }

@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"time"
 
 	"routewatch/analytics"
 	"routewatch/ingest"
@@ -267,45 +266,4 @@ func shiftsAt(tables []*dimTable, units []unit, w windows, level int, activeA, a
 		out = append(out, row)
 	}
 	return out
-}
-
-func shiftRow(t *dimTable, u unit, res shiftResult, q float64, w windows, level int) store.MOShift {
-	row := store.MOShift{Clearance: level, UnitKind: u.Kind, UnitKey: u.Key, Label: u.Label, Dimension: t.dim,
-		Method: res.method, SightingsA: res.nA, SightingsB: res.nB,
-		AFrom: w.baseline().From, ATo: w.baseline().To, BFrom: w.recent().From, BTo: w.recent().To,
-		Statistic: res.stat, G: res.g, DF: res.df, P: res.p, Q: q, CramersV: res.v, JSD: res.jsd,
-		Rose: append([]string{}, res.rose...), Fell: append([]string{}, res.fell...), Categories: res.cats}
-	if u.Corridor != nil {
-		id := u.Corridor.ID
-		row.CorridorID = &id
-	}
-	return row
-}
-
-// dateShift finds the change points of the monthly counts of the baseline and the window
-// and reports the strongest: its first month and the range of months about as likely.
-func dateShift(row *store.MOShift, t *dimTable, w windows) {
-	months := baselineMonths + recentMonths
-	counts := make([][]int64, months)
-	for m := range counts {
-		counts[m] = make([]int64, len(t.values))
-		for k, v := range t.values {
-			counts[m][k] = t.monthly[v][m]
-		}
-	}
-	cps, err := analytics.ChangePoints(counts, analytics.ChangePointParams{MinSegment: 2})
-	if err != nil || len(cps) == 0 {
-		return
-	}
-	best := cps[0]
-	for _, cp := range cps[1:] {
-		if cp.Gain > best.Gain {
-			best = cp
-		}
-	}
-	at := func(m int) *time.Time {
-		d := w.bounds[baselineFrom+m].Truncate(24 * time.Hour)
-		return &d
-	}
-	row.ShiftMonth, row.ShiftFrom, row.ShiftTo = at(best.Tau), at(best.From), at(best.To)
 }

@@ -3,6 +3,7 @@ package jobs
 import (
 	"math"
 	"sort"
+	"time"
 
 	"routewatch/analytics"
 	"routewatch/store"
@@ -158,4 +159,55 @@ func scaled(x []int64, deff float64) []int64 {
 		out[i] = int64(math.Round(float64(v) / deff))
 	}
 	return out
+}
+
+func shiftRow(t *dimTable, u unit, res shiftResult, q float64, w windows, level int) store.MOShift {
+	row := store.MOShift{Clearance: level, UnitKind: u.Kind, UnitKey: u.Key, Label: u.Label, Dimension: t.dim,
+		Method: res.method, SightingsA: res.nA, SightingsB: res.nB,
+		AFrom: w.baseline().From, ATo: w.baseline().To, BFrom: w.recent().From, BTo: w.recent().To,
+		Statistic: res.stat, G: res.g, DF: res.df, P: res.p, Q: q, CramersV: res.v, JSD: res.jsd,
+		Rose: append([]string{}, res.rose...), Fell: append([]string{}, res.fell...), Categories: res.cats}
+	if u.Corridor != nil {
+		id := u.Corridor.ID
+		row.CorridorID = &id
+	}
+	for i := range row.Categories {
+		if math.IsNaN(row.Categories[i].Residual) || math.IsInf(row.Categories[i].Residual, 0) {
+			row.Categories[i].Residual = 0 // a category alone in its table has no residual
+		}
+	}
+	for _, v := range []*float64{&row.Statistic, &row.G, &row.CramersV, &row.JSD} {
+		if math.IsNaN(*v) || math.IsInf(*v, 0) {
+			*v = 0
+		}
+	}
+	return row
+}
+
+// dateShift finds the change points of the monthly counts of the baseline and the window
+// and reports the strongest: its first month and the range of months about as likely.
+func dateShift(row *store.MOShift, t *dimTable, w windows) {
+	months := baselineMonths + recentMonths
+	counts := make([][]int64, months)
+	for m := range counts {
+		counts[m] = make([]int64, len(t.values))
+		for k, v := range t.values {
+			counts[m][k] = t.monthly[v][m]
+		}
+	}
+	cps, err := analytics.ChangePoints(counts, analytics.ChangePointParams{MinSegment: 2})
+	if err != nil || len(cps) == 0 {
+		return
+	}
+	best := cps[0]
+	for _, cp := range cps[1:] {
+		if cp.Gain > best.Gain {
+			best = cp
+		}
+	}
+	at := func(m int) *time.Time {
+		d := w.bounds[baselineFrom+m].Truncate(24 * time.Hour)
+		return &d
+	}
+	row.ShiftMonth, row.ShiftFrom, row.ShiftTo = at(best.Tau), at(best.From), at(best.To)
 }

@@ -24,3 +24,15 @@ func (s Service) StartJob(ctx context.Context, name string) (int64, error) {
 	go func() { _ = started.Wait(context.WithoutCancel(ctx)) }() // the runner logs and records failures
 	return started.RunID, nil
 }
+
+// All lists every job in the order `jobs run all` runs them: the corridors first, which the
+// emerging, mo-shift and displacement jobs read, then the others.
+func All() []string {
+	out := []string{"corridors"}
+	for _, k := range Kinds() {
+		if k != "corridors" {
+			out = append(out, k)
+		}
+	}
+	return out
+}

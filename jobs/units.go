@@ -23,6 +23,7 @@ const (
 	baselineMonths  = 12          // the baseline (A), just before the recent window
 	seriesMonths    = 24          // monthly series for displacement correlations
 	minBaselineDays = 90          // shorter baselines (little history before the data) test nothing
+	seasonDays      = 365         // a baseline this long spans a seasonal cycle: shorter ones only find new units
 	coverageShift   = 2.0         // a source whose share of a unit changes this much is checked too
 	coverageMinFrac = 0.05        // ... when it holds at least this share of the unit in A or B
 )

@@ -26,6 +26,9 @@ func TestEvalDev(t *testing.T) {
 	b, _ := os.ReadFile(truth)
 	json.Unmarshal(b, &m)
 	opt := jobs.EvalOptions{Step: os.Getenv("EVAL_STEP")}
+	if os.Getenv("EVAL_HRES") == "4" {
+		opt.HotspotRes = 4
+	}
 	if s := os.Getenv("EVAL_FROM"); s != "" {
 		opt.From, _ = time.Parse(time.DateOnly, s)
 	}

@@ -118,28 +118,30 @@ func (db *DB) FirstObservation(ctx context.Context, before time.Time) (first tim
 // CellStep is one cell's sightings with one handling code in one time step.
 type CellStep struct {
 	Cell      h3.Cell
-	Step      time.Time // start of the step (UTC month or ISO week)
+	Step      int // index of the step: [bounds[Step], bounds[Step+1])
 	Handling  int
 	Sightings int64
 }
 
-// CellSteps counts sightings per cell at res and per step ("month" or "week", UTC) over
-// p. Whole months at a rollup resolution read cell_months; anything else reads sightings.
-func (db *DB) CellSteps(ctx context.Context, res int, step string, p Period) ([]CellStep, error) {
-	if step != "month" && step != "week" {
-		return nil, fmt.Errorf("cell steps: step %q, want month or week", step)
+// CellSteps counts sightings per cell at res, step and handling code, the steps being the
+// intervals between consecutive bounds (ascending). Calendar months at a rollup resolution
+// read cell_months; anything else reads sightings.
+func (db *DB) CellSteps(ctx context.Context, res int, bounds []time.Time) ([]CellStep, error) {
+	if len(bounds) < 2 {
+		return nil, nil
 	}
 	query := `
-		SELECT h3_parent(cell, $1), date_trunc($4, observed_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
-		       substr(handling_code, 2)::int, count(*)
-		FROM sightings WHERE observed_at >= $2 AND observed_at < $3 GROUP BY 1, 2, 3`
-	if step == "month" && p.MonthAligned() && rollupRes(res) == res {
+		SELECT h3_parent(cell, $1), width_bucket(observed_at, $2::timestamptz[]) - 1, substr(handling_code, 2)::int, count(*)
+		FROM sightings WHERE observed_at >= ($2::timestamptz[])[1] AND observed_at < ($2::timestamptz[])[cardinality($2::timestamptz[])]
+		GROUP BY 1, 2, 3`
+	if calendarMonths(bounds) && rollupRes(res) == res {
 		query = `
-			SELECT cell, month::timestamp AT TIME ZONE 'UTC', handling, sum(sightings) FROM cell_months
-			WHERE res = $1 AND month >= ($2::timestamptz AT TIME ZONE 'UTC')::date
-			  AND month < ($3::timestamptz AT TIME ZONE 'UTC')::date AND $4 <> '' GROUP BY 1, 2, 3`
+			SELECT cell, width_bucket(month::timestamp AT TIME ZONE 'UTC', $2::timestamptz[]) - 1, handling, sum(sightings)
+			FROM cell_months WHERE res = $1 AND month >= (($2::timestamptz[])[1] AT TIME ZONE 'UTC')::date
+			  AND month < (($2::timestamptz[])[cardinality($2::timestamptz[])] AT TIME ZONE 'UTC')::date
+			GROUP BY 1, 2, 3`
 	}
-	rows, err := db.x.QueryContext(ctx, query, res, p.From, p.To, step)
+	rows, err := db.x.QueryContext(ctx, query, res, pq.Array(bounds))
 	if err != nil {
 		return nil, fmt.Errorf("cell steps: %w", err)
 	}
@@ -151,10 +153,20 @@ func (db *DB) CellSteps(ctx context.Context, res int, step string, p Period) ([]
 		if err := rows.Scan(&cell, &c.Step, &c.Handling, &c.Sightings); err != nil {
 			return nil, err
 		}
-		c.Cell, c.Step = h3.Cell(cell), c.Step.UTC()
+		c.Cell = h3.Cell(cell)
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// calendarMonths reports whether bounds are consecutive first instants of UTC months.
+func calendarMonths(bounds []time.Time) bool {
+	for i, b := range bounds {
+		if !isMonthStart(b) || (i > 0 && !bounds[i-1].AddDate(0, 1, 0).Equal(b)) {
+			return false
+		}
+	}
+	return true
 }
 
 // LabelDestination is a route label seen in a period with its most frequent destination
@@ -189,4 +201,30 @@ func (db *DB) LatestRunAsOf(ctx context.Context, kind string, asOf time.Time) (i
 		SELECT coalesce(max(id), 0) FROM job_runs WHERE kind = $1 AND status = 'completed'
 		  AND (params ->> 'as_of')::timestamptz <= $2`, kind, asOf)
 	return id, err
+}
+
+// EmergingUnitStates maps "clearance/kind/key" of every emerging unit to its first detection
+// (nil when never detected).
+func (db *DB) EmergingUnitStates(ctx context.Context) (map[string]*time.Time, error) {
+	rows, err := db.x.QueryContext(ctx, `SELECT clearance, unit_kind, unit_key, first_detected_at FROM emerging_units`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*time.Time{}
+	for rows.Next() {
+		var c int
+		var kind, key string
+		var first *time.Time
+		if err := rows.Scan(&c, &kind, &key, &first); err != nil {
+			return nil, err
+		}
+		out[UnitStateKey(c, kind, key)] = first
+	}
+	return out, rows.Err()
+}
+
+// UnitStateKey is the key of EmergingUnitStates.
+func UnitStateKey(clearance int, kind, key string) string {
+	return fmt.Sprintf("%d/%s/%s", clearance, kind, key)
 }

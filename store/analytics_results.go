@@ -15,20 +15,28 @@ import (
 	"routewatch/errs"
 )
 
+// The values of the status and kind columns of the analytics results.
+var (
+	EmergingStatuses  = []string{"new", "surging", "ongoing", "declining", "stable", "coverage_change"}
+	ShiftKinds        = []string{"shift", "none", "coverage_change"}
+	DisplacementKinds = []string{"displacement", "coverage_change"}
+)
+
 // Hotspot is one cell's emerging hot spot category in a hotspots run (METHODS.md §3–5).
 type Hotspot struct {
-	Clearance int     `json:"-" db:"clearance"`
-	Cell      h3.Cell `json:"cell" db:"cell"`
-	Res       int     `json:"res" db:"res"`
-	Pattern   string  `json:"pattern" db:"pattern"`
-	Steps     int     `json:"steps" db:"steps"`
-	HotSteps  int     `json:"hot_steps" db:"hot_steps"`
-	ColdSteps int     `json:"cold_steps" db:"cold_steps"`
-	Sightings int64   `json:"sightings" db:"sightings"`
-	FinalZ    float64 `json:"final_z" db:"final_z"`
-	FinalQ    float64 `json:"final_q" db:"final_q"`
-	TrendZ    float64 `json:"trend_z" db:"trend_z"`
-	TrendP    float64 `json:"trend_p" db:"trend_p"`
+	Clearance  int     `json:"-" db:"clearance"`
+	Cell       h3.Cell `json:"cell" db:"cell"`
+	Res        int     `json:"res" db:"res"`
+	Pattern    string  `json:"pattern" db:"pattern"`
+	Steps      int     `json:"steps" db:"steps"`
+	HotSteps   int     `json:"hot_steps" db:"hot_steps"`
+	ColdSteps  int     `json:"cold_steps" db:"cold_steps"`
+	Sightings  int64   `json:"sightings" db:"sightings"`     // over the whole cube
+	FinalCount int64   `json:"final_count" db:"final_count"` // in the final step
+	FinalZ     float64 `json:"final_z" db:"final_z"`
+	FinalQ     float64 `json:"final_q" db:"final_q"`
+	TrendZ     float64 `json:"trend_z" db:"trend_z"`
+	TrendP     float64 `json:"trend_p" db:"trend_p"`
 }
 
 // FindingCoverage says how many sources stand behind a finding and whether a source that
@@ -131,7 +139,7 @@ type Displacement struct {
 }
 
 const (
-	hotspotCols  = `clearance, cell, res, pattern, steps, hot_steps, cold_steps, sightings, final_z, final_q, trend_z, trend_p`
+	hotspotCols  = `clearance, cell, res, pattern, steps, hot_steps, cold_steps, sightings, final_count, final_z, final_q, trend_z, trend_p`
 	emergingCols = `clearance, unit_id, unit_kind, unit_key, label, corridor_id, cells, res, status, baseline_count,
 		recent_count, baseline_from, baseline_to, recent_from, recent_to, rate_ratio, p_up, q_up, p_down, q_down,
 		first_detected_at, sources, top_source, top_share, coverage`
@@ -153,6 +161,9 @@ func (db *DB) CompleteHotspotRun(ctx context.Context, runID int64, rows []Hotspo
 // writes the rows and marks the run completed, in one transaction.
 func (db *DB) CompleteEmergingRun(ctx context.Context, runID int64, ref time.Time, rows []EmergingRoute) error {
 	return completeRun(ctx, db, runID, "emerging_routes", emergingCols, rows, func(tx *sqlx.Tx, e *EmergingRoute) error {
+		if e.CellIDs == nil {
+			e.CellIDs = pq.Int64Array{}
+		}
 		var detected any
 		if e.Status == "new" || e.Status == "surging" {
 			detected = ref
@@ -168,6 +179,15 @@ func (db *DB) CompleteEmergingRun(ctx context.Context, runID int64, ref time.Tim
 // CompleteMOShiftRun writes a mo-shift run's rows and marks it completed, in one transaction.
 func (db *DB) CompleteMOShiftRun(ctx context.Context, runID int64, rows []MOShift) error {
 	return completeRun(ctx, db, runID, "mo_shifts", shiftCols, rows, func(_ *sqlx.Tx, s *MOShift) error {
+		if s.Rose == nil {
+			s.Rose = pq.StringArray{}
+		}
+		if s.Fell == nil {
+			s.Fell = pq.StringArray{}
+		}
+		if s.Categories == nil {
+			s.Categories = []CategoryStat{}
+		}
 		b, err := json.Marshal(s.Categories)
 		s.CatJSON = string(b)
 		return err
@@ -228,35 +248,9 @@ func namedList(cols string) string {
 	return string(out)
 }
 
-// EmergingUnitStates maps "clearance/kind/key" of every emerging unit to its first detection
-// (nil when never detected).
-func (db *DB) EmergingUnitStates(ctx context.Context) (map[string]*time.Time, error) {
-	rows, err := db.x.QueryContext(ctx, `SELECT clearance, unit_kind, unit_key, first_detected_at FROM emerging_units`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]*time.Time{}
-	for rows.Next() {
-		var c int
-		var kind, key string
-		var first *time.Time
-		if err := rows.Scan(&c, &kind, &key, &first); err != nil {
-			return nil, err
-		}
-		out[UnitStateKey(c, kind, key)] = first
-	}
-	return out, rows.Err()
-}
-
-// UnitStateKey is the key of EmergingUnitStates.
-func UnitStateKey(clearance int, kind, key string) string {
-	return fmt.Sprintf("%d/%s/%s", clearance, kind, key)
-}
-
 // Hotspots lists a hotspots run's cells visible at clearance, strongest final z first.
 func (db *DB) Hotspots(ctx context.Context, runID int64, clearance int) ([]Hotspot, error) {
-	return selectRun[Hotspot](ctx, db, hotspotCols, "hotspots", "final_z DESC, cell", runID, clearance)
+	return selectRun[Hotspot](ctx, db, hotspotCols, "hotspots", "res, final_z DESC, cell", runID, clearance)
 }
 
 // EmergingRoutes lists an emerging-routes run's units at clearance.

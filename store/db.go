@@ -87,6 +87,13 @@ func IsConnError(err error) bool {
 	return false
 }
 
+// IsQueryTimeout reports whether err is a statement cancelled by the server's
+// statement_timeout (or a client-side cancel): SQLSTATE 57014, query_canceled.
+func IsQueryTimeout(err error) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && pe.Code == "57014"
+}
+
 // SQLX exposes the pool to tests and tools in this module that need raw access.
 func (db *DB) SQLX() *sqlx.DB { return db.x }
 

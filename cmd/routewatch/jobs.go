@@ -75,10 +75,16 @@ func runJobs(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
-	id, err := (&jobs.Runner{DB: db}).Run(ctx, name, p)
-	if err != nil {
-		return err
+	names := []string{name}
+	if name == "all" {
+		names = jobs.All() // corridors first: the others read them
 	}
-	fmt.Printf("{\"job\":%q,\"run_id\":%d,\"status\":\"completed\"}\n", name, id)
+	for _, name := range names {
+		id, err := (&jobs.Runner{DB: db}).Run(ctx, name, p)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("{\"job\":%q,\"run_id\":%d,\"status\":\"completed\"}\n", name, id)
+	}
 	return nil
 }

@@ -100,6 +100,17 @@ test('the app asks for a key, refuses a wrong one and signs in with the right on
   assert.equal(await page.evaluate(() => document.cookie.includes('rw_session')), false);
 });
 
+test('a link with the key in its fragment signs a fresh browser in and drops the key from the address', async () => {
+  const other = await ctx.browser()?.newContext() ?? null;
+  const p = other ? await other.newPage() : page;
+  if (!other) await ctx.clearCookies();
+  await p.goto(`${BASE}/${START}#key=${encodeURIComponent(KEY)}`);
+  await p.locator('#account').filter({ hasText: /analyst/ }).waitFor({ timeout: 30_000 });
+  assert.equal(await p.locator('dialog#signin').isVisible().catch(() => false), false, 'no sign-in dialog');
+  assert.ok(!p.url().includes(KEY), `the key left the address bar: ${p.url()}`);
+  if (other) await other.close();
+});
+
 test('the app loads from the Go server, with filters fed by the vocabulary', async () => {
   const t0 = Date.now();
   await page.goto(`${BASE}/${START}`);
@@ -195,7 +206,7 @@ test('clicking a cell opens its detail: weekly series, breakdowns, neighbours', 
   assert.ok((await panel.locator('svg.weekly rect.bar').count()) > 10, 'weekly bars');
   assert.ok((await panel.locator('.breakdown').count()) >= 3, 'breakdowns');
   assert.match(page.url(), /cell=[0-9a-f]{15}/);
-  await page.mouse.move(box.x + box.width - 60, box.y + box.height - 60); // the tooltip away
+  await page.mouse.move(box.x + 200, box.y + 250); // over empty sea: no tooltip, no hover highlight
   await settle();
   await page.screenshot({ path: `${SHOTS}/cell-detail.png` });
   assert.ok(cell.h3);

@@ -15,7 +15,7 @@ import { compareLayer, heatmapLayer, outlineLayers, significant } from './layers
 import { compareLegend, compareTooltipLines, heatLegend, heatTooltipLines, Tooltip } from './legend';
 import { createMap } from './map';
 import { dataKey, decodeState, type Period, type ViewState } from './state';
-import { askForKey, initAccount } from './signin';
+import { askForKey, initAccount, signInFromLink } from './signin';
 import { mirrorToUrl, Store } from './store';
 import { TimeControls } from './timecontrols';
 import { TimelineChart } from './timeline';
@@ -242,12 +242,14 @@ view.onMove((lon, lat, zoom) => {
 });
 
 onUnauthenticated(askForKey);
-void initAccount();
 renderControls(store.get());
-void loadLayers();
-void loadTimeline();
-void loadCell(store.get());
-getVocabulary().then((v) => filters.setVocabulary(v)).catch((e) => setStatus('error', `vocabulary: ${e instanceof Error ? e.message : e}`));
+void signInFromLink().finally(() => {
+  void initAccount();
+  void loadLayers();
+  void loadTimeline();
+  void loadCell(store.get());
+  getVocabulary().then((v) => filters.setVocabulary(v)).catch((e) => setStatus('error', `vocabulary: ${e instanceof Error ? e.message : e}`));
+});
 
 declare global {
   interface Window { routewatch: unknown }

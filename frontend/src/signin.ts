@@ -50,6 +50,29 @@ function showSession(s: Session): void {
     h('button', { type: 'button', id: 'signout', onclick: () => { void signOut().then(() => location.reload()); } }, 'Sign out'));
 }
 
+/**
+ * keyFromLink takes a key handed over in the URL fragment (`#key=…`, as scripts/run.sh
+ * prints it: fragments never reach a server) and removes it from the address bar at once.
+ */
+function keyFromLink(): string {
+  const m = /(?:^#|&)key=([^&]+)/.exec(location.hash);
+  if (!m) return '';
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
+  return decodeURIComponent(m[1] ?? '');
+}
+
+/** signInFromLink opens a session with a key from the link, if there is one; the page's
+ * first requests wait for it so they do not ask for a key meanwhile. */
+export async function signInFromLink(): Promise<void> {
+  const key = keyFromLink();
+  if (!key) return;
+  try {
+    await signIn(key);
+  } catch {
+    // an old or revoked link: the sign-in dialog will ask
+  }
+}
+
 /** initAccount shows who is signed in (asking for a key first when nobody is). */
 export async function initAccount(): Promise<void> {
   showSession(await getSession());

@@ -6,7 +6,7 @@
 -- that level may see; a caller is served the rows of its own clearance.
 
 -- hotspots: the emerging hot spot analysis (METHODS.md §3–5) of one H3 cell over a run's
--- space-time cube. Cells with "No Pattern Detected" are not stored.
+-- space-time cube (one cube per resolution). Cells with "No Pattern Detected" are not stored.
 CREATE TABLE hotspots (
   run_id     bigint   NOT NULL REFERENCES job_runs (id) ON DELETE CASCADE,
   clearance  smallint NOT NULL CHECK (clearance BETWEEN 0 AND 3),
@@ -17,11 +17,12 @@ CREATE TABLE hotspots (
   hot_steps  integer  NOT NULL, -- steps where the cell was a significant hot spot
   cold_steps integer  NOT NULL,
   sightings  bigint   NOT NULL, -- over the whole cube
+  final_count bigint  NOT NULL, -- in the final step
   final_z    float8   NOT NULL, -- Gi* z of the final step
   final_q    float8   NOT NULL, -- its BH q-value
   trend_z    float8   NOT NULL, -- Mann–Kendall Z of the cell's Gi* z-series
   trend_p    float8   NOT NULL,
-  PRIMARY KEY (run_id, clearance, cell)
+  PRIMARY KEY (run_id, clearance, res, cell)
 );
 
 -- emerging_units: stable ids of the units the emerging-routes job tests, and when each was

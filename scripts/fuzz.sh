@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# fuzz.sh [SECONDS] [PACKAGE...] — run every Go fuzz target briefly (default 5 s each) in the
+# packages that have them (default: all of the module's): the query-parameter decoders and
+# endpoints (api/), bbox and cell parsing (geo/), and the file parsers (ingest/).
+#
+# A failure leaves the failing input under PACKAGE/testdata/fuzz/TARGET/; `go test` replays
+# it from then on, so commit it with the fix. Targets that need the database (FuzzEndpoints
+# does not; none do today) use DATABASE_URL like the tests.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH=$PATH:/usr/local/go/bin
+SECONDS_EACH=${1:-5}
+shift || true
+PKGS=("$@")
+if [ ${#PKGS[@]} -eq 0 ]; then
+  mapfile -t PKGS < <(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u)
+fi
+failed=0
+n=0
+for pkg in "${PKGS[@]}"; do
+  for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+    n=$((n + 1))
+    printf 'fuzz.sh: %-12s %-22s ' "$pkg" "$target"
+    if out=$(go test -run '^$' -fuzz "^${target}\$" -fuzztime "${SECONDS_EACH}s" "$pkg" 2>&1); then
+      echo "ok ($(grep -o 'execs: [0-9]*' <<<"$out" | tail -1))"
+    else
+      echo FAIL
+      grep -v ' INFO \|level=INFO' <<<"$out" | tail -30
+      failed=$((failed + 1))
+    fi
+  done
+done
+echo "fuzz.sh: $n targets, $failed failed"
+[ "$failed" -eq 0 ]
