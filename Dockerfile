@@ -1,10 +1,18 @@
-# routewatch: multi-stage build. h3-go needs cgo, so the build stage has gcc and the runtime
-# is a glibc image. The web app stage joins when frontend/ has a package.json (issue 8).
+# routewatch: multi-stage build. The web app is built with Node and embedded into the Go
+# binary; h3-go needs cgo, so the Go stage has gcc and the runtime is a glibc image.
+FROM node:20-bookworm AS web
+WORKDIR /src/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci
+COPY frontend/ ./
+RUN npm run build
+
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+COPY --from=web /src/frontend/dist ./frontend/dist
 RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/routewatch ./cmd/routewatch
 
 FROM debian:bookworm-slim
