@@ -44,17 +44,7 @@ func shapeCell(c store.CellCount) heatCell {
 // getHeatmap answers GET /api/v1/heatmap: cells with sightings, persons and top modes, as
 // JSON (default) or as a GeoJSON FeatureCollection of cell polygons (format=geojson).
 func (h *handlers) getHeatmap(c *gin.Context) {
-	a, err := parseArea(c)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	p, err := parsePeriod(c, "from", "to", time.Now())
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	f, err := parseFilters(c)
+	a, p, f, err := parseView(c)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -142,3 +142,18 @@ func list(c *gin.Context, key string, commas bool) []string {
 	}
 	return out
 }
+
+// parseView reads what the map views share: the area (with the cell cap), the period
+// from/to, and the filters with the caller's clearance.
+func parseView(c *gin.Context) (store.Area, store.Period, store.Filters, error) {
+	a, err := parseArea(c)
+	if err != nil {
+		return a, store.Period{}, store.Filters{}, err
+	}
+	p, err := parsePeriod(c, "from", "to", time.Now())
+	if err != nil {
+		return a, p, store.Filters{}, err
+	}
+	f, err := parseFilters(c)
+	return a, p, f, err
+}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,17 +17,7 @@ func (h *handlers) getTimeline(c *gin.Context) {
 		writeError(c, errs.E(errs.Invalid, "bucket", "want day, week or month, got %q", bucket))
 		return
 	}
-	a, err := parseArea(c)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	p, err := parsePeriod(c, "from", "to", time.Now())
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	f, err := parseFilters(c)
+	a, p, f, err := parseView(c)
 	if err != nil {
 		writeError(c, err)
 		return
