@@ -11,7 +11,8 @@
 # RSS (VmHWM). Exits 1 when any answer was a 5xx or any request timed out.
 #
 # Environment: DURATION (60s), CONNECTIONS (64), THREADS (2), TIMEOUT (10s: a request slower
-# than this counts as a timeout), REQUESTS (600 distinct), SEED (1), ADDR (127.0.0.1:0, a free
+# than this counts as a timeout), REQUESTS (600 distinct), SEED (1), PERIODS (both: month- and
+# day-aligned; month or day for one kind only), ADDR (127.0.0.1:0, a free
 # port), OUT (output folder; default /tmp/routewatch-load-TIMESTAMP).
 #
 # It writes to the database: one API key (revoked at the end), the audit rows of every
@@ -27,6 +28,8 @@ THREADS=${THREADS:-2}
 TIMEOUT=${TIMEOUT:-10s}
 REQUESTS=${REQUESTS:-600}
 SEED=${SEED:-1}
+PERIODS=${PERIODS:-both}
+case $PERIODS in both | month | day) ;; *) echo "load.sh: PERIODS must be both, month or day" >&2; exit 2 ;; esac
 ADDR=${ADDR:-127.0.0.1:0}
 OUT=${OUT:-/tmp/routewatch-load-$(date +%Y%m%d-%H%M%S)}
 
@@ -68,7 +71,7 @@ top() { psql "$URL" -XAtqc "SELECT value FROM filter_values WHERE dim = '$1' AND
 MODES=$(top mode 6) NATS=$(top nationality 6) MOS=$(top mo 4) ROUTES=$(top route 4)
 
 # The request list: deterministic for a SEED and a data range.
-awk -v n="$REQUESTS" -v seed="$SEED" -v first="$FIRST" -v last="$LAST" -v modes="$MODES" -v nats="$NATS" \
+awk -v n="$REQUESTS" -v seed="$SEED" -v periods="$PERIODS" -v first="$FIRST" -v last="$LAST" -v modes="$MODES" -v nats="$NATS" \
     -v mos="$MOS" -v routes="$ROUTES" '
 function rnd(a, b) { return a + rand() * (b - a) }
 function pick(s,   arr, k) { k = split(s, arr, "|"); if (arr[k] == "") k--; return arr[1 + int(rand() * k)] }
@@ -79,7 +82,7 @@ function f(x) { return sprintf("%.2f", x) }
 function period(   len, start, day) {
   len = 1 + int(rand() * 12)
   start = int(rand() * (nm - len + 1))
-  if (rand() < 0.5) { pf = month(start) "-01"; pt = month(start + len) "-01"; return }
+  if (periods == "month" || (periods == "both" && rand() < 0.5)) { pf = month(start) "-01"; pt = month(start + len) "-01"; return }
   day = sprintf("%02d", 1 + int(rand() * 28))
   if (start + len >= nm) start = nm - len - 1
   pf = month(start) "-" day; pt = month(start + len) "-" day
@@ -137,7 +140,7 @@ say "$(sort -u "$OUT/requests.txt" | wc -l) distinct requests in $OUT/requests.t
 PID=$!
 cleanup() {
   kill "$PID" 2>/dev/null || true
-  [ -n "$KEYID" ] && ./routewatch keys revoke "$KEYID" --database-url "$URL" >/dev/null 2>&1 || true
+  [ -n "$KEYID" ] && ./routewatch keys revoke --database-url "$URL" "$KEYID" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 BASE=
@@ -150,6 +153,7 @@ for _ in $(seq 150); do
 done
 [ -n "$BASE" ] || die "the server is not ready: $(tail -3 "$OUT/server.log")"
 
+LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 CMD="wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT -s scripts/load.lua $BASE"
 say "$CMD"
 LOAD_REQUESTS="$OUT/requests.txt" LOAD_KEY="$KEY" $CMD >"$OUT/wrk.txt" 2>&1
@@ -182,7 +186,8 @@ summary() {
   rm -f "$OUT/lat.tmp" "$OUT/lat.sorted"
 }
 {
-  echo "command: DURATION=$DURATION CONNECTIONS=$CONNECTIONS scripts/load.sh $DB  ($CMD)"
+  echo "command: DURATION=$DURATION CONNECTIONS=$CONNECTIONS PERIODS=$PERIODS scripts/load.sh $DB  ($CMD)"
+  echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GiB; load average before the run: $LOADAVG"
   echo "data: about $ROWS sightings, $FIRST..$LAST; $(sort -u "$OUT/requests.txt" | wc -l) distinct requests (seed $SEED)"
   echo
   summary

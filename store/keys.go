@@ -80,15 +80,22 @@ func validRole(r string) bool {
 // ErrBadKey is returned for a missing, malformed, unknown or revoked key or session.
 var ErrBadKey = errors.New("invalid or revoked key")
 
-// Authenticate returns the live key whose secret this is, and records its use.
+// Authenticate returns the live key whose secret this is, and records its use (to the minute).
 func (db *DB) Authenticate(ctx context.Context, secret string) (*Key, error) {
 	if !strings.HasPrefix(secret, keyPrefix) || len(secret) > 128 {
 		return nil, ErrBadKey
 	}
 	var k Key
+	// last_used_at is refreshed at most once a minute, so a busy key does not rewrite its row
+	// on every request.
 	err := db.x.GetContext(ctx, &k, `
-		UPDATE api_keys SET last_used_at = now() WHERE hash = $1 AND revoked_at IS NULL
-		RETURNING id, name, prefix, role, clearance, created_at, revoked_at, last_used_at`, hashSecret(secret))
+		WITH k AS (
+		  SELECT id, name, prefix, role, clearance, created_at, revoked_at, last_used_at FROM api_keys
+		  WHERE hash = $1 AND revoked_at IS NULL),
+		u AS (
+		  UPDATE api_keys a SET last_used_at = now() FROM k
+		  WHERE a.id = k.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute'))
+		SELECT * FROM k`, hashSecret(secret))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrBadKey
 	}
