@@ -40,7 +40,7 @@ func runServe(ctx context.Context, args []string) error {
 	runner := &jobs.Runner{DB: db, Observe: metrics.ObserveJob}
 	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug, PlanOverride: cfg.PlanOverride,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db},
-		Corridors: db, Auth: db, Audit: db, Metrics: metrics})
+		Corridors: db, Auth: db, Audit: db, Metrics: metrics, Analytics: jobs.Service{DB: db}})
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func schedule(ctx context.Context, r *jobs.Runner, interval time.Duration) {
 		case <-time.After(wait):
 		}
 		wait = interval
-		for _, kind := range jobs.Kinds() {
+		for _, kind := range jobs.All() {
 			if ctx.Err() != nil {
 				return
 			}
