@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"sync"
 	"testing"
 
 	"routewatch/api"
@@ -23,70 +21,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// proxy forwards TCP connections to target until it is switched off, which closes the
-// listener and every open connection: to the server it looks like the database went away.
-type proxy struct {
-	target string
-	addr   string
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  []net.Conn
-}
-
-func (p *proxy) on(t *testing.T) {
-	t.Helper()
-	ln, err := net.Listen("tcp", p.addrOrAny())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, up)
-			p.mu.Unlock()
-			go func() { _, _ = io.Copy(up, c); up.Close() }()
-			go func() { _, _ = io.Copy(c, up); c.Close() }()
-		}
-	}()
-}
-
-func (p *proxy) addrOrAny() string {
-	if p.addr != "" {
-		return p.addr
-	}
-	return "127.0.0.1:0"
-}
-
-func (p *proxy) off() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.ln.Close()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
-
 func TestReadyzFollowsDatabase(t *testing.T) {
 	dbURL, err := url.Parse(storetest.URL(t, "api"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	px := &proxy{target: dbURL.Host}
-	px.on(t)
-	dbURL.Host = px.addr
+	px := storetest.NewProxy(t, dbURL.Host)
+	dbURL.Host = px.Addr()
 	db, err := store.Open(context.Background(), dbURL.String(), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -121,10 +62,10 @@ func TestReadyzFollowsDatabase(t *testing.T) {
 	}
 	check("/healthz", 200)
 	check("/readyz", 200)
-	px.off()
+	px.Off()
 	check("/readyz", 503)
 	check("/healthz", 200)
-	px.on(t)
+	px.On(t)
 	check("/readyz", 200)
 }
 

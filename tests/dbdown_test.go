@@ -44,8 +44,8 @@ func TestDatabaseOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	px := newProxy(t, dbURL.Host)
-	dbURL.Host = px.addr
+	px := storetest.NewProxy(t, dbURL.Host)
+	dbURL.Host = px.Addr()
 	db, err := store.Open(context.Background(), dbURL.String(), store.Options{StatementTimeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -110,12 +110,12 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	time.Sleep(time.Second)
 	setPhase("going down") // requests in flight when the connections drop
-	px.off()
+	px.Off()
 	time.Sleep(200 * time.Millisecond)
 	setPhase("down")
 	time.Sleep(2 * time.Second)
 	setPhase("coming back")
-	px.on(t)
+	px.On(t)
 	var recoveredAfter time.Duration
 	back := time.Now()
 	eventually(t, 10*time.Second, "a 200 after the database came back", func() bool {

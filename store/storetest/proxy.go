@@ -1,4 +1,4 @@
-package tests
+package storetest
 
 import (
 	"io"
@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// proxy forwards TCP connections to target while it is on. Switching it off closes the
-// listener and every open connection, so to a client the database went away (restart,
-// failover, network cut with resets); on again listens on the same address.
-type proxy struct {
+// Proxy forwards TCP connections to a target (the database) while it is on. Off closes the
+// listener and every open connection, so to a client the database went away (a restart, a
+// failover, a network cut with resets); On listens again on the same address.
+type Proxy struct {
 	target string
 	mu     sync.Mutex
 	addr   string
@@ -18,14 +18,23 @@ type proxy struct {
 	conns  []net.Conn
 }
 
-func newProxy(t testing.TB, target string) *proxy {
-	p := &proxy{target: target}
-	p.on(t)
-	t.Cleanup(p.off)
+// NewProxy starts a proxy to target ("host:port"), switched off at the end of the test.
+func NewProxy(t testing.TB, target string) *Proxy {
+	p := &Proxy{target: target}
+	p.On(t)
+	t.Cleanup(p.Off)
 	return p
 }
 
-func (p *proxy) on(t testing.TB) {
+// Addr is the proxy's own "host:port".
+func (p *Proxy) Addr() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.addr
+}
+
+// On starts forwarding (again).
+func (p *Proxy) On(t testing.TB) {
 	t.Helper()
 	addr := p.addr
 	if addr == "" {
@@ -58,7 +67,8 @@ func (p *proxy) on(t testing.TB) {
 	}()
 }
 
-func (p *proxy) off() {
+// Off closes the listener and every forwarded connection.
+func (p *Proxy) Off() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.ln != nil {
