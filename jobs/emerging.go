@@ -14,7 +14,12 @@ import (
 // Emerging-routes thresholds.
 const (
 	minNewCount   = 10  // recent sightings that make a unit with an empty baseline new
-	minSurgeRatio = 2.0 // rate ratio a significant increase needs to be a surge (its inverse for a decline)
+	minSurgeRatio = 2.0 // rate ratio a significant increase needs to be a surge
+	// minDeclineRatio: a significant decrease is a decline when the rate falls to at most
+	// 1/minDeclineRatio of the baseline's. Deeper than a surge's threshold because seasonal
+	// troughs are: a yearly cycle of amplitude a puts the three weakest months near 1 − 0.9a
+	// of the year's mean (0.5 for a sea route with a = 0.55), the strongest near 1 + 0.9a.
+	minDeclineRatio = 3.0
 )
 
 // emerging compares, per route label and per corridor, the recent window with the baseline
@@ -143,7 +148,7 @@ func (rt rateTest) statusOf(c analytics.Counts, w windows) string {
 		return "new"
 	case seasonal && c.A > 0 && rr.PUp <= rt.cutUp && rr.RateRatio >= minSurgeRatio:
 		return "surging"
-	case seasonal && c.A > 0 && rr.PDown <= rt.cutDown && rr.RateRatio <= 1/minSurgeRatio:
+	case seasonal && c.A > 0 && rr.PDown <= rt.cutDown && rr.RateRatio <= 1/minDeclineRatio:
 		return "declining"
 	}
 	return ""

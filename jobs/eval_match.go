@@ -254,20 +254,31 @@ func within(e event, o observation) bool {
 }
 
 // on says whether a unit is on the event: its route label (or either route of a
-// displacement), or cells overlapping the event's.
+// displacement), or cells overlapping the event's. The cells of a hot spot event are
+// compared at the finer of the two resolutions' coarser one; those of route events (a
+// skeleton line, while the sightings of a route spread tens of km around it) at res 4 at
+// most (cells ~45 km across).
 func on(e event, u unitRef) bool {
 	if u.label != "" {
 		return u.label == e.Route || u.label == e.FromRoute || u.label == e.ToRoute
 	}
-	return overlaps(e.Cells, u.cells)
+	res := routeMatchRes
+	if e.Type == scenario.EventHotspot {
+		res = 15
+	}
+	return overlaps(e.Cells, u.cells, res)
 }
 
-// overlaps compares two cell sets at the coarser resolution of the two.
-func overlaps(a, b []h3.Cell) bool {
+// routeMatchRes is the resolution route events' cells are compared at.
+const routeMatchRes = 4
+
+// overlaps compares two cell sets at the coarser resolution of the two, or at maxRes when
+// that is coarser still.
+func overlaps(a, b []h3.Cell, maxRes int) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return false
 	}
-	res := min(a[0].Resolution(), b[0].Resolution())
+	res := min(a[0].Resolution(), b[0].Resolution(), maxRes)
 	in := map[h3.Cell]bool{}
 	for _, c := range a {
 		in[parentAt(c, res)] = true

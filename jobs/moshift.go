@@ -16,7 +16,11 @@ const (
 	minShiftSightings = 30   // sightings with a known value a unit needs in each period to be tested
 	minCramersV       = 0.1  // effect a single-valued shift needs (Cramér's V)
 	minShareChange    = 0.10 // effect a multi-valued shift needs: a value's share moving this much
-	shiftSeed         = 7    // Monte Carlo seed: same data, same p
+	// shiftAlpha is the q-value a shift needs. Stricter than alpha: the job runs over and
+	// over (weekly, say) on overlapping windows, and BH controls false discoveries within
+	// one run only; genuine shifts of a transport mode or a modus operandi are large.
+	shiftAlpha = 0.01
+	shiftSeed  = 7 // Monte Carlo seed: same data, same p
 )
 
 // Dimensions of the shift tests besides the categorical attributes of the ingest profiles.
@@ -241,12 +245,12 @@ func shiftsAt(tables []*dimTable, units []unit, w windows, level int, activeA, a
 		}
 	}
 	qs := analytics.BenjaminiHochberg(ps)
-	cut := bhCut(ps, qs)
+	cut := bhCutAt(ps, qs, shiftAlpha)
 	var out []store.MOShift
 	for i, t := range kept {
 		res := results[i]
 		row := shiftRow(t, units[t.unit], res, qs[i], w, level)
-		significant := qs[i] < alpha && res.meaningfulSize
+		significant := qs[i] < shiftAlpha && res.meaningfulSize
 		row.FindingCoverage = coverage(t.known, activeA, activeB, false, func(s string) bool {
 			if !significant {
 				return true // no finding: nothing to explain

@@ -240,10 +240,13 @@ func activeAt(active map[string]int, level int) map[string]bool {
 
 // bhCut is the largest p-value whose BH q-value is below alpha (−1 when none is): a test
 // re-run on changed data is significant at the run's level when its p does not exceed it.
-func bhCut(p, q []float64) float64 {
+func bhCut(p, q []float64) float64 { return bhCutAt(p, q, alpha) }
+
+// bhCutAt is bhCut at level a.
+func bhCutAt(p, q []float64, a float64) float64 {
 	cut := -1.0
 	for i := range p {
-		if q[i] < alpha && p[i] > cut {
+		if q[i] < a && p[i] > cut {
 			cut = p[i]
 		}
 	}
