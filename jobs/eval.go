@@ -211,7 +211,7 @@ func emergingObs(e store.EmergingRoute, t time.Time, cells map[string][]h3.Cell)
 	u := unitOf(e.UnitKind, e.UnitKey, e.Label, cells)
 	key := e.UnitKind + "/" + e.UnitKey
 	switch e.Status {
-	case "new", "surging":
+	case "new", "surging", "ongoing": // ongoing: reported new or surging before (maybe by another replay)
 		return []observation{{key: "emerging/" + key + "/up", typ: "emerging", step: t, status: e.Status, unit: u}}
 	case "declining":
 		return []observation{{key: "emerging/" + key + "/down", typ: "emerging", step: t, status: e.Status, unit: u}}

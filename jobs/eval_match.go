@@ -16,7 +16,8 @@ import (
 // displacement) or a set of cells (corridor, hot spot cell) that overlaps the event's cells
 // (compared at the coarser of the two resolutions).
 //
-//   - emerging_route is detected by a new or surging route label or corridor on it;
+//   - emerging_route is detected by a new, surging or ongoing route label or corridor on it
+//     (ongoing: reported new or surging earlier, perhaps by another replay in the database);
 //     hot spots on its cells are explained by it.
 //   - hotspot is detected by a New, Consecutive or Intensifying hot spot cell on its cells;
 //     emerging findings on corridors over its cells, and shifts on its route (its sightings
