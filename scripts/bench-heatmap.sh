@@ -19,7 +19,7 @@ WORK=$(mktemp -d)
 /tmp/rw-heat serve --database-url "$URL" --addr "127.0.0.1:$PORT" --plan-override --jobs-interval 0 \
   --rate-limit 1000000 --rate-burst 1000000 --log-level warn >"$WORK/serve.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$WORK"/*.txt "$KEEP"/; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
 
 python3 - "$WORK" <<'PY'

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -135,11 +136,7 @@ func (db *DB) CellSteps(ctx context.Context, res int, bounds []time.Time) ([]Cel
 		FROM sightings WHERE observed_at >= ($2::timestamptz[])[1] AND observed_at < ($2::timestamptz[])[cardinality($2::timestamptz[])]
 		GROUP BY 1, 2, 3`
 	if calendarMonths(bounds) && rollupRes(res) == res {
-		query = `
-			SELECT cell, width_bucket(month::timestamp AT TIME ZONE 'UTC', $2::timestamptz[]) - 1, handling, sum(sightings)
-			FROM cell_months WHERE res = $1 AND month >= (($2::timestamptz[])[1] AT TIME ZONE 'UTC')::date
-			  AND month < (($2::timestamptz[])[cardinality($2::timestamptz[])] AT TIME ZONE 'UTC')::date
-			GROUP BY 1, 2, 3`
+		return db.cellStepsRollup(ctx, res, bounds)
 	}
 	rows, err := db.x.QueryContext(ctx, query, res, pq.Array(bounds))
 	if err != nil {
@@ -155,6 +152,41 @@ func (db *DB) CellSteps(ctx context.Context, res int, bounds []time.Time) ([]Cel
 		}
 		c.Cell = h3.Cell(cell)
 		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// cellStepsRollup is CellSteps from cell_months: the slots "handling ≤ h, any reliability"
+// are cumulative, so each code's count is the difference of consecutive slots.
+func (db *DB) cellStepsRollup(ctx context.Context, res int, bounds []time.Time) ([]CellStep, error) {
+	var cols []string
+	for h := range handlingLevels {
+		cols = append(cols, fmt.Sprintf("sum(n[%d])::bigint", rollupSlot(h, "")))
+	}
+	rows, err := db.x.QueryContext(ctx, `
+		SELECT cell, width_bucket(month::timestamp AT TIME ZONE 'UTC', $2::timestamptz[]) - 1, `+strings.Join(cols, ", ")+`
+		FROM cell_months WHERE res = $1 AND month >= (($2::timestamptz[])[1] AT TIME ZONE 'UTC')::date
+		  AND month < (($2::timestamptz[])[cardinality($2::timestamptz[])] AT TIME ZONE 'UTC')::date
+		GROUP BY 1, 2`, res, pq.Array(bounds))
+	if err != nil {
+		return nil, fmt.Errorf("cell steps: %w", err)
+	}
+	defer rows.Close()
+	var out []CellStep
+	for rows.Next() {
+		var cell int64
+		var step int
+		var cum [handlingLevels]int64
+		if err := rows.Scan(&cell, &step, &cum[0], &cum[1], &cum[2], &cum[3]); err != nil {
+			return nil, err
+		}
+		prev := int64(0)
+		for h, n := range cum {
+			if n > prev {
+				out = append(out, CellStep{Cell: h3.Cell(cell), Step: step, Handling: h, Sightings: n - prev})
+			}
+			prev = n
+		}
 	}
 	return out, rows.Err()
 }

@@ -177,9 +177,9 @@ func (db *DB) CellsMonthly(ctx context.Context, res int, cells []h3.Cell, maxHan
 		return nil, errs.E(errs.Invalid, "res", "monthly series exist up to resolution %d", RollupResolutions[len(RollupResolutions)-1])
 	}
 	rows, err := db.x.QueryContext(ctx, `
-		SELECT month, sum(sightings)::bigint, sum(persons)::bigint FROM cell_months
-		WHERE res = $1 AND h3_parent(cell, $2) = ANY($3) AND handling <= $4
-		GROUP BY 1 ORDER BY 1`, from, res, cellArray(cells), maxHandling)
+		SELECT month, sum(n[$4])::bigint, sum(p[$4])::bigint FROM cell_months
+		WHERE res = $1 AND h3_parent(cell, $2) = ANY($3)
+		GROUP BY 1 HAVING sum(n[$4]) > 0 ORDER BY 1`, from, res, cellArray(cells), rollupSlot(maxHandling, ""))
 	if err != nil {
 		return nil, fmt.Errorf("corridor series: %w", err)
 	}

@@ -41,6 +41,11 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if opt.StatementTimeout > 0 {
 		url = withParam(url, "statement_timeout", fmt.Sprint(opt.StatementTimeout.Milliseconds()))
 	}
+	// JIT compilation costs tens of milliseconds per query and pays off only on scans far
+	// longer than the API's; a URL that sets jit itself wins.
+	if !strings.Contains(url, "jit=") {
+		url = withParam(url, "jit", "off")
+	}
 	x, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -106,7 +106,11 @@ func (db *DB) Heatmap(ctx context.Context, a Area, p Period, f Filters, forcePla
 		}
 		cc.Sightings += n
 		cc.Persons += persons
-		cc.Modes = append(cc.Modes, ModeCount{Mode: mode, Sightings: n})
+		if i := slices.IndexFunc(cc.Modes, func(m ModeCount) bool { return m.Mode == mode }); i >= 0 {
+			cc.Modes[i].Sightings += n
+		} else {
+			cc.Modes = append(cc.Modes, ModeCount{Mode: mode, Sightings: n})
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, plan, fmt.Errorf("heatmap: %w", err)
@@ -128,37 +132,36 @@ func centreIn(c h3.Cell, b geo.BBox) bool {
 	return b.Contains(ll.Lat, ll.Lng)
 }
 
-// rollupCellsQuery sums the rollup rows of rollupSource per cell and mode, keeping cells
-// whose centre (table cells) lies in the bbox.
+// rollupCellsQuery sums the rollup rows of the area per cell and mode.
 func rollupCellsQuery(a Area, p Period, f Filters) (string, []any) {
 	var ps params
-	src, res := rollupSource(&ps, a, p, f)
-	q := `SELECT r.cell, r.mode, r.sightings, r.persons FROM (
-	        SELECT cell, mode, sum(sightings)::bigint AS sightings, sum(persons)::bigint AS persons
-	        FROM (` + src + `) u GROUP BY 1, 2) r
-	      JOIN cells c ON c.res = ` + res + ` AND c.cell = r.cell
-	      WHERE ` + bboxCentre(&ps, a.BBox)
+	q := `SELECT cell, mode, sum(sightings)::bigint, sum(persons)::bigint
+	      FROM (` + rollupRows(&ps, a, p, f) + `) u GROUP BY 1, 2 HAVING sum(sightings) > 0`
 	return q, ps.args
 }
 
-// rollupSource is a subquery over cell_months answering area, period and filters, with
-// columns cell (at the area's resolution), t (the month), mode, sightings and persons. It
-// also returns the placeholder holding the area's resolution.
-func rollupSource(ps *params, a Area, p Period, f Filters) (sql, res string) {
-	res = ps.bind("?", a.Res)
-	conds := []string{
-		ps.bind("res = ?", rollupRes(a.Res)),
-		ps.bind("month >= ? AND month < ?", p.From.UTC(), p.To.UTC()),
-		ps.bind("handling <= ?", f.MaxHandling),
-	}
+// rollupRows is a query over cell_months answering area, period and filters, with columns
+// cell (at the area's resolution, centre in the bbox), t (the month), mode, sightings and
+// persons. At a rollup resolution it reads the bbox's cells first and then their months
+// (the primary key leads with the cell); coarser areas read the next rollup resolution for
+// the period and group its cells to their parents.
+func rollupRows(ps *params, a Area, p Period, f Filters) string {
+	slot := rollupSlot(f.MaxHandling, f.MinReliability)
+	cols := fmt.Sprintf("m.month AS t, m.mode, m.n[%d] AS sightings, m.p[%d] AS persons", slot, slot)
+	conds := []string{ps.bind("m.month >= ? AND m.month < ?", p.From.UTC(), p.To.UTC())}
 	if len(f.Modes) > 0 {
-		conds = append(conds, ps.bind("mode = ANY(?)", pq.Array(f.Modes)))
+		conds = append(conds, ps.bind("m.mode = ANY(?)", pq.Array(f.Modes)))
 	}
-	if f.MinReliability != "" {
-		conds = append(conds, ps.bind("reliability BETWEEN 'A' AND ?", f.MinReliability))
+	res := ps.bind("?", a.Res)
+	if from := rollupRes(a.Res); from != a.Res {
+		return `SELECT u.* FROM (
+		          SELECT h3_parent(m.cell, ` + res + `) AS cell, ` + cols + ` FROM cell_months m
+		          WHERE ` + and(append(conds, ps.bind("m.res = ?", from))) + `) u
+		        JOIN cells c ON c.res = ` + res + ` AND c.cell = u.cell WHERE ` + bboxCentre(ps, a.BBox)
 	}
-	return "SELECT h3_parent(cell, " + res + ") AS cell, month AS t, mode, sightings, persons FROM cell_months WHERE " +
-		and(conds), res
+	return `SELECT m.cell, ` + cols + `
+	        FROM cells c JOIN cell_months m ON m.res = c.res AND m.cell = c.cell
+	        WHERE c.res = ` + res + ` AND ` + bboxCentre(ps, a.BBox) + ` AND ` + and(conds)
 }
 
 // bboxCentre selects cells (alias c) whose centre lies in b.

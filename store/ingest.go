@@ -10,7 +10,7 @@ import (
 // resolution r reads the smallest of these that is >= r, grouping its cells to their
 // parents at r. Queries finer than the last use the raw table. Few resolutions keep ingest
 // fast: every sighting adds a rollup row at each of them.
-var RollupResolutions = []int{4, 6}
+var RollupResolutions = []int{4, 5, 6}
 
 // CentreResolutions are the resolutions the cells table holds centres for: every one a
 // rollup query can be asked at.

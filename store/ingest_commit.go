@@ -146,16 +146,12 @@ func (b *Batch) updateRollups(ctx context.Context) error {
 	if _, err := b.conn.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('routewatch.rollups'))`); err != nil {
 		return fmt.Errorf("lock rollups: %w", err)
 	}
-	if _, err := b.conn.ExecContext(ctx, `
-		INSERT INTO cell_months AS c (res, month, cell, mode, handling, reliability, sightings, persons)
-		SELECT r.res, date_trunc('month', s.observed_at AT TIME ZONE 'UTC')::date, h3_parent(s.cell, r.res),
-		       coalesce(s.transport_mode, ''), substr(s.handling_code, 2)::smallint,
-		       coalesce(s.source_reliability, ''), count(*), sum(coalesce(s.persons, 0))
-		FROM new_rows s CROSS JOIN unnest($1::int[]) AS r(res)
-		GROUP BY 1, 2, 3, 4, 5, 6
-		ORDER BY 1, 2, 3, 4, 5, 6
-		ON CONFLICT (res, month, cell, mode, handling, reliability) DO UPDATE
-		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons`,
+	if _, err := b.conn.ExecContext(ctx, rollupUpsert(`
+		SELECT r.res, date_trunc('month', s.observed_at AT TIME ZONE 'UTC')::date AS month,
+		       h3_parent(s.cell, r.res) AS cell, coalesce(s.transport_mode, '') AS mode,
+		       substr(s.handling_code, 2)::smallint AS handling, coalesce(s.source_reliability, '') AS reliability,
+		       1 AS sightings, coalesce(s.persons, 0) AS persons
+		FROM new_rows s CROSS JOIN unnest($1::int[]) AS r(res)`),
 		pq.Array(RollupResolutions)); err != nil {
 		return fmt.Errorf("update rollups: %w", err)
 	}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"slices"
 	"testing"
@@ -98,13 +99,16 @@ func TestBatchAccountsForEveryRow(t *testing.T) {
 	}
 }
 
-// TestRollupsMatchRaw compares cell_months and filter_values with the same aggregations
-// over raw sightings, and checks every rollup cell has a centre.
+// TestRollupsMatchRaw compares every slot of cell_months (each clearance and reliability
+// filter) and filter_values with the same aggregations over raw sightings, and checks every
+// rollup cell has a centre.
 func TestRollupsMatchRaw(t *testing.T) {
 	db := storetest.Open(t, "rollup")
 	var rows []*sighting.Sighting
 	for i, p := range [][2]float64{{35.5, 12.6}, {35.5001, 12.6001}, {36.9, 14.1}, {40.1, 26.0}, {-0.5, 179.99}, {71.0, 25.7}} {
-		s := testSighting(string(rune('a'+i)), p[0], p[1], "2024-0"+string(rune('1'+i))+"-15T12:00:00Z")
+		s := testSighting(string(rune('a'+i)), p[0], p[1], "2024-0"+string(rune('1'+i%3))+"-15T12:00:00Z")
+		s.HandlingCode = fmt.Sprintf("H%d", i%4)
+		s.SourceReliability = string(rune('A' + i))
 		if i%2 == 1 {
 			s.ModusOperandi = nil
 			s.Persons = nil
@@ -114,22 +118,30 @@ func TestRollupsMatchRaw(t *testing.T) {
 	}
 	loadBatch(t, db, sha1, rows[:4], 0)
 	loadBatch(t, db, sha2, rows[2:], 0) // overlaps: two duplicates
-	var off int
-	if err := db.SQLX().Get(&off, `
-		SELECT count(*) FROM (
-		  SELECT r.res, date_trunc('month', observed_at AT TIME ZONE 'UTC')::date AS month, h3_parent(cell, r.res) AS cell,
-		         coalesce(transport_mode, '') AS mode, substr(handling_code, 2)::smallint AS handling,
-		         coalesce(source_reliability, '') AS reliability, count(*) AS n, sum(coalesce(persons, 0)) AS p
-		  FROM sightings, unnest('{4,6}'::int[]) r(res) GROUP BY 1,2,3,4,5,6) raw
-		FULL JOIN cell_months c USING (res, month, cell, mode, handling, reliability)
-		WHERE c.sightings IS DISTINCT FROM raw.n OR c.persons IS DISTINCT FROM raw.p`); err != nil || off != 0 {
-		t.Errorf("cell_months vs raw: %d rows differ (%v), want 0", off, err)
+	for h := range 4 {
+		for _, rel := range []string{"", "A", "B", "C", "D", "E", "F"} {
+			var off int
+			if err := db.SQLX().Get(&off, `
+				SELECT count(*) FROM (
+				  SELECT r.res, date_trunc('month', observed_at AT TIME ZONE 'UTC')::date AS month,
+				         h3_parent(cell, r.res) AS cell, coalesce(transport_mode, '') AS mode,
+				         count(*)::int AS n, sum(coalesce(persons, 0))::bigint AS p
+				  FROM sightings, unnest('{4,5,6}'::int[]) r(res)
+				  WHERE substr(handling_code, 2)::int <= $1 AND ($2 = '' OR source_reliability <= $2)
+				  GROUP BY 1,2,3,4) raw
+				FULL JOIN (SELECT res, month, cell, mode, n[$3] AS n, p[$3] AS p FROM cell_months WHERE n[$3] > 0) c
+				  USING (res, month, cell, mode)
+				WHERE c.n IS DISTINCT FROM raw.n OR c.p IS DISTINCT FROM raw.p`, h, rel, 7*h+1+
+				map[string]int{"": 6, "A": 0, "B": 1, "C": 2, "D": 3, "E": 4, "F": 5}[rel]); err != nil || off != 0 {
+				t.Errorf("cell_months vs raw at H%d, reliability %q: %d rows differ (%v), want 0", h, rel, off, err)
+			}
+		}
 	}
 	var total, mo, missing int64
-	if err := db.SQLX().Get(&total, `SELECT sum(sightings) FROM cell_months WHERE res = 4`); err != nil || total != 6 {
+	if err := db.SQLX().Get(&total, `SELECT sum(n[28]) FROM cell_months WHERE res = 4`); err != nil || total != 6 {
 		t.Errorf("sightings at res 4: got %d (%v), want 6", total, err)
 	}
-	if err := db.SQLX().Get(&mo, `SELECT sightings FROM filter_values WHERE dim = 'mo' AND value = 'mothership'`); err != nil || mo != 3 {
+	if err := db.SQLX().Get(&mo, `SELECT sum(sightings) FROM filter_values WHERE dim = 'mo' AND value = 'mothership'`); err != nil || mo != 3 {
 		t.Errorf("filter value mothership: got %d (%v), want 3", mo, err)
 	}
 	if err := db.SQLX().Get(&missing, `SELECT count(*) FROM (SELECT DISTINCT res, cell FROM cell_months) d

@@ -33,10 +33,8 @@ func (db *DB) Timeline(ctx context.Context, a Area, p Period, f Filters, bucket 
 	var q string
 	trunc := ps.bind("?", bucket)
 	if plan == PlanRollup {
-		src, res := rollupSource(&ps, a, p, f)
 		q = `SELECT date_trunc(` + trunc + `, u.t)::date, NULL::bigint, sum(u.sightings)::bigint, sum(u.persons)::bigint
-		     FROM (` + src + `) u JOIN cells c ON c.res = ` + res + ` AND c.cell = u.cell
-		     WHERE ` + bboxCentre(&ps, a.BBox) + ` GROUP BY 1 ORDER BY 1`
+		     FROM (` + rollupRows(&ps, a, p, f) + `) u GROUP BY 1 HAVING sum(u.sightings) > 0 ORDER BY 1`
 	} else {
 		res := ps.bind("?", a.Res)
 		conds := append(rawConds(&ps, p, f), rawBBox(&ps, a))
