@@ -35,9 +35,18 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 		p.MinCells = defaultMinCells
 	}
 	period := r.period(p)
+	prev := store.Period{From: period.From.Add(-period.To.Sub(period.From)), To: period.From}
+	dims, err := r.DB.CellDims(ctx, p.Res, period)
+	if err != nil {
+		return 0, err
+	}
+	prevDims, err := r.DB.CellDims(ctx, p.Res, prev)
+	if err != nil {
+		return 0, err
+	}
 	var all []store.Corridor
 	for level := 0; level <= 3; level++ {
-		cs, err := r.corridorsAt(ctx, p, period, level)
+		cs, err := r.corridorsAt(ctx, p, period, level, dims, prevDims)
 		if err != nil {
 			return 0, fmt.Errorf("clearance H%d: %w", level, err)
 		}
@@ -47,8 +56,9 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 }
 
 // corridorsAt finds the corridors of the flow graph and one corridor per route label whose
-// data has no journeys, from the sightings clearance level corridorClearance may see.
-func (r *Runner) corridorsAt(ctx context.Context, p Params, period store.Period, corridorClearance int) ([]store.Corridor, error) {
+// data has no journeys, from the sightings clearance level corridorClearance may see; dims
+// and prevDims are the period's and the previous period's sightings per cell (CellDims).
+func (r *Runner) corridorsAt(ctx context.Context, p Params, period store.Period, corridorClearance int, dims, prevDims []store.CellDim) ([]store.Corridor, error) {
 	prev := store.Period{From: period.From.Add(-period.To.Sub(period.From)), To: period.From}
 	flows, err := r.DB.FlowEdges(ctx, p.Res, period, corridorClearance)
 	if err != nil {
@@ -59,10 +69,7 @@ func (r *Runner) corridorsAt(ctx context.Context, p Params, period store.Period,
 	if err != nil {
 		return nil, err
 	}
-	labels, err := r.DB.LabelCells(ctx, p.Res, period, corridorClearance, labelCorridorMinPerCell)
-	if err != nil {
-		return nil, err
-	}
+	labels := labelCells(dims, corridorClearance, labelCorridorMinPerCell)
 	var out []store.Corridor
 	var groups [][]h3.Cell
 	units := make([]analytics.Counts, len(found))
@@ -80,14 +87,8 @@ func (r *Runner) corridorsAt(ctx context.Context, p Params, period store.Period,
 		out = append(out, store.Corridor{Kind: "label", Label: label, Res: p.Res, Clearance: corridorClearance, Cells: labels[label], Period: period})
 		groups = append(groups, labels[label])
 	}
-	stats, err := r.DB.CellGroupStats(ctx, p.Res, groups, period, corridorClearance)
-	if err != nil {
-		return nil, err
-	}
-	prevStats, err := r.DB.CellGroupStats(ctx, p.Res, groups, prev, corridorClearance)
-	if err != nil {
-		return nil, err
-	}
+	stats := groupStats(dims, groups, corridorClearance)
+	prevStats := groupStats(prevDims, groups, corridorClearance)
 	kept := out[:0]
 	for i := range out {
 		if stats[i].Sightings == 0 {

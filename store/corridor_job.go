@@ -43,92 +43,50 @@ type GroupStats struct {
 	Labels              []ValueCount
 }
 
-// CellGroupStats computes, in one scan of the period, the sightings of each group of cells
-// (cells at res; a cell belongs to at most one group, the first that lists it).
-func (db *DB) CellGroupStats(ctx context.Context, res int, groups [][]h3.Cell, p Period, maxHandling int) ([]GroupStats, error) {
-	var cells []int64
-	var idx []int32
-	seen := map[h3.Cell]bool{}
-	for k, g := range groups {
-		for _, c := range g {
-			if !seen[c] {
-				seen[c] = true
-				cells = append(cells, int64(c))
-				idx = append(idx, int32(k))
-			}
-		}
-	}
-	out := make([]GroupStats, len(groups))
-	if len(cells) == 0 {
-		return out, nil
-	}
-	rows, err := db.x.QueryContext(ctx, `
-		WITH g AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS g(cell, k)),
-		m AS MATERIALIZED (
-		  SELECT g.k, s.observed_at, coalesce(s.persons, 0) AS persons, s.transport_mode,
-		         s.modus_operandi, s.nationalities, s.route_label
-		  FROM sightings s JOIN g ON g.cell = h3_parent(s.cell, $3)
-		  WHERE s.observed_at >= $4 AND s.observed_at < $5 AND substr(s.handling_code, 2)::int <= $6)
-		SELECT k, 'total', '', count(*), sum(persons)::bigint, min(observed_at), max(observed_at) FROM m GROUP BY k
-		UNION ALL SELECT k, 'mode', transport_mode, count(*), sum(persons)::bigint, NULL, NULL FROM m WHERE transport_mode IS NOT NULL GROUP BY 1, 3
-		UNION ALL SELECT k, 'mo', v, count(*), sum(persons)::bigint, NULL, NULL FROM m, unnest(m.modus_operandi) v GROUP BY 1, 3
-		UNION ALL SELECT k, 'nationality', v, count(*), sum(persons)::bigint, NULL, NULL FROM m, unnest(m.nationalities) v GROUP BY 1, 3
-		UNION ALL SELECT k, 'label', route_label, count(*), sum(persons)::bigint, NULL, NULL FROM m WHERE route_label IS NOT NULL GROUP BY 1, 3
-		ORDER BY 1, 2, 4 DESC, 3`, pq.Array(cells), pq.Array(idx), res, p.From, p.To, maxHandling)
-	if err != nil {
-		return nil, fmt.Errorf("corridor stats: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k int
-		var kind, value string
-		var n, persons int64
-		var first, last *time.Time
-		if err := rows.Scan(&k, &kind, &value, &n, &persons, &first, &last); err != nil {
-			return nil, err
-		}
-		g := &out[k]
-		v := ValueCount{Value: value, Sightings: n, Persons: persons}
-		switch kind {
-		case "total":
-			g.Sightings, g.Persons, g.FirstSeen, g.LastSeen = n, persons, *first, *last
-		case "mode":
-			g.Modes = append(g.Modes, v)
-		case "mo":
-			g.MO = append(g.MO, v)
-		case "nationality":
-			g.Nations = append(g.Nations, v)
-		case "label":
-			g.Labels = append(g.Labels, v)
-		}
-	}
-	return out, rows.Err()
+// CellDim is what the sightings of one cell and handling code in a period count under one
+// dimension value (see the cell_dims migration for the dimensions).
+type CellDim struct {
+	Cell                h3.Cell
+	Handling            int
+	Dim, Value          string
+	Sightings, Persons  int64
+	FirstSeen, LastSeen time.Time
 }
 
-// LabelCells groups, per route label, the cells at res of the period's sightings that
-// belong to no journey, for labels where most sightings have no journey (data such as IOM's,
-// which has route labels but no journeys). Cells with fewer than minSightings are left out.
-func (db *DB) LabelCells(ctx context.Context, res int, p Period, maxHandling int, minSightings int64) (map[string][]h3.Cell, error) {
-	rows, err := db.x.QueryContext(ctx, `
-		WITH l AS (
-		  SELECT route_label FROM sightings
-		  WHERE route_label IS NOT NULL AND observed_at >= $2 AND observed_at < $3 AND substr(handling_code, 2)::int <= $4
-		  GROUP BY 1 HAVING count(*) FILTER (WHERE journey_id IS NULL) * 2 > count(*))
-		SELECT s.route_label, h3_parent(s.cell, $1) FROM sightings s JOIN l USING (route_label)
-		WHERE s.journey_id IS NULL AND s.observed_at >= $2 AND s.observed_at < $3 AND substr(s.handling_code, 2)::int <= $4
-		GROUP BY 1, 2 HAVING count(*) >= $5 ORDER BY 1, 2`, res, p.From, p.To, maxHandling, minSightings)
+// cellDimsRes is the resolution of cell_dims.
+const cellDimsRes = 4
+
+// CellDims sums the sightings of period p per cell at res, handling code and dimension
+// value. Whole-month periods at res ≤ 4 read cell_dims; others read the raw table through
+// the same sighting_dims function, so both answer alike.
+func (db *DB) CellDims(ctx context.Context, res int, p Period) ([]CellDim, error) {
+	q := `SELECT h3_parent(cell, $1), handling, dim, value, sum(sightings)::bigint, sum(persons)::bigint,
+	        min(first_seen), max(last_seen)
+	      FROM cell_dims WHERE month >= ($2::timestamptz AT TIME ZONE 'UTC')::date
+	        AND month < ($3::timestamptz AT TIME ZONE 'UTC')::date
+	      GROUP BY 1, 2, 3, 4`
+	if res > cellDimsRes || !p.MonthAligned() {
+		q = `SELECT h3_parent(s.cell, $1), substr(s.handling_code, 2)::int, d.dim, d.value, count(*),
+		       sum(coalesce(s.persons, 0))::bigint, min(s.observed_at), max(s.observed_at)
+		     FROM sightings s CROSS JOIN LATERAL sighting_dims(s.transport_mode, s.modus_operandi,
+		       s.nationalities, s.route_label, s.source, s.journey_id) AS d
+		     WHERE s.observed_at >= $2 AND s.observed_at < $3
+		     GROUP BY 1, 2, 3, 4`
+	}
+	rows, err := db.x.QueryContext(ctx, q, res, p.From, p.To)
 	if err != nil {
-		return nil, fmt.Errorf("label cells: %w", err)
+		return nil, fmt.Errorf("cell dimensions: %w", err)
 	}
 	defer rows.Close()
-	out := map[string][]h3.Cell{}
+	var out []CellDim
 	for rows.Next() {
-		var label string
+		var d CellDim
 		var cell int64
-		if err := rows.Scan(&label, &cell); err != nil {
+		if err := rows.Scan(&cell, &d.Handling, &d.Dim, &d.Value, &d.Sightings, &d.Persons, &d.FirstSeen, &d.LastSeen); err != nil {
 			return nil, err
 		}
-		out[label] = append(out[label], h3.Cell(cell))
+		d.Cell = h3.Cell(cell)
+		out = append(out, d)
 	}
 	return out, rows.Err()
 }

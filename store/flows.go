@@ -39,21 +39,22 @@ type flowDelta struct{ legs, journeys, persons int64 }
 
 // updateFlows recomputes the legs of every journey this batch touched and moves their
 // contributions in flow_months: the old legs are subtracted, the new ones added, so a
-// sighting arriving late slots into its journey.
+// sighting arriving late slots into its journey. The legs are computed in PostgreSQL and
+// streamed through Go one at a time, so memory holds the flow changes, not the legs.
 func (b *Batch) updateFlows(ctx context.Context) error {
 	if _, err := b.conn.ExecContext(ctx, `
 		CREATE TEMP TABLE touched ON COMMIT DROP AS
 		SELECT DISTINCT journey_id FROM new_rows WHERE journey_id IS NOT NULL`); err != nil {
 		return fmt.Errorf("touched journeys: %w", err)
 	}
-	var old []leg
-	if err := b.conn.SelectContext(ctx, &old, `
-		SELECT l.* FROM journey_legs l JOIN touched t USING (journey_id) ORDER BY journey_id, seq`); err != nil {
+	delta := flowDeltas{}
+	if err := b.streamLegs(ctx, delta, -1); err != nil {
 		return fmt.Errorf("old legs: %w", err)
 	}
-	var fresh []leg
-	if err := b.conn.SelectContext(ctx, &fresh, `
-		SELECT journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode FROM (
+	if _, err := b.conn.ExecContext(ctx, `
+		DELETE FROM journey_legs l USING touched t WHERE l.journey_id = t.journey_id;
+		INSERT INTO journey_legs (journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode)
+		SELECT * FROM (
 		  SELECT s.journey_id,
 		    row_number() OVER w AS seq,
 		    s.cell AS from_cell, lead(s.cell) OVER w AS to_cell,
@@ -63,82 +64,76 @@ func (b *Batch) updateFlows(ctx context.Context) error {
 		    coalesce(s.transport_mode, '') AS mode
 		  FROM sightings s JOIN touched t USING (journey_id)
 		  WINDOW w AS (PARTITION BY s.journey_id ORDER BY s.observed_at, s.id)) x
-		WHERE to_cell IS NOT NULL ORDER BY journey_id, seq`); err != nil {
+		WHERE to_cell IS NOT NULL`); err != nil {
 		return fmt.Errorf("new legs: %w", err)
 	}
-	delta := map[flowKey]*flowDelta{}
-	if err := addLegs(delta, old, -1); err != nil {
-		return err
-	}
-	if err := addLegs(delta, fresh, +1); err != nil {
-		return err
-	}
-	if _, err := b.conn.ExecContext(ctx, `DELETE FROM journey_legs l USING touched t WHERE l.journey_id = t.journey_id`); err != nil {
-		return fmt.Errorf("drop old legs: %w", err)
-	}
-	if err := b.copyLegs(ctx, fresh); err != nil {
-		return err
+	if err := b.streamLegs(ctx, delta, +1); err != nil {
+		return fmt.Errorf("new legs: %w", err)
 	}
 	return b.applyFlowDelta(ctx, delta)
 }
 
-// addLegs adds sign × each leg's segments to delta: at every flow resolution the leg runs
-// from the parent of its start cell to the parent of its end cell, along the grid path when
-// they are not neighbours. A journey counts once per row however many of its legs cross it.
-func addLegs(delta map[flowKey]*flowDelta, legs []leg, sign int64) error {
+// streamLegs adds sign × the stored legs of the touched journeys to delta.
+func (b *Batch) streamLegs(ctx context.Context, delta flowDeltas, sign int64) error {
+	rows, err := b.conn.QueryxContext(ctx, `
+		SELECT l.journey_id, l.seq, l.from_cell, l.to_cell, l.from_at, l.to_at, l.persons, l.handling, l.mode
+		FROM journey_legs l JOIN touched t USING (journey_id) ORDER BY l.journey_id, l.seq`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
 	seen := map[flowKey]string{}
-	for _, l := range legs {
-		from, to := h3.Cell(l.From), h3.Cell(l.To)
-		month := time.Date(l.FromAt.UTC().Year(), l.FromAt.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
-		for _, res := range FlowResolutions {
-			a, b := from.Parent(res), to.Parent(res)
-			if a == b {
-				continue
+	var l leg
+	for rows.Next() {
+		if err := rows.StructScan(&l); err != nil {
+			return err
+		}
+		if err := delta.addLeg(l, sign, seen); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// flowDeltas are pending changes to flow_months.
+type flowDeltas map[flowKey]*flowDelta
+
+// addLeg adds sign × the leg's segments: at every flow resolution the leg runs from the
+// parent of its start cell to the parent of its end cell, along the grid path when they are
+// not neighbours. A journey counts once per row however many of its legs cross it: seen
+// remembers the last journey counted per row (legs arrive grouped by journey).
+func (delta flowDeltas) addLeg(l leg, sign int64, seen map[flowKey]string) error {
+	from, to := h3.Cell(l.From), h3.Cell(l.To)
+	month := time.Date(l.FromAt.UTC().Year(), l.FromAt.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
+	for _, res := range FlowResolutions {
+		a, b := from.Parent(res), to.Parent(res)
+		if a == b {
+			continue
+		}
+		path, err := geo.Path(a, b)
+		if err != nil {
+			return fmt.Errorf("journey %s leg %d: %w", l.Journey, l.Seq, err)
+		}
+		for i := 1; i < len(path); i++ {
+			k := flowKey{res, month, path[i-1], path[i], l.Handling}
+			d := delta[k]
+			if d == nil {
+				d = &flowDelta{}
+				delta[k] = d
 			}
-			path, err := geo.Path(a, b)
-			if err != nil {
-				return fmt.Errorf("journey %s leg %d: %w", l.Journey, l.Seq, err)
-			}
-			for i := 1; i < len(path); i++ {
-				k := flowKey{res, month, path[i-1], path[i], l.Handling}
-				d := delta[k]
-				if d == nil {
-					d = &flowDelta{}
-					delta[k] = d
-				}
-				d.legs += sign
-				d.persons += sign * int64(l.Persons)
-				if seen[k] != l.Journey {
-					seen[k] = l.Journey // legs arrive grouped by journey
-					d.journeys += sign
-				}
+			d.legs += sign
+			d.persons += sign * int64(l.Persons)
+			if seen[k] != l.Journey {
+				seen[k] = l.Journey
+				d.journeys += sign
 			}
 		}
 	}
 	return nil
 }
 
-func (b *Batch) copyLegs(ctx context.Context, legs []leg) error {
-	if len(legs) == 0 {
-		return nil
-	}
-	stmt, err := b.conn.PrepareContext(ctx, pq.CopyIn("journey_legs", "journey_id", "seq", "from_cell", "to_cell",
-		"from_at", "to_at", "persons", "handling", "mode"))
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, l := range legs {
-		if _, err := stmt.Exec(l.Journey, l.Seq, l.From, l.To, l.FromAt, l.ToAt, l.Persons, l.Handling, l.Mode); err != nil {
-			return fmt.Errorf("store legs: %w", err)
-		}
-	}
-	_, err = stmt.Exec()
-	return err
-}
-
 // applyFlowDelta upserts the changes into flow_months and removes rows that reach zero.
-func (b *Batch) applyFlowDelta(ctx context.Context, delta map[flowKey]*flowDelta) error {
+func (b *Batch) applyFlowDelta(ctx context.Context, delta flowDeltas) error {
 	if len(delta) == 0 {
 		return nil
 	}

@@ -138,7 +138,7 @@ func (b *Batch) storeRejects(ctx context.Context) error {
 }
 
 // updateRollups adds this batch's new sightings (table new_rows) to cell_months at every
-// rollup resolution and to filter_values.
+// rollup resolution, to cell_dims and to filter_values.
 //
 // Concurrent batches take a transaction-scoped advisory lock first, so their upserts into
 // the same rollup rows cannot deadlock; the lock is released at commit or rollback.
@@ -156,21 +156,24 @@ func (b *Batch) updateRollups(ctx context.Context) error {
 		return fmt.Errorf("update rollups: %w", err)
 	}
 	if _, err := b.conn.ExecContext(ctx, `
+		CREATE TEMP TABLE new_dims ON COMMIT DROP AS
+		SELECT h3_parent(s.cell, 4) AS cell, date_trunc('month', s.observed_at AT TIME ZONE 'UTC')::date AS month,
+		       substr(s.handling_code, 2)::smallint AS handling, d.dim, d.value, count(*)::int AS sightings,
+		       sum(coalesce(s.persons, 0))::bigint AS persons, min(s.observed_at) AS first_seen, max(s.observed_at) AS last_seen
+		FROM new_rows s CROSS JOIN LATERAL sighting_dims(s.transport_mode, s.modus_operandi, s.nationalities,
+		  s.route_label, s.source, s.journey_id) AS d
+		GROUP BY 1, 2, 3, 4, 5;
+		INSERT INTO cell_dims AS c SELECT * FROM new_dims ORDER BY month, cell, handling, dim, value
+		ON CONFLICT (month, cell, handling, dim, value) DO UPDATE
+		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons,
+		    first_seen = least(c.first_seen, excluded.first_seen), last_seen = greatest(c.last_seen, excluded.last_seen);
 		INSERT INTO filter_values AS f (dim, value, handling, sightings, persons)
-		SELECT d.dim, d.value, substr(s.handling_code, 2)::smallint, count(*), sum(coalesce(s.persons, 0))
-		FROM new_rows s CROSS JOIN LATERAL (
-		  SELECT 'mode' AS dim, s.transport_mode AS value
-		  UNION ALL SELECT 'mo', unnest(s.modus_operandi)
-		  UNION ALL SELECT 'nationality', unnest(s.nationalities)
-		  UNION ALL SELECT 'route', s.route_label
-		  UNION ALL SELECT 'source', s.source
-		) AS d
-		WHERE d.value IS NOT NULL
-		GROUP BY 1, 2, 3
-		ORDER BY 1, 2, 3
+		SELECT dim, value, handling, sum(sightings), sum(persons) FROM new_dims
+		WHERE dim IN ('mode', 'mo', 'nationality', 'route', 'source')
+		GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 		ON CONFLICT (dim, value, handling) DO UPDATE
 		SET sightings = f.sightings + excluded.sightings, persons = f.persons + excluded.persons`); err != nil {
-		return fmt.Errorf("update filter values: %w", err)
+		return fmt.Errorf("update dimension rollups: %w", err)
 	}
 	return nil
 }

@@ -137,6 +137,23 @@ func TestRollupsMatchRaw(t *testing.T) {
 			}
 		}
 	}
+	// cell_dims answers CellDims as the raw table does (a period that is not whole months
+	// but holds the same sightings reads the raw table).
+	for _, res := range []int{3, 4} {
+		month := store.Period{From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}
+		rolled, err := db.CellDims(context.Background(), res, month)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := db.CellDims(context.Background(), res, store.Period{From: month.From.Add(-time.Hour), To: month.To})
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := func(d store.CellDim) string { return fmt.Sprintf("%v", d) }
+		if len(rolled) < 10 || !slices.Equal(sortedKeys(rolled, key), sortedKeys(raw, key)) {
+			t.Errorf("res %d: cell_dims gives %d rows, raw %d, or they differ:\n%v\n%v", res, len(rolled), len(raw), rolled, raw)
+		}
+	}
 	var total, mo, missing int64
 	if err := db.SQLX().Get(&total, `SELECT sum(n[28]) FROM cell_months WHERE res = 4`); err != nil || total != 6 {
 		t.Errorf("sightings at res 4: got %d (%v), want 6", total, err)
@@ -183,4 +200,13 @@ func TestCopyTextRoundTrip(t *testing.T) {
 	if !slices.Equal([]string(nat), s.Nationalities) {
 		t.Errorf("array round trip: got %q, want %q", nat, s.Nationalities)
 	}
+}
+
+func sortedKeys[T any](xs []T, key func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = key(x)
+	}
+	slices.Sort(out)
+	return out
 }
