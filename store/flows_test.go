@@ -2,11 +2,14 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/sighting"
+	"routewatch/store"
 	"routewatch/store/storetest"
 )
 
@@ -76,5 +79,43 @@ func TestFlowsFollowLateSightings(t *testing.T) {
 	}
 	if far != 0 {
 		t.Errorf("%d flow edges join cells that are not neighbours", far)
+	}
+}
+
+// TestFlowsInChunks loads journeys that share edges with a cursor chunk of 3 legs, so chunks
+// split journeys, and with the default chunk: flow_months must be the same, each journey
+// counted once per edge.
+func TestFlowsInChunks(t *testing.T) {
+	ctx := context.Background()
+	var rows []*sighting.Sighting
+	for j := range 4 {
+		for i := range 5 { // Zuwara to Lampedusa in five steps
+			s := testSighting(fmt.Sprintf("j%d-%d", j, i), 32.93+0.64*float64(i), 12.08+0.13*float64(i),
+				fmt.Sprintf("2024-06-0%dT%02d:00:00Z", j+1, 4*i))
+			s.JourneyID = fmt.Sprintf("J%d", j)
+			rows = append(rows, s)
+		}
+	}
+	read := func(db *store.DB) []string {
+		var out []string
+		if err := db.SQLX().SelectContext(ctx, &out, `SELECT concat_ws(' ', res, month, from_cell, to_cell, handling, legs, journeys, persons)
+			FROM flow_months ORDER BY 1`); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	whole := storetest.Open(t, "flowswhole")
+	loadBatch(t, whole, sha1, rows, 0)
+	undo := store.SetLegChunk(3)
+	chunked := storetest.Open(t, "flowschunked")
+	loadBatch(t, chunked, sha1, rows, 0)
+	undo()
+	got, want := read(chunked), read(whole)
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("flow_months with 3-leg chunks:\n%v\nwith one chunk:\n%v", got, want)
+	}
+	var maxJourneys int
+	if err := whole.SQLX().Get(&maxJourneys, `SELECT max(journeys) FROM flow_months`); err != nil || maxJourneys != 4 {
+		t.Errorf("most journeys on one edge: %d (%v), want 4", maxJourneys, err)
 	}
 }
