@@ -28,6 +28,9 @@ func Path(a, b h3.Cell) ([]h3.Cell, error) {
 	if a.Resolution() != b.Resolution() {
 		return nil, fmt.Errorf("path %s to %s: resolutions %d and %d differ", a, b, a.Resolution(), b.Resolution())
 	}
+	if a.IsNeighbor(b) { // most legs: one cgo call instead of GridPath and its check
+		return []h3.Cell{a, b}, nil
+	}
 	if p, ok := gridPath(a, b); ok {
 		return p, nil
 	}

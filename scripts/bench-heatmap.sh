@@ -4,7 +4,8 @@
 # it with wrk over 240 distinct heatmap requests (random bboxes in the Mediterranean and on
 # the Atlantic route, res 4–6, whole-month periods of 1–12 months, half of them with one
 # filter), one client for 30 s, 16 clients for 30 s, the same requests answered from the raw
-# table (plan=raw) as the baseline, and 100 distinct quarter-vs-quarter compares.
+# table (plan=raw) as the baseline, 100 distinct quarter-vs-quarter compares, and 60
+# /api/v1/corridors requests (geometry, bbox, status, min_volume) over the latest corridor run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DB=${1:-routewatch_bench}
@@ -60,6 +61,16 @@ for i in range(100):
     cmp.append(f"/api/v1/compare?bbox=-6,30,36,46&res={r.choice([4, 5])}&a_from={month(*a)}&a_to={end(a)}&b_from={month(*b)}&b_to={end(b)}"
                + (f"&mode={r.choice(modes)}" if i % 3 == 0 else ""))
 open(f"{work}/compare.txt", "w").write("\n".join(cmp) + "\n")
+cor = []
+for i in range(60):
+    W, S, E, N = r.choice(areas)
+    w = r.uniform(W, E - 4); s = r.uniform(S, N - 3)
+    q = f"/api/v1/corridors?geometry={r.choice(['centerline', 'outline'])}"
+    if i % 2: q += f"&bbox={w:.2f},{s:.2f},{min(E, w + 10):.2f},{min(N, s + 8):.2f}"
+    if i % 3 == 0: q += f"&status={r.choice(['new', 'growing', 'stable', 'declining'])}"
+    if i % 5 == 0: q += f"&min_volume={r.choice([10, 100, 1000])}"
+    cor.append(q)
+open(f"{work}/corridors.txt", "w").write("\n".join(cor) + "\n")
 PY
 cat >"$WORK/paths.lua" <<LUA
 local paths, i = {}, 0
@@ -84,5 +95,6 @@ run "heatmap, 1 client, 30 s" heat.txt 1 30
 run "heatmap, 16 clients, 30 s" heat.txt 16 30
 run "compare two quarters, 1 client, 30 s" compare.txt 1 30
 run "heatmap baseline plan=raw, 1 client, 30 s" raw.txt 1 30
+run "corridors, 1 client, 30 s" corridors.txt 1 30
 grep -c 'level=ERROR' "$WORK/serve.log" | sed 's/^/server errors logged: /'
 echo "peak RSS of the server: $(grep VmHWM /proc/$PID/status | awk '{print $2, $3}')"

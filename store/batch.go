@@ -48,8 +48,9 @@ func (db *DB) BeginBatch(ctx context.Context, meta BatchMeta) (*Batch, error) {
 	}
 	b := &Batch{db: db.x, conn: conn, meta: meta, started: time.Now()}
 	// A batch's statements take as long as its file needs: the server's per-query
-	// statement_timeout (meant for reads) does not apply inside it.
-	if _, err = conn.ExecContext(ctx, "BEGIN; SET LOCAL statement_timeout = 0"); err == nil {
+	// statement_timeout (meant for reads) does not apply inside it. Its sorts and
+	// aggregations over a whole file fit in memory with 256 MB, where the default spills.
+	if _, err = conn.ExecContext(ctx, "BEGIN; SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB'"); err == nil {
 		err = conn.QueryRowContext(ctx, `
 			INSERT INTO ingest_batches (source, file_name, sha256, format, profile, status)
 			VALUES (NULLIF($1, ''), $2, $3, $4, $5, 'running') RETURNING id`,

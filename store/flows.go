@@ -75,7 +75,7 @@ func (b *Batch) updateFlows(ctx context.Context) error {
 }
 
 // legChunk is how many legs one cursor fetch reads.
-var legChunk = 20000
+var legChunk = 50000
 
 // streamLegs adds sign × the stored legs of the touched journeys to flow_delta, reading them
 // through a cursor and staging each chunk's segments with COPY.

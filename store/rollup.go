@@ -31,16 +31,18 @@ func rollupSlot(maxHandling int, minReliability string) int {
 	return h*reliabilityLevels + r + 1
 }
 
-// rollupUpsert returns the statement adding the rows of fine to cell_months. fine is a
-// query with columns res, month, cell, mode, handling (0..3), reliability ('A'..'F' or ”),
-// sightings and persons; its placeholders are the statement's.
-func rollupUpsert(fine string) string {
+// rollupUpsert returns the statement adding the rows of src to cell_months. src is a query
+// with columns res, month, cell, mode, handling (0..3), reliability ('A'..'F' or ”),
+// sightings and persons; its placeholders are the statement's. The rows are first grouped
+// by handling code and reliability (as integers: integer comparisons in the 56 filters
+// below cost a fraction of collated text ones), then folded into the slot arrays.
+func rollupUpsert(src string) string {
 	var n, p []string
 	for h := range handlingLevels {
 		for r := range reliabilityLevels {
 			cond := fmt.Sprintf("handling <= %d", h)
 			if r < reliabilityLevels-1 {
-				cond += fmt.Sprintf(" AND reliability BETWEEN 'A' AND '%c'", 'A'+r)
+				cond += fmt.Sprintf(" AND rel <= %d", r)
 			}
 			n = append(n, "coalesce(sum(sightings) FILTER (WHERE "+cond+"), 0)")
 			p = append(p, "coalesce(sum(persons) FILTER (WHERE "+cond+"), 0)")
@@ -49,7 +51,11 @@ func rollupUpsert(fine string) string {
 	return `INSERT INTO cell_months AS c (res, cell, month, mode, n, p)
 		SELECT res, cell, month, mode, ARRAY[` + strings.Join(n, ", ") + `]::int[],
 		       ARRAY[` + strings.Join(p, ", ") + `]::bigint[]
-		FROM (` + fine + `) f
+		FROM (
+		  SELECT res, month, cell, mode, handling,
+		         coalesce(strpos('ABCDEF', nullif(reliability, '')) - 1, 6) AS rel,
+		         sum(sightings)::int AS sightings, sum(persons)::bigint AS persons
+		  FROM (` + src + `) s GROUP BY 1, 2, 3, 4, 5, 6) f
 		GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
 		ON CONFLICT (res, cell, month, mode) DO UPDATE
 		SET n = rollup_add(c.n, excluded.n), p = rollup_add(c.p, excluded.p)`
