@@ -32,7 +32,7 @@ func rollupSlot(maxHandling int, minReliability string) int {
 }
 
 // rollupUpsert returns the statement adding the rows of src to cell_months. src is a query
-// with columns res, month, cell, mode, handling (0..3), reliability ('A'..'F' or ”),
+// with columns res, month, cell, mode, handling (0..3), reliability ('A'..'F', or empty when unknown),
 // sightings and persons; its placeholders are the statement's. The rows are first grouped
 // by handling code and reliability (as integers: integer comparisons in the 56 filters
 // below cost a fraction of collated text ones), then folded into the slot arrays.
