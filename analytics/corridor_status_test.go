@@ -11,6 +11,7 @@ func TestCorridorStatus(t *testing.T) {
 		name       string
 		cur, prev  int64
 		days       float64
+		prevDays   float64 // 0: days
 		alpha      float64
 		wantStatus string
 		wantRatio  *float64 // nil: no ratio
@@ -26,10 +27,18 @@ func TestCorridorStatus(t *testing.T) {
 		{name: "gone from too little to tell", cur: 0, prev: 4, days: 90, wantStatus: CorridorStable, wantRatio: ratio(0)}, // 1/16
 		{name: "nothing either time", cur: 0, prev: 0, days: 90, wantStatus: CorridorStable},
 		{name: "days 0 taken as 1", cur: 10, prev: 2, days: 0, wantStatus: CorridorGrowing, wantRatio: ratio(5)},
+		// Rates, not counts: 10 in 30 days after 10 in 60 doubles the rate; the conditional
+		// test is then P(X ≥ 10 | 20, 1/3) = 0.0919, not significant.
+		{name: "unequal periods", cur: 10, prev: 10, days: 30, prevDays: 60, wantStatus: CorridorStable, wantRatio: ratio(2)},
+		{name: "a year after a leap year", cur: 365, prev: 366, days: 365, prevDays: 366, wantStatus: CorridorStable, wantRatio: ratio(1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, r := CorridorStatus(tt.cur, tt.prev, tt.days, tt.alpha)
+			prevDays := tt.prevDays
+			if prevDays == 0 {
+				prevDays = tt.days
+			}
+			status, r := CorridorStatus(tt.cur, tt.prev, prevDays, tt.days, tt.alpha)
 			if status != tt.wantStatus {
 				t.Errorf("got status %q, want %q", status, tt.wantStatus)
 			}
@@ -60,7 +69,7 @@ func TestCorridorStatuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ratios := CorridorStatuses(tt.units, 30, 0.05)
+			got, ratios := CorridorStatuses(tt.units, 30, 30, 0.05)
 			if !slices.Equal(got, tt.want) || len(ratios) != len(tt.units) {
 				t.Errorf("got %v (%d ratios), want %v", got, len(ratios), tt.want)
 			}

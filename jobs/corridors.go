@@ -35,7 +35,7 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 		p.MinCells = defaultMinCells
 	}
 	period := r.period(p)
-	prev := store.Period{From: period.From.Add(-period.To.Sub(period.From)), To: period.From}
+	prev := period.Previous()
 	dims, err := r.DB.CellDims(ctx, p.Res, period)
 	if err != nil {
 		return 0, err
@@ -59,7 +59,7 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 // data has no journeys, from the sightings clearance level corridorClearance may see; dims
 // and prevDims are the period's and the previous period's sightings per cell (CellDims).
 func (r *Runner) corridorsAt(ctx context.Context, p Params, period store.Period, corridorClearance int, dims, prevDims []store.CellDim) ([]store.Corridor, error) {
-	prev := store.Period{From: period.From.Add(-period.To.Sub(period.From)), To: period.From}
+	prev := period.Previous()
 	flows, err := r.DB.FlowEdges(ctx, p.Res, period, corridorClearance)
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func (r *Runner) corridorsAt(ctx context.Context, p Params, period store.Period,
 	for i, c := range found {
 		units[i] = analytics.Counts{A: netLegs(c, prevFlows), B: c.Legs}
 	}
-	statuses, ratios := analytics.CorridorStatuses(units, period.Days(), 0.05) // BH across the run's corridors
+	statuses, ratios := analytics.CorridorStatuses(units, prev.Days(), period.Days(), 0.05) // BH across the run's corridors
 	for i, c := range found {
 		out = append(out, store.Corridor{Kind: "flow", Res: p.Res, Clearance: corridorClearance, Cells: c.Cells, Entry: c.Entry, Exit: c.Exit,
 			Centerline: analytics.Centerline(c.Chain), Legs: c.Legs, Journeys: c.Journeys, Persons: c.Persons,
@@ -94,7 +94,7 @@ func (r *Runner) corridorsAt(ctx context.Context, p Params, period store.Period,
 		if stats[i].Sightings == 0 {
 			continue // only grid-path cells that nobody was seen in: an artefact, not a route
 		}
-		summarise(&out[i], stats[i], prevStats[i], period.Days())
+		summarise(&out[i], stats[i], prevStats[i], prev.Days(), period.Days())
 		if out[i].Outline, err = geo.Outline(out[i].Cells); err != nil {
 			return nil, fmt.Errorf("outline of corridor %d: %w", i, err)
 		}
@@ -134,7 +134,7 @@ func netLegs(c analytics.Corridor, prev []store.Flow) int64 {
 
 // summarise fills a corridor's sighting statistics; label corridors take their volume and
 // trend from sightings, flow corridors keep their legs.
-func summarise(c *store.Corridor, s, prev store.GroupStats, days float64) {
+func summarise(c *store.Corridor, s, prev store.GroupStats, prevDays, days float64) {
 	c.Sightings, c.FirstSeen, c.LastSeen = s.Sightings, s.FirstSeen, s.LastSeen
 	c.TopModes, c.TopMO, c.TopNations = top(s.Modes), top(s.MO), top(s.Nations)
 	if c.Label == "" && len(s.Labels) > 0 {
@@ -142,7 +142,7 @@ func summarise(c *store.Corridor, s, prev store.GroupStats, days float64) {
 	}
 	if c.Kind == "label" {
 		c.Persons = s.Persons
-		c.Status, c.Trend = analytics.CorridorStatus(s.Sightings, prev.Sightings, days, 0.05)
+		c.Status, c.Trend = analytics.CorridorStatus(s.Sightings, prev.Sightings, prevDays, days, 0.05)
 	}
 }
 

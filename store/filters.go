@@ -74,3 +74,15 @@ func and(conds []string) string {
 	}
 	return "(" + strings.Join(conds, " AND ") + ")"
 }
+
+// Previous is the period of the same length just before p. Whole-month periods step back
+// by as many months, so they stay whole months (and rollups answer them); their lengths in
+// days may then differ by a few days, so rate comparisons use each period's own Days.
+func (p Period) Previous() Period {
+	if p.MonthAligned() {
+		from, to := p.From.UTC(), p.To.UTC()
+		months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month())
+		return Period{From: from.AddDate(0, -months, 0), To: from}
+	}
+	return Period{From: p.From.Add(-p.To.Sub(p.From)), To: p.From}
+}
