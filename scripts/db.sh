@@ -102,7 +102,7 @@ HBA
 # routewatch local cluster
 listen_addresses = '127.0.0.1'
 max_connections = 200
-shared_buffers = 512MB
+shared_buffers = 2GB
 work_mem = 32MB
 maintenance_work_mem = 256MB
 max_wal_size = 4GB
