@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/lib/pq"
@@ -70,23 +71,42 @@ func newTally(n int) tally {
 	return t
 }
 
-func (t *tally) add(i, bucket int, source string) {
-	t.series[i][bucket]++
+func (t *tally) add(i, bucket int, source string, n int64) {
+	t.series[i][bucket] += float64(n)
 	ps := t.perSource[i][source]
 	switch {
 	case inA(bucket):
-		ps.A++
-		t.totals[i].A++
+		ps.A += n
+		t.totals[i].A += n
 	case inB(bucket):
-		ps.B++
-		t.totals[i].B++
+		ps.B += n
+		t.totals[i].B += n
 	}
 	t.perSource[i][source] = ps
 }
 
-// loadRates reads the units and counts the sightings of the series' months into each
-// level's tally: a sighting with handling code h counts at every level from h up.
+// rateMemo lets the emerging and displacement runs started together by RunAll share their
+// inputs (same parameters, same windows, units and counts: read once, used read-only).
+type rateMemo struct {
+	once sync.Once
+	in   rateInputs
+	ok   bool
+	err  error
+}
+
+// loadRates reads the rate inputs, once per RunAll when r has a memo.
 func (r *Runner) loadRates(ctx context.Context, p Params) (rateInputs, bool, error) {
+	if r.rates == nil {
+		return r.readRates(ctx, p)
+	}
+	m := r.rates
+	m.once.Do(func() { m.in, m.ok, m.err = r.readRates(ctx, p) })
+	return m.in, m.ok, m.err
+}
+
+// readRates reads the units and counts the sightings of the series' months into each
+// level's tally: a sighting with handling code h counts at every level from h up.
+func (r *Runner) readRates(ctx context.Context, p Params) (rateInputs, bool, error) {
 	var in rateInputs
 	w, ok, err := r.windows(ctx, p)
 	in.w = w
@@ -102,13 +122,9 @@ func (r *Runner) loadRates(ctx context.Context, p Params) (rateInputs, bool, err
 		in.units[level] = x.perLevel[level]
 		in.tallies[level] = newTally(len(x.perLevel[level]))
 	}
-	err = r.DB.WindowSightings(ctx, corridorRes(corridors), store.Period{From: w.bounds[0], To: w.ref}, nil, func(s *store.WindowSighting) {
-		b := bucketOf(w.bounds, s.ObservedAt)
-		if b < 0 {
-			return
-		}
-		for level := s.Handling; level < levels; level++ {
-			x.each(level, s, func(i int) { in.tallies[level].add(i, b, s.Source) })
+	err = r.DB.WindowCounts(ctx, corridorRes(corridors), w.bounds, func(c store.WindowCount) {
+		for level := c.Handling; level < levels; level++ {
+			x.each(level, c.Label, c.Cell, func(i int) { in.tallies[level].add(i, c.Step, c.Source, c.N) })
 		}
 	})
 	if err != nil {

@@ -22,6 +22,8 @@ type Runner struct {
 	// Observe, when set, is told how each run that started ended (err nil: completed) and
 	// how long it took; serve feeds /metrics from it.
 	Observe func(kind string, took time.Duration, err error)
+
+	rates *rateMemo // set by RunAll for the runs it starts together
 }
 
 // job is one kind of job: it computes and stores its results for a run.

@@ -58,7 +58,7 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 		}
 		dims := sightingDims(s, attrs)
 		for level := s.Handling; level < levels; level++ {
-			x.each(level, s, func(i int) { st.add(level, i, s, b, dims) })
+			x.each(level, s.Label, s.Cell, func(i int) { st.add(level, i, s, b, dims) })
 		}
 	})
 	if err != nil {

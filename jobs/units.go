@@ -148,12 +148,13 @@ func newUnitIndex(labels []unit, corridors [levels][]unit) *unitIndex {
 	return x
 }
 
-// each calls fn with every unit of level that s belongs to.
-func (x *unitIndex) each(level int, s *store.WindowSighting, fn func(i int)) {
-	if i, ok := x.labels[s.Label]; ok && s.Label != "" {
+// each calls fn with every unit of level that a sighting with this route label and cell
+// belongs to.
+func (x *unitIndex) each(level int, label string, cell h3.Cell, fn func(i int)) {
+	if i, ok := x.labels[label]; ok && label != "" {
 		fn(i)
 	}
-	for _, i := range x.cells[level][s.Cell] {
+	for _, i := range x.cells[level][cell] {
 		fn(i)
 	}
 }

@@ -260,3 +260,42 @@ func (db *DB) EmergingUnitStates(ctx context.Context) (map[string]*time.Time, er
 func UnitStateKey(clearance int, kind, key string) string {
 	return fmt.Sprintf("%d/%s/%s", clearance, kind, key)
 }
+
+// WindowCount is the number of sightings in one step with one handling code, cell, route
+// label and source.
+type WindowCount struct {
+	Step     int // index of the step: [bounds[Step], bounds[Step+1])
+	Handling int
+	Cell     h3.Cell // at the resolution asked for
+	Label    string  // "" when unknown
+	Source   string
+	N        int64
+}
+
+// WindowCounts streams to fn the sightings of the steps between consecutive bounds
+// (ascending), counted per step, handling code, cell at res, route label and source: what
+// rate comparisons need, grouped in PostgreSQL rather than sent row by row.
+func (db *DB) WindowCounts(ctx context.Context, res int, bounds []time.Time, fn func(WindowCount)) error {
+	if len(bounds) < 2 {
+		return nil
+	}
+	rows, err := db.x.QueryContext(ctx, `
+		SELECT width_bucket(observed_at, $2::timestamptz[]) - 1, substr(handling_code, 2)::int, h3_parent(cell, $1),
+		       coalesce(route_label, ''), source, count(*)
+		FROM sightings WHERE observed_at >= ($2::timestamptz[])[1] AND observed_at < ($2::timestamptz[])[cardinality($2::timestamptz[])]
+		GROUP BY 1, 2, 3, 4, 5`, res, pq.Array(bounds))
+	if err != nil {
+		return fmt.Errorf("window counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c WindowCount
+		var cell int64
+		if err := rows.Scan(&c.Step, &c.Handling, &cell, &c.Label, &c.Source, &c.N); err != nil {
+			return err
+		}
+		c.Cell = h3.Cell(cell)
+		fn(c)
+	}
+	return rows.Err()
+}

@@ -56,7 +56,8 @@ func runJobs(ctx context.Context, args []string) error {
 		}
 		*d.dst = t
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: 4})
+	// A run holds one connection for its lock and queries on others; `all` runs four at once.
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: 3 * len(jobs.All())})
 	if err != nil {
 		return err
 	}
@@ -75,16 +76,17 @@ func runJobs(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
-	names := []string{name}
+	report := func(kind string, id int64) {
+		fmt.Printf("{\"job\":%q,\"run_id\":%d,\"status\":\"completed\"}\n", kind, id)
+	}
+	r := &jobs.Runner{DB: db}
 	if name == "all" {
-		names = jobs.All() // corridors first: the others read them
+		return r.RunAll(ctx, p, report)
 	}
-	for _, name := range names {
-		id, err := (&jobs.Runner{DB: db}).Run(ctx, name, p)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("{\"job\":%q,\"run_id\":%d,\"status\":\"completed\"}\n", name, id)
+	id, err := r.Run(ctx, name, p)
+	if err != nil {
+		return err
 	}
+	report(name, id)
 	return nil
 }
