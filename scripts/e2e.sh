@@ -68,13 +68,18 @@ say "database $DB"
   || { cat "$WORK/generate.log" >&2; exit 1; }
 "$RW" ingest --database-url "$DB_URL" "$WORK/e2e.csv" >"$WORK/ingest.log" 2>&1 || { cat "$WORK/ingest.log" >&2; exit 1; }
 say "data loaded: $(grep -o '"loaded":[0-9]*' "$WORK/ingest.log" | tail -1)"
+# Corridors over the whole data span, so the app has a corridor run to draw and list.
+SPAN=$(psql "$DB_URL" -qAtX -c "SELECT to_char(date_trunc('month', min(observed_at)), 'YYYY-MM-DD') || ' ' ||
+  to_char(date_trunc('month', max(observed_at)) + interval '1 month', 'YYYY-MM-DD') FROM sightings")
+"$RW" jobs run corridors --database-url "$DB_URL" --from "${SPAN% *}" --to "${SPAN#* }" >"$WORK/corridors.log" 2>&1 \
+  || { cat "$WORK/corridors.log" >&2; exit 1; }
 # Every /api call needs a key: the tests sign in with this one through the app's dialog.
 KEY=$("$RW" keys create --role analyst --clearance H3 --name e2e --database-url "$DB_URL" 2>/dev/null \
   | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 [ -n "$KEY" ] || { say "could not create an API key"; exit 1; }
 
 # Port 0: the kernel picks a free port; the server logs the address it got.
-"$RW" serve --addr 127.0.0.1:0 --database-url "$DB_URL" >"$WORK/serve.log" 2>&1 &
+"$RW" serve --addr 127.0.0.1:0 --jobs-interval 0 --database-url "$DB_URL" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 URL=""
 for _ in $(seq 100); do

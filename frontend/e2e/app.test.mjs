@@ -134,6 +134,35 @@ test('the heatmap renders: deck.gl paints where the data is', async () => {
   await page.screenshot({ path: shot });
 });
 
+test('corridors: drawn over the heatmap, listed, sortable, a click zooms to one, hidden by link', async () => {
+  await page.waitForFunction(() => Number(document.body.dataset.corridors ?? 0) > 0, null, { timeout: 30_000 });
+  const rows = page.locator('#corridor-list tbody tr');
+  const n = await rows.count();
+  assert.ok(n > 0, `corridor rows: ${n}`);
+  await settle();
+  const withCorridors = await mapPixels();
+  await page.locator('#show-corridors').uncheck();
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('cor') === '0');
+  await settle();
+  const without = await mapPixels();
+  assert.notEqual(withCorridors.hash, without.hash, 'hiding the corridors changes the picture');
+  await page.locator('#show-corridors').check();
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has('cor'));
+  // Sorting by name reorders the rows alphabetically.
+  await page.locator('#corridor-list th button', { hasText: 'Corridor' }).click();
+  const names = await page.locator('#corridor-list tbody tr td:first-child').allTextContents();
+  assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+  // A click on a corridor moves the map to it.
+  const before = await page.evaluate(() => window.routewatch.state());
+  await page.locator('#corridor-list tbody button:not([disabled])').first().click();
+  await page.waitForFunction((b) => { const s = window.routewatch.state(); return s.lon !== b.lon || s.lat !== b.lat || s.zoom !== b.zoom; }, before);
+  await waitLoaded(await loads() - 1).catch(() => {});
+  await settle();
+  await page.screenshot({ path: `${SHOTS}/corridors.png` });
+  await page.goto(`${BASE}/${START}`);
+  await waitLoaded();
+});
+
 test('hovering a cell shows sightings, persons and top modes', async () => {
   const { cell, xy } = await topCell();
   const box = await page.locator('#map').boundingBox();

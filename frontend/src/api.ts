@@ -151,6 +151,21 @@ export function getCell(h3: string, period: Period | null, f: Filters, signal?: 
   return request(`/cells/${encodeURIComponent(h3)}`, filterParams(f, q), signal);
 }
 
+export interface CorridorProps {
+  id: number; kind: 'flow' | 'label'; label: string; status: string;
+  legs: number; journeys: number; persons: number; sightings: number; trend: number | null;
+  first_seen: string | null; last_seen: string | null; top_modes: ValueCount[] | null;
+}
+export type LineGeometry = { type: 'LineString'; coordinates: [number, number][] };
+export type AreaGeometry = { type: 'MultiPolygon'; coordinates: [number, number][][][] };
+export interface CorridorFeature<G = LineGeometry | AreaGeometry> { type: 'Feature'; id: number; geometry: G | null; properties: CorridorProps }
+export interface Corridors<G = LineGeometry | AreaGeometry> { type: 'FeatureCollection'; features: CorridorFeature<G>[] }
+
+/** getCorridors reads the latest corridor run, as centerlines or as outlines. */
+export function getCorridors<G extends LineGeometry | AreaGeometry>(geometry: 'centerline' | 'outline', signal?: AbortSignal): Promise<Corridors<G>> {
+  return request('/corridors', new URLSearchParams({ geometry }), signal);
+}
+
 export function getVocabulary(signal?: AbortSignal): Promise<Vocabulary> {
   return request('/vocabulary', new URLSearchParams(), signal);
 }

@@ -1,10 +1,12 @@
-// layers.ts: the map's deck.gl layers as small factories (data + accessors). A later layer
-// (corridors, hot spots, emerging routes) is one more factory here and one line in main.ts.
+// layers.ts: the map's deck.gl layers as small factories (data + accessors). A further layer
+// (hot spots, emerging routes) is one more factory here and one line in main.ts.
 
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
+import { PathLayer, PolygonLayer } from '@deck.gl/layers';
 import type { CompareCell, HeatCell } from './api';
 import { change, type RGBA, type Scale } from './colors';
+import { type Corridor, statusColor, volume, widthPx } from './corridors';
 import type { Metric } from './state';
 
 export interface Handlers<T> {
@@ -76,4 +78,35 @@ function outline(id: string, h3s: string[], color: RGBA, widthPx: number): Layer
  * dark halo, so that the outline shows on light and dark fills alike. */
 export function outlineLayers(id: string, h3s: string[], color: RGBA, widthPx: number): Layer[] {
   return [outline(`${id}-halo`, h3s, [0, 0, 0, 200], widthPx + 2), outline(id, h3s, color, widthPx)];
+}
+
+/** corridorLayers draw route corridors: flow corridors as centerlines (width by volume),
+ * route-label corridors as the outlines of their cells; colour by status. They are not
+ * pickable: a centerline runs through its cells' centres, the busiest cells, which must stay
+ * hoverable and clickable; the corridors' details are in the sidebar list. */
+export function corridorLayers(cs: Corridor[]): Layer[] {
+  const max = Math.max(1, ...cs.map((c) => volume(c.props)));
+  const areas = cs.flatMap((c) => (c.line ? [] : (c.area?.coordinates ?? []).map((polygon) => ({ c, polygon }))));
+  return [
+    new PolygonLayer<{ c: Corridor; polygon: [number, number][][] }>({
+      id: 'corridor-areas',
+      data: areas,
+      getPolygon: (d) => d.polygon,
+      filled: false,
+      stroked: true,
+      getLineColor: (d) => statusColor(d.c.props.status),
+      lineWidthUnits: 'pixels',
+      getLineWidth: 1.5,
+    }),
+    new PathLayer<Corridor>({
+      id: 'corridor-lines',
+      data: cs.filter((c) => c.line),
+      getPath: (c) => c.line!.coordinates,
+      getColor: (c) => statusColor(c.props.status),
+      getWidth: (c) => widthPx(volume(c.props), max),
+      widthUnits: 'pixels',
+      capRounded: true,
+      jointRounded: true,
+    }),
+  ];
 }

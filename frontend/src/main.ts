@@ -1,17 +1,18 @@
 // main.ts: wires the view state to the map, the panels and the API.
 
 import './style.css';
-import { type AreaQuery, type Compare, getCell, getCompare, getHeatmap, getTimeline, getVocabulary, type Heatmap, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
+import { type AreaGeometry, type AreaQuery, type Compare, getCell, getCompare, getCorridors, getHeatmap, getTimeline, getVocabulary, type Heatmap, type LineGeometry, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
 import { bench } from './bench';
 import { renderCell, renderCellMessage } from './cellpanel';
 import { type Scale, diverging, sequential } from './colors';
 import { ComparePanel } from './comparepanel';
+import { bounds, type Corridor, CorridorList, joinCorridors } from './corridors';
 import { byId } from './dom';
 import { download, toCSV, toGeoJSON, type Row } from './export';
 import { FilterPanel } from './filters';
 import * as fmt from './format';
 import { heatmapRes } from './geo';
-import { compareLayer, heatmapLayer, outlineLayers, significant } from './layers';
+import { compareLayer, corridorLayers, heatmapLayer, outlineLayers, significant } from './layers';
 import { compareLegend, compareTooltipLines, heatLegend, heatTooltipLines, Tooltip } from './legend';
 import { createMap } from './map';
 import { dataKey, decodeState, type Period, type ViewState } from './state';
@@ -35,6 +36,13 @@ const time = new TimeControls(byId('time-controls'), store, () => timeline.exten
 const selectCell = (h3: string | null): void => store.set({ cell: h3 });
 const compare = new ComparePanel(byId('compare-panel'), store, selectCell);
 const cellPanel = byId('cell-panel');
+const corridorList = new CorridorList(byId('corridor-list'), (c) => {
+  const b = bounds(c);
+  if (b) view.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 60, maxZoom: 7, duration: 0 });
+});
+const showCorridors = byId<HTMLInputElement>('show-corridors');
+showCorridors.addEventListener('change', () => store.set({ corridors: showCorridors.checked }));
+let corridors: Corridor[] = [];
 let loaded: Loaded | null = null;
 let timelineData: Timeline | null = null;
 let benching = false;
@@ -133,8 +141,24 @@ function draw(): void {
   } else {
     legend.replaceChildren();
   }
+  if (s.corridors && s.view === 'heatmap' && corridors.length) {
+    layers.push(...corridorLayers(corridors));
+  }
   if (s.cell) layers.push(...outlineLayers('selected', [s.cell], [255, 255, 255, 255], 3.5));
   view.setLayers(layers);
+}
+
+/** loadCorridors reads the latest corridor run: centerlines and outlines, joined by id. */
+async function loadCorridors(): Promise<void> {
+  try {
+    const [lines, areas] = await Promise.all([getCorridors<LineGeometry>('centerline'), getCorridors<AreaGeometry>('outline')]);
+    corridors = joinCorridors(lines.features, areas.features);
+    corridorList.setData(corridors);
+    body.dataset.corridors = String(corridors.length);
+    draw();
+  } catch (e) {
+    corridorList.setMessage(`corridors: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 let timelineCtl: AbortController | null = null;
@@ -215,6 +239,7 @@ function renderControls(s: ViewState): void {
   body.dataset.view = s.view;
   for (const b of document.querySelectorAll<HTMLButtonElement>('.modes button')) b.setAttribute('aria-pressed', String(b.dataset.view === s.view));
   metricSel.value = s.metric;
+  showCorridors.checked = s.corridors;
   filters.render(s);
   time.render(s);
   compare.render(s);
@@ -230,7 +255,7 @@ store.subscribe((s, prev) => {
   if (s.view !== prev.view) { time.stop(); tooltip.hide(); }
   if (ensureComparePeriods(s)) return;
   if (dataKey(s) !== dataKey(prev)) scheduleLayers(s.period !== prev.period ? 0 : 120);
-  else if (s.metric !== prev.metric || s.cell !== prev.cell) draw();
+  else if (s.metric !== prev.metric || s.cell !== prev.cell || s.corridors !== prev.corridors) draw();
   if (s.step !== prev.step || JSON.stringify(s.filters) !== JSON.stringify(prev.filters)) scheduleTimeline(0);
   else drawTimeline(s);
   if (s.cell !== prev.cell || dataKey(s) !== dataKey(prev) || s.metric !== prev.metric) void loadCell(s);
@@ -248,6 +273,7 @@ void signInFromLink().finally(() => {
   void loadLayers();
   void loadTimeline();
   void loadCell(store.get());
+  void loadCorridors();
   getVocabulary().then((v) => filters.setVocabulary(v)).catch((e) => setStatus('error', `vocabulary: ${e instanceof Error ? e.message : e}`));
 });
 

@@ -29,6 +29,8 @@ export interface ViewState {
   b: Period | null;
   /** The cell whose detail panel is open. */
   cell: string | null;
+  /** Whether the route corridors are drawn over the heatmap. */
+  corridors: boolean;
 }
 
 export function emptyFilters(): Filters {
@@ -38,7 +40,7 @@ export function emptyFilters(): Filters {
 export function defaultState(): ViewState {
   return {
     view: 'heatmap', lon: 12, lat: 30, zoom: 2.2, period: null, step: 'month', metric: 'sightings',
-    filters: emptyFilters(), a: null, b: null, cell: null,
+    filters: emptyFilters(), a: null, b: null, cell: null, corridors: true,
   };
 }
 
@@ -86,6 +88,7 @@ export function encodeState(s: ViewState): string {
   if (s.a) q.set('a', encodePeriod(s.a));
   if (s.b) q.set('b', encodePeriod(s.b));
   if (s.cell) q.set('cell', s.cell);
+  if (!s.corridors) q.set('cor', '0');
   return q.toString();
 }
 
@@ -125,6 +128,7 @@ export function decodeState(search: string): ViewState {
   s.b = decodePeriod(q.get('b'));
   const cell = (q.get('cell') ?? '').toLowerCase();
   s.cell = H3.test(cell) ? cell : null;
+  s.corridors = q.get('cor') !== '0';
   return s;
 }
 

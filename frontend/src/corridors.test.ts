@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { CorridorProps } from './api';
+import { bounds, type Corridor, joinCorridors, sortCorridors, statusColor, volume, widthPx } from './corridors';
+
+function props(id: number, over: Partial<CorridorProps> = {}): CorridorProps {
+  return { id, kind: 'flow', label: '', status: 'stable', legs: 0, journeys: 0, persons: 0, sightings: 0, trend: null,
+    first_seen: null, last_seen: null, top_modes: null, ...over };
+}
+const corridor = (p: CorridorProps, line: [number, number][] | null = null): Corridor =>
+  ({ props: p, line: line && { type: 'LineString', coordinates: line }, area: null });
+
+describe('corridors', () => {
+  it('measures flow corridors by legs and label corridors by sightings', () => {
+    expect(volume(props(1, { legs: 7, sightings: 100 }))).toBe(7);
+    expect(volume(props(2, { kind: 'label', legs: 0, sightings: 100 }))).toBe(100);
+  });
+
+  it('widens lines with the square root of the volume, 2 to 12 pixels', () => {
+    expect(widthPx(0, 100)).toBe(2);
+    expect(widthPx(25, 100)).toBe(7);
+    expect(widthPx(100, 100)).toBe(12);
+    expect(widthPx(400, 100)).toBe(12);
+  });
+
+  it('sorts by volume, trend, name and status, ties by id', () => {
+    const cs = [
+      corridor(props(3, { legs: 5, label: 'Balkans', status: 'declining', trend: 0.5 })),
+      corridor(props(1, { legs: 50, label: 'Central Med', status: 'growing', trend: 2 })),
+      corridor(props(2, { legs: 5, label: '', status: 'new', trend: null })),
+    ];
+    const ids = (key: Parameters<typeof sortCorridors>[1]) => sortCorridors(cs, key).map((c) => c.props.id);
+    expect(ids('volume')).toEqual([1, 2, 3]);
+    expect(ids('trend')).toEqual([1, 3, 2]);
+    expect(ids('name')).toEqual([3, 1, 2]); // 'corridor 2' sorts after the labels
+    expect(ids('status')).toEqual([2, 1, 3]); // new, growing, stable, declining
+    expect(cs.map((c) => c.props.id)).toEqual([3, 1, 2]); // the input is left alone
+  });
+
+  it('joins outlines to centerlines by id and bounds whichever geometry exists', () => {
+    const joined = joinCorridors(
+      [{ type: 'Feature', id: 1, geometry: { type: 'LineString', coordinates: [[10, 30], [12, 35]] }, properties: props(1) },
+        { type: 'Feature', id: 2, geometry: null, properties: props(2, { kind: 'label' }) }],
+      [{ type: 'Feature', id: 2, geometry: { type: 'MultiPolygon', coordinates: [[[[-5, 35], [-4, 36], [-6, 36], [-5, 35]]]] }, properties: props(2) }]);
+    expect(bounds(joined[0]!)).toEqual([10, 30, 12, 35]);
+    expect(bounds(joined[1]!)).toEqual([-6, 35, -4, 36]);
+    expect(bounds(corridor(props(3)))).toBeNull();
+  });
+
+  it('colours unknown statuses as stable', () => {
+    expect(statusColor('surprising')).toEqual(statusColor('stable'));
+  });
+});
