@@ -163,6 +163,35 @@ test('corridors: drawn over the heatmap, listed, sortable, a click zooms to one,
   await waitLoaded();
 });
 
+test('findings: the latest emerging routes and MO shifts, as the API has them, with their evidence', async () => {
+  await page.waitForFunction(() => document.body.dataset.findings === 'loaded', null, { timeout: 30_000 });
+  const api = await page.evaluate(async () => {
+    const get = async (p) => (await fetch(p, { credentials: 'same-origin' })).json();
+    return {
+      emerging: await get('/api/v1/emerging?status=new,surging,ongoing,declining,coverage_change'),
+      shifts: await get('/api/v1/mo-shifts?kind=shift,coverage_change'),
+    };
+  });
+  console.log(`# findings: ${api.emerging.count} emerging (run ${api.emerging.run_id}), ${api.shifts.count} shifts (run ${api.shifts.run_id})`);
+  assert.ok(api.emerging.run_id && api.shifts.run_id, 'e2e.sh ran both jobs');
+  assert.ok(api.emerging.count + api.shifts.count > 0, 'the small scenario has findings as of its end');
+  assert.equal(await page.locator('#emerging-list tbody').count(), api.emerging.count);
+  assert.equal(await page.locator('#shift-list tbody').count(), api.shifts.count);
+  if (api.emerging.count) {
+    const e = api.emerging.items[0];
+    const row = await page.locator('#emerging-list tbody').first().textContent();
+    assert.ok(row.includes(e.status) && row.includes(String(e.recent_count)), `${row} shows ${e.status}, ${e.recent_count}`);
+  }
+  if (api.shifts.count) {
+    const s = api.shifts.items[0];
+    const row = await page.locator('#shift-list tbody').first().textContent();
+    assert.ok(row.includes('↑') && row.includes('↓'), row);
+    for (const v of s.rose ?? []) assert.ok(row.toLowerCase().includes(v.replaceAll('_', ' ').toLowerCase()), `${row} names ${v}`);
+  }
+  await page.locator('#findings-title').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/findings.png` });
+});
+
 test('hovering a cell shows sightings, persons and top modes', async () => {
   const { cell, xy } = await topCell();
   const box = await page.locator('#map').boundingBox();

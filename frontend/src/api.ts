@@ -166,6 +166,29 @@ export function getCorridors<G extends LineGeometry | AreaGeometry>(geometry: 'c
   return request('/corridors', new URLSearchParams({ geometry }), signal);
 }
 
+export interface Coverage { sources: number; top_source: string; top_share: number; coverage?: string }
+export interface EmergingRoute extends Coverage {
+  id: number; unit_kind: string; unit_key: string; label: string; corridor_id?: number; status: string;
+  baseline_count: number; recent_count: number; baseline_from: string; baseline_to: string; recent_from: string; recent_to: string;
+  rate_ratio: number | null; q_up: number; q_down: number; first_detected_at: string | null;
+}
+export interface MOShift extends Coverage {
+  unit_kind: string; unit_key: string; label: string; corridor_id?: number; dimension: string; kind: string;
+  sightings_a: number; sightings_b: number; q: number; cramers_v: number; rose: string[] | null; fell: string[] | null;
+  shift_month: string | null;
+}
+export interface Findings<T> { run_id: number | null; count: number; items: T[] }
+
+/** getEmerging reads the latest emerging-routes run's findings (not the stable units). */
+export function getEmerging(signal?: AbortSignal): Promise<Findings<EmergingRoute>> {
+  return request('/emerging', new URLSearchParams({ status: 'new,surging,ongoing,declining,coverage_change' }), signal);
+}
+
+/** getShifts reads the latest modus-operandi-shift run's shifts and coverage changes. */
+export function getShifts(signal?: AbortSignal): Promise<Findings<MOShift>> {
+  return request('/mo-shifts', new URLSearchParams({ kind: 'shift,coverage_change' }), signal);
+}
+
 export function getVocabulary(signal?: AbortSignal): Promise<Vocabulary> {
   return request('/vocabulary', new URLSearchParams(), signal);
 }

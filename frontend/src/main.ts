@@ -1,7 +1,7 @@
 // main.ts: wires the view state to the map, the panels and the API.
 
 import './style.css';
-import { type AreaGeometry, type AreaQuery, type Compare, getCell, getCompare, getCorridors, getHeatmap, getTimeline, getVocabulary, type Heatmap, type LineGeometry, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
+import { type AreaGeometry, type AreaQuery, type Compare, getCell, getCompare, getCorridors, getEmerging, getHeatmap, getShifts, getTimeline, getVocabulary, type Heatmap, type LineGeometry, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
 import { bench } from './bench';
 import { renderCell, renderCellMessage } from './cellpanel';
 import { type Scale, diverging, sequential } from './colors';
@@ -10,6 +10,7 @@ import { bounds, type Corridor, CorridorList, joinCorridors } from './corridors'
 import { byId } from './dom';
 import { download, toCSV, toGeoJSON, type Row } from './export';
 import { FilterPanel } from './filters';
+import { renderEmerging, renderShifts } from './findings';
 import * as fmt from './format';
 import { heatmapRes } from './geo';
 import { compareLayer, corridorLayers, heatmapLayer, outlineLayers, significant } from './layers';
@@ -148,6 +149,19 @@ function draw(): void {
   view.setLayers(layers);
 }
 
+/** loadFindings shows the latest emerging-routes and modus-operandi runs' findings. */
+async function loadFindings(): Promise<void> {
+  const show = async <T>(el: HTMLElement, read: () => Promise<T>, render: (el: HTMLElement, f: T) => void): Promise<void> => {
+    try {
+      render(el, await read());
+    } catch (e) {
+      el.replaceChildren(document.createTextNode(e instanceof Error ? e.message : String(e)));
+    }
+  };
+  await Promise.all([show(byId('emerging-list'), () => getEmerging(), renderEmerging), show(byId('shift-list'), () => getShifts(), renderShifts)]);
+  body.dataset.findings = 'loaded';
+}
+
 /** loadCorridors reads the latest corridor run: centerlines and outlines, joined by id. */
 async function loadCorridors(): Promise<void> {
   try {
@@ -274,6 +288,7 @@ void signInFromLink().finally(() => {
   void loadTimeline();
   void loadCell(store.get());
   void loadCorridors();
+  void loadFindings();
   getVocabulary().then((v) => filters.setVocabulary(v)).catch((e) => setStatus('error', `vocabulary: ${e instanceof Error ? e.message : e}`));
 });
 
