@@ -192,6 +192,28 @@ test('findings: the latest emerging routes and MO shifts, as the API has them, w
   await page.screenshot({ path: `${SHOTS}/findings.png` });
 });
 
+test('emerging hot spots: counted by category, outlined on the map when asked, kept in the URL', async () => {
+  const api = await page.evaluate(async () => (await fetch('/api/v1/hotspots', { credentials: 'same-origin' })).json());
+  const withPattern = api.items.filter((h) => h.pattern !== 'No Pattern Detected');
+  console.log(`# hot spots: ${api.count} cells in run ${api.run_id}, ${withPattern.length} with a pattern`);
+  assert.ok(withPattern.length > 0, 'the run has cells with a pattern');
+  const items = page.locator('#hotspot-list li');
+  assert.ok(await items.count() > 0, 'categories listed');
+  const listed = (await items.allTextContents()).reduce((n, t) => n + Number(t.split(': ').at(-1).replace(/,/g, '')), 0);
+  const res = Number((await page.locator('#hotspot-list p').textContent()).match(/resolution (\d+)/)[1]);
+  assert.equal(listed, withPattern.filter((h) => h.res === res).length, 'the counts add up to the run\'s cells at the shown resolution');
+  await settle();
+  const before = await mapPixels();
+  await page.locator('#show-hotspots').check();
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('hs') === '1');
+  await settle();
+  const after = await mapPixels();
+  assert.notEqual(before.hash, after.hash, 'outlining the hot spots changes the picture');
+  await page.screenshot({ path: `${SHOTS}/hotspots.png` });
+  await page.locator('#show-hotspots').uncheck();
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has('hs'));
+});
+
 test('hovering a cell shows sightings, persons and top modes', async () => {
   const { cell, xy } = await topCell();
   const box = await page.locator('#map').boundingBox();

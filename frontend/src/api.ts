@@ -179,6 +179,13 @@ export interface MOShift extends Coverage {
 }
 export interface Findings<T> { run_id: number | null; count: number; items: T[] }
 
+export interface Hotspot { cell: string; res: number; pattern: string; steps: number; hot_steps: number; cold_steps: number; sightings: number; final_z: number; final_q: number; trend_z: number; trend_p: number }
+
+/** getHotspots reads the latest hot spot run's cells that have a pattern. */
+export function getHotspots(patterns: string[], signal?: AbortSignal): Promise<Findings<Hotspot>> {
+  return request('/hotspots', new URLSearchParams({ pattern: patterns.join(',') }), signal);
+}
+
 /** getEmerging reads the latest emerging-routes run's findings (not the stable units). */
 export function getEmerging(signal?: AbortSignal): Promise<Findings<EmergingRoute>> {
   return request('/emerging', new URLSearchParams({ status: 'new,surging,ongoing,declining,coverage_change' }), signal);

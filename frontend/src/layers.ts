@@ -4,9 +4,10 @@
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { PathLayer, PolygonLayer } from '@deck.gl/layers';
-import type { CompareCell, HeatCell } from './api';
+import type { CompareCell, HeatCell, Hotspot } from './api';
 import { change, type RGBA, type Scale } from './colors';
 import { type Corridor, statusColor, volume, widthPx } from './corridors';
+import { patternStyle } from './hotspots';
 import type { Metric } from './state';
 
 export interface Handlers<T> {
@@ -109,4 +110,20 @@ export function corridorLayers(cs: Corridor[]): Layer[] {
       jointRounded: true,
     }),
   ];
+}
+
+/** hotspotLayer outlines the cells of an emerging hot spot analysis by pattern. */
+export function hotspotLayer(spots: Hotspot[]): Layer {
+  return new H3HexagonLayer<Hotspot>({
+    id: 'hotspots',
+    data: spots,
+    getHexagon: (d) => d.cell,
+    filled: false,
+    stroked: true,
+    extruded: false,
+    highPrecision: true,
+    getLineColor: (d) => patternStyle(d.pattern).color,
+    lineWidthUnits: 'pixels',
+    getLineWidth: (d) => patternStyle(d.pattern).width,
+  });
 }

@@ -1,7 +1,7 @@
 // main.ts: wires the view state to the map, the panels and the API.
 
 import './style.css';
-import { type AreaGeometry, type AreaQuery, type Compare, getCell, getCompare, getCorridors, getEmerging, getHeatmap, getShifts, getTimeline, getVocabulary, type Heatmap, type LineGeometry, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
+import { type AreaGeometry, type AreaQuery, type Compare, getCell, getCompare, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, type Findings, type Hotspot, getTimeline, getVocabulary, type Heatmap, type LineGeometry, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
 import { bench } from './bench';
 import { renderCell, renderCellMessage } from './cellpanel';
 import { type Scale, diverging, sequential } from './colors';
@@ -11,9 +11,10 @@ import { byId } from './dom';
 import { download, toCSV, toGeoJSON, type Row } from './export';
 import { FilterPanel } from './filters';
 import { renderEmerging, renderShifts } from './findings';
+import { nearestRes, PATTERNS, renderHotspots } from './hotspots';
 import * as fmt from './format';
 import { heatmapRes } from './geo';
-import { compareLayer, corridorLayers, heatmapLayer, outlineLayers, significant } from './layers';
+import { compareLayer, corridorLayers, heatmapLayer, hotspotLayer, outlineLayers, significant } from './layers';
 import { compareLegend, compareTooltipLines, heatLegend, heatTooltipLines, Tooltip } from './legend';
 import { createMap } from './map';
 import { dataKey, decodeState, type Period, type ViewState } from './state';
@@ -44,6 +45,9 @@ const corridorList = new CorridorList(byId('corridor-list'), (c) => {
 const showCorridors = byId<HTMLInputElement>('show-corridors');
 showCorridors.addEventListener('change', () => store.set({ corridors: showCorridors.checked }));
 let corridors: Corridor[] = [];
+const showHotspots = byId<HTMLInputElement>('show-hotspots');
+showHotspots.addEventListener('change', () => store.set({ hotspots: showHotspots.checked }));
+let hotspots: Findings<Hotspot> | null = null;
 let loaded: Loaded | null = null;
 let timelineData: Timeline | null = null;
 let benching = false;
@@ -142,6 +146,11 @@ function draw(): void {
   } else {
     legend.replaceChildren();
   }
+  if (hotspots) {
+    const res = nearestRes(hotspots.items, loaded?.data.res ?? heatmapRes(view.zoom(), view.bbox()));
+    renderHotspots(byId('hotspot-list'), hotspots, res);
+    if (s.hotspots && s.view === 'heatmap') layers.push(hotspotLayer(hotspots.items.filter((h) => h.res === res)));
+  }
   if (s.corridors && s.view === 'heatmap' && corridors.length) {
     layers.push(...corridorLayers(corridors));
   }
@@ -159,6 +168,12 @@ async function loadFindings(): Promise<void> {
     }
   };
   await Promise.all([show(byId('emerging-list'), () => getEmerging(), renderEmerging), show(byId('shift-list'), () => getShifts(), renderShifts)]);
+  try {
+    hotspots = await getHotspots(PATTERNS);
+    draw();
+  } catch (e) {
+    byId('hotspot-list').replaceChildren(document.createTextNode(e instanceof Error ? e.message : String(e)));
+  }
   body.dataset.findings = 'loaded';
 }
 
@@ -254,6 +269,7 @@ function renderControls(s: ViewState): void {
   for (const b of document.querySelectorAll<HTMLButtonElement>('.modes button')) b.setAttribute('aria-pressed', String(b.dataset.view === s.view));
   metricSel.value = s.metric;
   showCorridors.checked = s.corridors;
+  showHotspots.checked = s.hotspots;
   filters.render(s);
   time.render(s);
   compare.render(s);
@@ -269,7 +285,7 @@ store.subscribe((s, prev) => {
   if (s.view !== prev.view) { time.stop(); tooltip.hide(); }
   if (ensureComparePeriods(s)) return;
   if (dataKey(s) !== dataKey(prev)) scheduleLayers(s.period !== prev.period ? 0 : 120);
-  else if (s.metric !== prev.metric || s.cell !== prev.cell || s.corridors !== prev.corridors) draw();
+  else if (s.metric !== prev.metric || s.cell !== prev.cell || s.corridors !== prev.corridors || s.hotspots !== prev.hotspots) draw();
   if (s.step !== prev.step || JSON.stringify(s.filters) !== JSON.stringify(prev.filters)) scheduleTimeline(0);
   else drawTimeline(s);
   if (s.cell !== prev.cell || dataKey(s) !== dataKey(prev) || s.metric !== prev.metric) void loadCell(s);

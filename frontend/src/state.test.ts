@@ -11,7 +11,7 @@ function full(): ViewState {
       minReliability: 'B',
     },
     a: { from: '2023-01-01', to: '2023-04-01' }, b: { from: '2024-01-01', to: '2024-04-01' },
-    cell: '851e805bfffffff', corridors: false,
+    cell: '851e805bfffffff', corridors: false, hotspots: true,
   };
 }
 
@@ -24,7 +24,7 @@ describe('URL encoding', () => {
   it('round-trips the default state and leaves defaults out of the URL', () => {
     const d = defaultState();
     const qs = encodeState(d);
-    expect(qs).not.toMatch(/view=|metric=|step=|period=|rel=|cor=/);
+    expect(qs).not.toMatch(/view=|metric=|step=|period=|rel=|cor=|hs=/);
     expect(decodeState(qs)).toEqual(d);
   });
 

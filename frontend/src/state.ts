@@ -31,6 +31,8 @@ export interface ViewState {
   cell: string | null;
   /** Whether the route corridors are drawn over the heatmap. */
   corridors: boolean;
+  /** Whether the latest hot spot analysis is outlined over the heatmap. */
+  hotspots: boolean;
 }
 
 export function emptyFilters(): Filters {
@@ -40,7 +42,7 @@ export function emptyFilters(): Filters {
 export function defaultState(): ViewState {
   return {
     view: 'heatmap', lon: 12, lat: 30, zoom: 2.2, period: null, step: 'month', metric: 'sightings',
-    filters: emptyFilters(), a: null, b: null, cell: null, corridors: true,
+    filters: emptyFilters(), a: null, b: null, cell: null, corridors: true, hotspots: false,
   };
 }
 
@@ -89,6 +91,7 @@ export function encodeState(s: ViewState): string {
   if (s.b) q.set('b', encodePeriod(s.b));
   if (s.cell) q.set('cell', s.cell);
   if (!s.corridors) q.set('cor', '0');
+  if (s.hotspots) q.set('hs', '1');
   return q.toString();
 }
 
@@ -129,6 +132,7 @@ export function decodeState(search: string): ViewState {
   const cell = (q.get('cell') ?? '').toLowerCase();
   s.cell = H3.test(cell) ? cell : null;
   s.corridors = q.get('cor') !== '0';
+  s.hotspots = q.get('hs') === '1';
   return s;
 }
 
