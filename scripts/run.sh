@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh — from a fresh machine to a running routewatch with demo data: provisions the
 # local PostGIS, builds the binary, migrates, loads the demo scenario into an empty
-# database, and serves on ROUTEWATCH_ADDR (default 127.0.0.1:8080).
+# database, runs the analytics jobs, and serves on ROUTEWATCH_ADDR (default 127.0.0.1:8080).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH=$PATH:/usr/local/go/bin
@@ -11,6 +11,9 @@ export DATABASE_URL=${DATABASE_URL:-$(scripts/db.sh url)}
 go build -o routewatch ./cmd/routewatch
 ./routewatch migrate up
 ./routewatch demo --truth .data/demo-truth.json
+# The analytics as of now (corridors, hot spots, emerging routes, MO shifts, displacement),
+# so the app shows them at once; serve re-runs them every --jobs-interval.
+./routewatch jobs run all >/dev/null
 # A fresh analyst key for this run, shown once; the link signs the browser in (the key
 # travels in the URL fragment, which browsers never send to a server).
 KEY=$(./routewatch keys create --role analyst --clearance H3 --name "demo (scripts/run.sh)" 2>/dev/null |
