@@ -152,6 +152,19 @@ test('corridors: drawn over the heatmap, listed, sortable, a click zooms to one,
   await page.locator('#corridor-list th button', { hasText: 'Corridor' }).click();
   const names = await page.locator('#corridor-list tbody tr td:first-child').allTextContents();
   assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+  // Export: every listed corridor, with its geometry, as GeoJSON and as CSV.
+  const [gj] = await Promise.all([page.waitForEvent('download'), page.click('#export-corridors-geojson')]);
+  const fc = JSON.parse(readFileSync(await gj.path(), 'utf8'));
+  assert.equal(fc.type, 'FeatureCollection');
+  assert.equal(fc.features.length, n);
+  for (const f of fc.features) {
+    assert.match(f.geometry?.type ?? 'none', /^(LineString|MultiPolygon)$/, `corridor ${f.id} has a geometry`);
+    assert.match(f.properties.status, /^(new|growing|stable|declining)$/);
+  }
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-corridors-csv')]);
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
+  assert.match(lines[0], /^id,kind,label,status,/);
+  assert.equal(lines.length, n + 1);
   // A click on a corridor moves the map to it.
   const before = await page.evaluate(() => window.routewatch.state());
   await page.locator('#corridor-list tbody button:not([disabled])').first().click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CorridorProps } from './api';
-import { bounds, type Corridor, joinCorridors, sortCorridors, statusColor, volume, widthPx } from './corridors';
+import { bounds, type Corridor, corridorsCSV, corridorsGeoJSON, joinCorridors, sortCorridors, statusColor, volume, widthPx } from './corridors';
 
 function props(id: number, over: Partial<CorridorProps> = {}): CorridorProps {
   return { id, kind: 'flow', label: '', status: 'stable', legs: 0, journeys: 0, persons: 0, sightings: 0, trend: null,
@@ -48,5 +48,16 @@ describe('corridors', () => {
 
   it('colours unknown statuses as stable', () => {
     expect(statusColor('surprising')).toEqual(statusColor('stable'));
+  });
+
+  it('exports GeoJSON with each corridor\'s geometry and CSV with its bounding box', () => {
+    const cs = [corridor(props(1, { label: 'Route "A", north', legs: 3 }), [[10, 30], [12, 35]]), corridor(props(2))];
+    const fc = corridorsGeoJSON(cs);
+    expect(fc.features.map((f) => f.geometry?.type ?? null)).toEqual(['LineString', null]);
+    expect(fc.features[0]!.properties).toMatchObject({ id: 1, legs: 3 });
+    const lines = corridorsCSV(cs).trim().split('\r\n');
+    expect(lines[0]).toBe('id,kind,label,status,legs,journeys,persons,sightings,trend,first_seen,last_seen,top_modes,west,south,east,north');
+    expect(lines[1]).toBe('1,flow,"Route ""A"", north",stable,3,0,0,0,,,,,10,30,12,35');
+    expect(lines[2]).toBe('2,flow,,stable,0,0,0,0,,,,,,,,');
   });
 });

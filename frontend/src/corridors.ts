@@ -4,6 +4,7 @@
 import type { AreaGeometry, CorridorFeature, CorridorProps, LineGeometry } from './api';
 import type { RGBA } from './colors';
 import { h } from './dom';
+import { csvField } from './export';
 import * as fmt from './format';
 
 /** A corridor with whichever geometries the API gave it. */
@@ -119,4 +120,22 @@ export class CorridorList {
       h('thead', {}, h('tr', {}, head('name', 'Corridor'), head('status', 'Status'), head('volume', 'Volume'), head('trend', 'Trend'))),
       h('tbody', {}, ...rows)));
   }
+}
+
+/** corridorsGeoJSON is the corridors as an RFC 7946 FeatureCollection: centerlines for flow
+ * corridors, outlines for route-label corridors, and every property. */
+export function corridorsGeoJSON(cs: Corridor[]): GeoJSON.FeatureCollection {
+  return {
+    type: 'FeatureCollection',
+    features: cs.map((c) => ({ type: 'Feature', id: c.props.id, geometry: (c.line ?? c.area) as GeoJSON.Geometry, properties: { ...c.props } })),
+  };
+}
+
+const CSV_COLUMNS: (keyof CorridorProps)[] = ['id', 'kind', 'label', 'status', 'legs', 'journeys', 'persons', 'sightings', 'trend', 'first_seen', 'last_seen', 'top_modes'];
+
+/** corridorsCSV is one row per corridor with its bounding box (west, south, east, north). */
+export function corridorsCSV(cs: Corridor[]): string {
+  const lines = [[...CSV_COLUMNS, 'west', 'south', 'east', 'north'].join(',')];
+  for (const c of cs) lines.push([...CSV_COLUMNS.map((k) => csvField(c.props[k])), ...(bounds(c) ?? ['', '', '', ''])].join(','));
+  return `${lines.join('\r\n')}\r\n`;
 }

@@ -43,7 +43,7 @@ export function toGeoJSON(rows: Row[], meta: Record<string, unknown> = {}): GeoJ
   };
 }
 
-function csvField(v: unknown): string {
+export function csvField(v: unknown): string {
   let s: string;
   if (v === null || v === undefined) s = '';
   else if (Array.isArray(v)) s = v.map((x) => (typeof x === 'object' && x !== null ? Object.values(x).join(':') : String(x))).join(';');

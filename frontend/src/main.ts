@@ -6,7 +6,7 @@ import { bench } from './bench';
 import { renderCell, renderCellMessage } from './cellpanel';
 import { type Scale, diverging, sequential } from './colors';
 import { ComparePanel } from './comparepanel';
-import { bounds, type Corridor, CorridorList, joinCorridors } from './corridors';
+import { bounds, type Corridor, CorridorList, corridorsCSV, corridorsGeoJSON, joinCorridors } from './corridors';
 import { byId } from './dom';
 import { download, toCSV, toGeoJSON, type Row } from './export';
 import { FilterPanel } from './filters';
@@ -254,6 +254,10 @@ byId('export-csv').addEventListener('click', () => {
   const x = exportRows();
   if (x) download(`${x.name}.csv`, 'text/csv', toCSV(x.rows));
 });
+byId('export-corridors-geojson').addEventListener('click', () => {
+  download('routewatch-corridors.geojson', 'application/geo+json', JSON.stringify(corridorsGeoJSON(corridors)));
+});
+byId('export-corridors-csv').addEventListener('click', () => download('routewatch-corridors.csv', 'text/csv', corridorsCSV(corridors)));
 for (const b of document.querySelectorAll<HTMLButtonElement>('.modes button')) {
   b.addEventListener('click', () => store.update((s) => {
     if (b.dataset.view !== 'compare') return { ...s, view: 'heatmap' };
