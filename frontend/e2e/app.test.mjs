@@ -289,7 +289,7 @@ test('right-to-left route labels are shown with dir="auto" and sent intact', asy
   await p2.close();
 });
 
-test('clicking a cell opens its detail: weekly series, breakdowns, neighbours', async () => {
+test('clicking a cell opens its detail: weekly series, breakdowns, neighbours, hot spot, corridors', async () => {
   const { cell, xy } = await topCell();
   const box = await page.locator('#map').boundingBox();
   await page.mouse.click(box.x + xy.x, box.y + xy.y);
@@ -298,6 +298,9 @@ test('clicking a cell opens its detail: weekly series, breakdowns, neighbours', 
   assert.match(await panel.locator('h2').textContent(), /Cell [0-9a-f]{15}/);
   assert.ok((await panel.locator('svg.weekly rect.bar').count()) > 10, 'weekly bars');
   assert.ok((await panel.locator('.breakdown').count()) >= 3, 'breakdowns');
+  // The busiest cell lies on a route: a corridor of the latest run passes through it.
+  assert.ok((await panel.locator('.cell-corridors li').count()) >= 1, 'corridors through the busiest cell');
+  assert.match(await panel.locator('.cell-context').textContent(), /Emerging hot spot/);
   assert.match(page.url(), /cell=[0-9a-f]{15}/);
   await page.mouse.move(box.x + 200, box.y + 250); // over empty sea: no tooltip, no hover highlight
   await settle();

@@ -3,6 +3,7 @@
 import './style.css';
 import { type AreaGeometry, type AreaQuery, type Compare, getCell, getCompare, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, type Findings, type Hotspot, getTimeline, getVocabulary, type Heatmap, type LineGeometry, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
 import { bench } from './bench';
+import { renderCellContext } from './cellcontext';
 import { renderCell, renderCellMessage } from './cellpanel';
 import { type Scale, diverging, sequential } from './colors';
 import { ComparePanel } from './comparepanel';
@@ -45,6 +46,11 @@ const corridorList = new CorridorList(byId('corridor-list'), (c) => {
 const showCorridors = byId<HTMLInputElement>('show-corridors');
 showCorridors.addEventListener('change', () => store.set({ corridors: showCorridors.checked }));
 let corridors: Corridor[] = [];
+/** refreshCellContext redraws an open cell panel's hot spot and corridors once they load. */
+function refreshCellContext(): void {
+  const cell = store.get().cell;
+  if (cell && body.dataset.cell === 'loaded') renderCellContext(cellPanel, cell, hotspots?.items ?? null, corridors);
+}
 const showHotspots = byId<HTMLInputElement>('show-hotspots');
 showHotspots.addEventListener('change', () => store.set({ hotspots: showHotspots.checked }));
 let hotspots: Findings<Hotspot> | null = null;
@@ -171,6 +177,7 @@ async function loadFindings(): Promise<void> {
   try {
     hotspots = await getHotspots(PATTERNS);
     draw();
+    refreshCellContext();
   } catch (e) {
     byId('hotspot-list').replaceChildren(document.createTextNode(e instanceof Error ? e.message : String(e)));
   }
@@ -185,6 +192,7 @@ async function loadCorridors(): Promise<void> {
     corridorList.setData(corridors);
     body.dataset.corridors = String(corridors.length);
     draw();
+    refreshCellContext();
   } catch (e) {
     corridorList.setMessage(`corridors: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -231,6 +239,7 @@ async function loadCell(s: ViewState): Promise<void> {
   try {
     const c = await getCell(s.cell, period, s.filters, ctl.signal);
     renderCell(panel, c, s.metric, period, { close: () => selectCell(null), select: selectCell });
+    renderCellContext(panel, c.h3, hotspots?.items ?? null, corridors);
     body.dataset.cell = 'loaded';
   } catch (e) {
     if (!ctl.signal.aborted) renderCellMessage(panel, e instanceof Error ? e.message : String(e), () => selectCell(null));
