@@ -131,14 +131,13 @@ func (db *DB) CellSteps(ctx context.Context, res int, bounds []time.Time) ([]Cel
 	if len(bounds) < 2 {
 		return nil, nil
 	}
-	query := `
-		SELECT h3_parent(cell, $1), width_bucket(observed_at, $2::timestamptz[]) - 1, substr(handling_code, 2)::int, count(*)
-		FROM sightings WHERE observed_at >= ($2::timestamptz[])[1] AND observed_at < ($2::timestamptz[])[cardinality($2::timestamptz[])]
-		GROUP BY 1, 2, 3`
 	if calendarMonths(bounds) && rollupRes(res) == res {
 		return db.cellStepsRollup(ctx, res, bounds)
 	}
-	rows, err := db.x.QueryContext(ctx, query, res, pq.Array(bounds))
+	rows, err := db.x.QueryContext(ctx, `
+		SELECT h3_parent(cell, $1), width_bucket(observed_at, $2::timestamptz[]) - 1, substr(handling_code, 2)::int, count(*)
+		FROM sightings WHERE observed_at >= ($2::timestamptz[])[1] AND observed_at < ($2::timestamptz[])[cardinality($2::timestamptz[])]
+		GROUP BY 1, 2, 3`, res, pq.Array(bounds))
 	if err != nil {
 		return nil, fmt.Errorf("cell steps: %w", err)
 	}

@@ -106,11 +106,7 @@ func (db *DB) Heatmap(ctx context.Context, a Area, p Period, f Filters, forcePla
 		}
 		cc.Sightings += n
 		cc.Persons += persons
-		if i := slices.IndexFunc(cc.Modes, func(m ModeCount) bool { return m.Mode == mode }); i >= 0 {
-			cc.Modes[i].Sightings += n
-		} else {
-			cc.Modes = append(cc.Modes, ModeCount{Mode: mode, Sightings: n})
-		}
+		cc.Modes = append(cc.Modes, ModeCount{Mode: mode, Sightings: n}) // both plans group by cell and mode
 	}
 	if err := rows.Err(); err != nil {
 		return nil, plan, fmt.Errorf("heatmap: %w", err)

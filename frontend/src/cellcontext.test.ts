@@ -28,6 +28,7 @@ describe('cell context', () => {
     expect(hotspotPatterns(r4, spots)).toEqual({ res: 4, patterns: [['New Hot Spot', 1]] });
     expect(hotspotPatterns(cellToParent(r6, 5), spots)).toEqual({ res: 4, patterns: [['New Hot Spot', 1]] });
     expect(hotspotPatterns(latLngToCell(35.5, 12.6, 7), spots)).toEqual({ res: 6, patterns: [['Sporadic Hot Spot', 1]] });
+    expect(hotspotPatterns(cellToParent(r6, 1), spots)).toEqual({ res: 4, patterns: null }); // too coarse to look
     expect(hotspotPatterns(r4, [])).toBeNull();
   });
 });

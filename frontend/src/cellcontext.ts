@@ -25,13 +25,16 @@ export function corridorsAt(point: [number, number], cs: Corridor[]): Corridor[]
 }
 
 /** hotspotPatterns names the patterns of the hot spot cells that are the cell, its parent
- * or its children, at the run's resolution nearest the cell's, with how many cells each. */
-export function hotspotPatterns(h3: string, spots: Hotspot[]): { res: number; patterns: [string, number][] } | null {
+ * or its children, at the run's resolution nearest the cell's, with how many cells each;
+ * patterns is null when the cell is too coarse to look at its children (over 2 levels, 343+
+ * cells). */
+export function hotspotPatterns(h3: string, spots: Hotspot[]): { res: number; patterns: [string, number][] | null } | null {
   const res = getResolution(h3);
   const all = [...new Set(spots.map((s) => s.res))];
   if (!all.length) return null;
   const r = all.reduce((best, x) => (Math.abs(x - res) < Math.abs(best - res) ? x : best));
-  const cells = new Set(r <= res ? [cellToParent(h3, r)] : r - res <= 2 ? cellToChildren(h3, r) : []);
+  if (r - res > 2) return { res: r, patterns: null };
+  const cells = new Set(r <= res ? [cellToParent(h3, r)] : cellToChildren(h3, r));
   const n = new Map<string, number>();
   for (const s of spots) if (s.res === r && cells.has(s.cell)) n.set(s.pattern, (n.get(s.pattern) ?? 0) + 1);
   return { res: r, patterns: [...n.entries()] };
@@ -45,9 +48,10 @@ export function renderCellContext(el: HTMLElement, h3: string, spots: Hotspot[] 
   el.querySelector('.cell-context')?.remove();
   el.append(h('section', { class: 'cell-context' },
     h('h3', {}, 'Emerging hot spot'),
-    h('p', { class: hs?.patterns.length ? undefined : 'muted' }, !spots ? 'no hot spot run'
-      : hs?.patterns.length ? `${hs.patterns.map(([p, n]) => (n > 1 ? `${p} (${n} cells)` : p)).join(', ')} at resolution ${hs.res}`
-        : `no pattern at resolution ${hs?.res ?? '–'}`),
+    h('p', { class: hs?.patterns?.length ? undefined : 'muted' }, !spots || !hs ? 'no hot spot run'
+      : !hs.patterns ? `zoom in: the hot spot run analysed resolution ${hs.res}`
+        : hs.patterns.length ? `${hs.patterns.map(([p, n]) => (n > 1 ? `${p} (${n} cells)` : p)).join(', ')} at resolution ${hs.res}`
+          : `no pattern at resolution ${hs.res}`),
     h('h3', {}, 'Corridors through it'),
     through.length
       ? h('ul', { class: 'cell-corridors' }, ...through.map((c) => h('li', { dir: 'auto' }, `${name(c.props)} (${c.props.status})`)))
