@@ -49,16 +49,22 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 	x := newUnitIndex(labels, corridors)
 	multi := map[string]bool{dimMO: true, dimNationality: true}
 	attrs := profileAttributes(multi)
-	st := shiftTables{tables: map[tableKey]*dimTable{}, multi: multi, deff: make([]cluster, len(x.perLevel[levels-1]))}
+	var units [levels]int
+	for level := range levels {
+		units[level] = len(x.perLevel[level])
+	}
+	dims := append([]string{dimMode, dimMO, dimNationality, dimGroupSize}, attrs...)
+	sort.Strings(dims)
+	st := newShiftTables(dims, multi, units)
 	period := store.Period{From: w.bounds[baselineFrom], To: w.ref}
 	err = r.DB.WindowSightings(ctx, corridorRes(corridors), period, attrs, func(s *store.WindowSighting) {
 		b := bucketOf(w.bounds, s.ObservedAt) - baselineFrom
 		if b < 0 {
 			return
 		}
-		dims := sightingDims(s, attrs)
+		ids, source := st.ids(sightingDims(s, attrs)), st.sources.id(s.Source)
 		for level := s.Handling; level < levels; level++ {
-			x.each(level, s.Label, s.Cell, func(i int) { st.add(level, i, s, b, dims) })
+			x.each(level, s.Label, s.Cell, func(i int) { st.add(level, i, source, s.Journey, b, ids) })
 		}
 	})
 	if err != nil {

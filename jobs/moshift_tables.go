@@ -9,17 +9,76 @@ import (
 	"routewatch/store"
 )
 
-// tableKey names one unit's table in one dimension at one clearance level.
-type tableKey struct {
-	level, unit int
-	dim         string
+// shiftTables collects the counts of the shift tests while the sightings stream by. Every
+// string a sighting brings (its source, its values) is turned into a small integer once, so
+// adding a sighting to its tables (once per clearance level at or above its handling code,
+// per unit and per dimension) indexes slices instead of hashing strings.
+type shiftTables struct {
+	dims    []string   // dimension names; a dimension's index is its id
+	multi   []bool     // per dimension: several values per sighting
+	values  []interner // per dimension: value ids
+	sources interner
+	units   [levels]int         // units per level
+	tables  [levels][]*dimTable // per level: [unit*len(dims) + dim], nil until used
+	deff    []cluster           // per unit at the highest level: how clustered its sightings are
+	buf     []dimIDs
 }
 
-// shiftTables collects the counts of the shift tests while the sightings stream by.
-type shiftTables struct {
-	tables map[tableKey]*dimTable
-	multi  map[string]bool
-	deff   []cluster // per unit at the highest level: how clustered its sightings are
+// interner numbers strings in the order they are first seen.
+type interner struct {
+	ids   map[string]int
+	names []string
+}
+
+func (in *interner) id(s string) int {
+	i, ok := in.ids[s]
+	if !ok {
+		if in.ids == nil {
+			in.ids = map[string]int{}
+		}
+		i = len(in.names)
+		in.ids[s] = i
+		in.names = append(in.names, s)
+	}
+	return i
+}
+
+// dimIDs are a sighting's value ids in one dimension.
+type dimIDs struct {
+	dim    int
+	values []int
+}
+
+func newShiftTables(dims []string, multi map[string]bool, units [levels]int) *shiftTables {
+	st := &shiftTables{dims: dims, multi: make([]bool, len(dims)), values: make([]interner, len(dims)),
+		units: units, deff: make([]cluster, units[levels-1])}
+	for i, d := range dims {
+		st.multi[i] = multi[d]
+	}
+	return st
+}
+
+// ids turns a sighting's dimension values into ids (valid until the next call).
+func (st *shiftTables) ids(dims []dimValues) []dimIDs {
+	st.buf = st.buf[:0]
+	for _, d := range dims {
+		k := st.dimID(d.dim)
+		ids := make([]int, len(d.values))
+		for j, v := range d.values {
+			ids[j] = st.values[k].id(v)
+		}
+		st.buf = append(st.buf, dimIDs{k, ids})
+	}
+	return st.buf
+}
+
+func (st *shiftTables) dimID(name string) int {
+	for i, d := range st.dims {
+		if d == name {
+			return i
+		}
+	}
+	panic("jobs: shift dimension " + name + " not declared")
 }
 
 // cluster counts a unit's sightings and the groups they come from (journeys; a sighting
@@ -40,96 +99,127 @@ func (c cluster) designEffect() float64 {
 	return math.Max(1, float64(c.sightings)/float64(groups))
 }
 
-func (st *shiftTables) add(level, unit int, s *store.WindowSighting, month int, dims []dimValues) {
+// add counts one sighting (its source id, journey, window month and dimension ids) in the
+// tables of one unit at one level.
+func (st *shiftTables) add(level, unit, source int, journey string, month int, dims []dimIDs) {
 	if level == levels-1 {
 		c := &st.deff[unit]
 		c.sightings++
-		if s.Journey == "" {
+		if journey == "" {
 			c.singles++
 		} else {
 			if c.journeys == nil {
 				c.journeys = map[string]bool{}
 			}
-			c.journeys[s.Journey] = true
+			c.journeys[journey] = true
 		}
 	}
+	if st.tables[level] == nil {
+		st.tables[level] = make([]*dimTable, st.units[level]*len(st.dims))
+	}
 	for _, d := range dims {
-		k := tableKey{level, unit, d.dim}
-		t := st.tables[k]
-		if t == nil {
-			t = &dimTable{unit: unit, dim: d.dim, multi: st.multi[d.dim], cells: map[string]map[string]*analytics.Counts{},
-				known: map[string]analytics.Counts{}, monthly: map[string][]int64{}}
-			st.tables[k] = t
+		slot := &st.tables[level][unit*len(st.dims)+d.dim]
+		if *slot == nil {
+			*slot = &dimTable{unit: unit, dim: st.dims[d.dim], multi: st.multi[d.dim]}
 		}
-		t.add(d.values, s.Source, month)
+		(*slot).add(d.values, source, month)
 	}
 }
 
 // at lists the tables of one level by unit and dimension, each with its unit's design
-// effect.
+// effect and its values and sources by name.
 func (st *shiftTables) at(level int) []*dimTable {
 	var out []*dimTable
-	for k, t := range st.tables {
-		if k.level == level {
-			t.deff = 1
-			if t.unit < len(st.deff) {
-				t.deff = st.deff[t.unit].designEffect()
-			}
-			sort.Strings(t.values)
-			out = append(out, t)
+	for i, t := range st.tables[level] {
+		if t == nil {
+			continue
 		}
+		t.deff = 1
+		if t.unit < len(st.deff) {
+			t.deff = st.deff[t.unit].designEffect()
+		}
+		t.finish(st.values[i%len(st.dims)].names, st.sources.names)
+		out = append(out, t)
 	}
-	sort.Slice(out, func(a, b int) bool {
-		if out[a].unit != out[b].unit {
-			return out[a].unit < out[b].unit
-		}
-		return out[a].dim < out[b].dim
-	})
 	return out
 }
 
 // dimTable is one unit's counts in one dimension: per value and source, A (baseline) and B
 // (recent); per source the sightings with a known value; per value the monthly counts of
-// the baseline and window months.
+// the baseline and window months. Values and sources are ids while counting; finish gives
+// the values by name, sorted, and the sources by name.
 type dimTable struct {
-	unit    int
-	dim     string
-	multi   bool
-	deff    float64
-	values  []string
-	cells   map[string]map[string]*analytics.Counts
-	known   map[string]analytics.Counts
-	monthly map[string][]int64
+	unit  int
+	dim   string
+	multi bool
+	deff  float64
+
+	byID      [][]analytics.Counts // [value id][source id]
+	monthlyID [][]int64            // [value id][month]
+	knownID   []analytics.Counts   // [source id]
+
+	values   []string             // after finish: the values seen, sorted
+	bySource [][]analytics.Counts // after finish: [value][source id]
+	monthly  [][]int64            // after finish: [value][month]
+	sources  []string             // source names by id
+	known    map[string]analytics.Counts
 }
 
-func (t *dimTable) add(values []string, source string, month int) {
+func (t *dimTable) add(values []int, source int, month int) {
 	inBaseline := month < baselineMonths
-	k := t.known[source]
+	t.knownID = grow(t.knownID, source)
+	k := &t.knownID[source]
 	if inBaseline {
 		k.A++
 	} else {
 		k.B++
 	}
-	t.known[source] = k
 	for _, v := range values {
-		bySource := t.cells[v]
-		if bySource == nil {
-			bySource = map[string]*analytics.Counts{}
-			t.cells[v] = bySource
-			t.monthly[v] = make([]int64, baselineMonths+recentMonths)
-			t.values = append(t.values, v)
+		t.byID = grow(t.byID, v)
+		t.monthlyID = grow(t.monthlyID, v)
+		if t.monthlyID[v] == nil {
+			t.monthlyID[v] = make([]int64, baselineMonths+recentMonths)
 		}
-		c := bySource[source]
-		if c == nil {
-			c = &analytics.Counts{}
-			bySource[source] = c
-		}
+		t.byID[v] = grow(t.byID[v], source)
+		c := &t.byID[v][source]
 		if inBaseline {
 			c.A++
 		} else {
 			c.B++
 		}
-		t.monthly[v][month]++
+		t.monthlyID[v][month]++
+	}
+}
+
+// grow extends s with zero values so that s[i] exists.
+func grow[T any](s []T, i int) []T {
+	if i < len(s) {
+		return s
+	}
+	return append(s, make([]T, i+1-len(s))...)
+}
+
+// finish names the table's values (sorted) and sources.
+func (t *dimTable) finish(valueNames, sourceNames []string) {
+	var ids []int
+	for v, m := range t.monthlyID {
+		if m != nil {
+			ids = append(ids, v)
+		}
+	}
+	sort.Slice(ids, func(a, b int) bool { return valueNames[ids[a]] < valueNames[ids[b]] })
+	t.values, t.bySource, t.monthly = nil, nil, nil
+	for _, v := range ids {
+		t.values = append(t.values, valueNames[v])
+		t.bySource = append(t.bySource, t.byID[v])
+		t.monthly = append(t.monthly, t.monthlyID[v])
+	}
+	t.sources = sourceNames
+	t.known = map[string]analytics.Counts{}
+	for s, c := range t.knownID {
+		if c.A+c.B > 0 {
+			t.known[sourceNames[s]] = c
+		}
 	}
 }
 
@@ -137,9 +227,9 @@ func (t *dimTable) add(values []string, source string, month int) {
 // sightings with a known value in each period.
 func (t *dimTable) counts(without string) (a, b []int64, nA, nB int64) {
 	a, b = make([]int64, len(t.values)), make([]int64, len(t.values))
-	for k, v := range t.values {
-		for s, c := range t.cells[v] {
-			if s != without {
+	for k, bySource := range t.bySource {
+		for s, c := range bySource {
+			if without == "" || t.sources[s] != without {
 				a[k], b[k] = a[k]+c.A, b[k]+c.B
 			}
 		}
@@ -191,8 +281,8 @@ func dateShift(row *store.MOShift, t *dimTable, w windows) {
 	counts := make([][]int64, months)
 	for m := range counts {
 		counts[m] = make([]int64, len(t.values))
-		for k, v := range t.values {
-			counts[m][k] = t.monthly[v][m]
+		for k := range t.values {
+			counts[m][k] = t.monthly[k][m]
 		}
 	}
 	cps, err := analytics.ChangePoints(counts, analytics.ChangePointParams{MinSegment: 2})
