@@ -18,6 +18,14 @@ const (
 	PFisher     PMethod = "fisher-exact"
 )
 
+// What a modus-operandi shift needs besides significance (the MO-shift job and the period
+// comparison of the API use the same).
+const (
+	ShiftMinSightings   = 30   // sightings with a known value in each period, to be tested at all
+	ShiftMinCramersV    = 0.1  // effect of a single-valued dimension's shift (Cramér's V)
+	ShiftMinShareChange = 0.10 // effect of a multi-valued one: a value's share moving this much
+)
+
 // ShiftParams are the settings of the modus-operandi shift tests (METHODS.md §6).
 type ShiftParams struct {
 	Alpha          float64 // significance level for q-values; default 0.05

@@ -44,18 +44,7 @@ func (h *handlers) getCompare(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	now := time.Now()
-	pa, err := parsePeriod(c, "a_from", "a_to", now)
-	if err == nil && (c.Query("a_from") == "" || c.Query("a_to") == "") {
-		err = errs.E(errs.Invalid, "a_from", "compare needs both periods: a_from, a_to, b_from and b_to")
-	}
-	var pb store.Period
-	if err == nil {
-		pb, err = parsePeriod(c, "b_from", "b_to", now)
-	}
-	if err == nil && (c.Query("b_from") == "" || c.Query("b_to") == "") {
-		err = errs.E(errs.Invalid, "b_from", "compare needs both periods: a_from, a_to, b_from and b_to")
-	}
+	pa, pb, err := comparePeriods(c)
 	f, ferr := parseFilters(c)
 	params, perr := compareParams(c)
 	format := c.DefaultQuery("format", "json")
@@ -112,6 +101,21 @@ func (h *handlers) getCompare(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"res": area.Res, "a": gin.H{"from": pa.From, "to": pa.To, "days": pa.Days()},
 		"b": gin.H{"from": pb.From, "to": pb.To, "days": pb.Days()}, "alpha": params.Alpha, "min_count": params.MinCount,
 		"totals": total, "cells": out})
+}
+
+// comparePeriods reads periods A and B (a_from, a_to, b_from, b_to), all four required.
+func comparePeriods(c *gin.Context) (pa, pb store.Period, err error) {
+	now := time.Now()
+	for _, k := range []string{"a_from", "a_to", "b_from", "b_to"} {
+		if c.Query(k) == "" {
+			return pa, pb, errs.E(errs.Invalid, k, "compare needs both periods: a_from, a_to, b_from and b_to")
+		}
+	}
+	if pa, err = parsePeriod(c, "a_from", "a_to", now); err != nil {
+		return pa, pb, err
+	}
+	pb, err = parsePeriod(c, "b_from", "b_to", now)
+	return pa, pb, err
 }
 
 func compareParams(c *gin.Context) (analytics.CompareParams, error) {

@@ -19,7 +19,13 @@ const csvHeader = "source,external_id,observed_at,lat,lon,location_precision_m,j
 
 func newServer(t *testing.T, cfg api.Config) *httptest.Server {
 	t.Helper()
-	db := storetest.Open(t, "apidata")
+	return newServerOn(t, cfg, "apidata")
+}
+
+// newServerOn serves the test database named label (one per label and test binary).
+func newServerOn(t *testing.T, cfg api.Config, label string) *httptest.Server {
+	t.Helper()
+	db := storetest.Open(t, label)
 	r, err := api.New(cfg, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db}})
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ type Data interface {
 	Timeline(ctx context.Context, a store.Area, p store.Period, f store.Filters, bucket string) ([]store.Bucket, store.Plan, error)
 	Cell(ctx context.Context, c h3.Cell, p store.Period, f store.Filters) (*store.CellDetail, error)
 	FilterValues(ctx context.Context, maxHandling int) (map[string][]store.ValueCount, error)
+	DimCounts(ctx context.Context, b geo.BBox, p store.Period, f store.Filters) ([]store.DimCount, error)
 	DataVersion(ctx context.Context) (int64, error)
 }
 

@@ -106,6 +106,10 @@ func (f *ogcFake) FilterValues(context.Context, int) (map[string][]store.ValueCo
 	return nil, nil
 }
 
+func (f *ogcFake) DimCounts(context.Context, geo.BBox, store.Period, store.Filters) ([]store.DimCount, error) {
+	return nil, nil
+}
+
 func (f *ogcFake) DataVersion(context.Context) (int64, error) { return 1, nil }
 
 // The corridor detail endpoints are tested against PostGIS (api/corridors_test.go).

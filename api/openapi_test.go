@@ -178,6 +178,8 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"compare", "GET", "/api/v1/compare?a_from=2024-03-01&a_to=2024-04-01&b_from=2024-04-01&b_to=2024-06-01&res=4&bbox=10,30,20,40", "", "", adminKey, 200},
 		{"compare geojson", "GET", "/api/v1/compare?a_from=2024-03-01&a_to=2024-04-01&b_from=2024-04-01&b_to=2024-06-01&res=4&bbox=10,30,20,40&format=geojson", "", "", adminKey, 200},
 		{"compare missing period", "GET", "/api/v1/compare?a_from=2024-03-01&a_to=2024-04-01", "", "", adminKey, 400},
+		{"compare mo-shifts", "GET", "/api/v1/compare/mo-shifts?a_from=2024-03-01&a_to=2024-04-01&b_from=2024-04-01&b_to=2024-06-01&bbox=10,30,20,40", "", "", adminKey, 200},
+		{"compare mo-shifts planner", "GET", "/api/v1/compare/mo-shifts?a_from=2024-03-01&a_to=2024-04-01&b_from=2024-04-01&b_to=2024-06-01", "", "", plannerKey, 403},
 		{"cell", "GET", "/api/v1/cells/841e9d1ffffffff?from=2024-01-01&to=2024-07-01", "", "", adminKey, 200},
 		{"cell bad", "GET", "/api/v1/cells/zz", "", "", adminKey, 400},
 		{"vocabulary", "GET", "/api/v1/vocabulary", "", "", adminKey, 200},

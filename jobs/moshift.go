@@ -13,9 +13,6 @@ import (
 
 // Modus-operandi shift thresholds (METHODS.md §6–7).
 const (
-	minShiftSightings = 30   // sightings with a known value a unit needs in each period to be tested
-	minCramersV       = 0.1  // effect a single-valued shift needs (Cramér's V)
-	minShareChange    = 0.10 // effect a multi-valued shift needs: a value's share moving this much
 	// shiftAlpha is the q-value a shift needs. Stricter than alpha: the job runs over and
 	// over (weekly, say) on overlapping windows, and BH controls false discoveries within
 	// one run only; genuine shifts of a transport mode or a modus operandi are large.
@@ -164,7 +161,7 @@ type shiftResult struct {
 	cats           []store.CategoryStat
 	rose, fell     []string
 	nA, nB         int64
-	meaningfulSize bool // the effect passes minCramersV / minShareChange and names a category
+	meaningfulSize bool // the effect passes analytics.ShiftMinCramersV / analytics.ShiftMinShareChange and names a category
 }
 
 // test runs the dimension's test without one source's sightings ("" keeps all), on the
@@ -173,7 +170,7 @@ func (t *dimTable) test(without string) shiftResult {
 	var res shiftResult
 	a, b, nA, nB := t.counts(without)
 	res.nA, res.nB = nA, nB
-	if nA < minShiftSightings || nB < minShiftSightings {
+	if nA < analytics.ShiftMinSightings || nB < analytics.ShiftMinSightings {
 		return res
 	}
 	res.ok = true
@@ -205,7 +202,7 @@ func (t *dimTable) categories(res *shiftResult, a, b []int64) {
 	for _, k := range s.Fell {
 		res.fell = append(res.fell, t.values[k])
 	}
-	res.meaningfulSize = s.CramersV >= minCramersV && len(res.rose)+len(res.fell) > 0
+	res.meaningfulSize = s.CramersV >= analytics.ShiftMinCramersV && len(res.rose)+len(res.fell) > 0
 }
 
 // mentions tests a multi-valued dimension value by value; its p is the smallest value's p
@@ -227,7 +224,7 @@ func (t *dimTable) mentions(res *shiftResult, a, b []int64, nA, nB int64) {
 		}
 		diff := v.ShareB - v.ShareA
 		res.cats[k].Residual = diff
-		big := math.Abs(diff) >= minShareChange
+		big := math.Abs(diff) >= analytics.ShiftMinShareChange
 		switch {
 		case v.Rose && big:
 			res.rose = append(res.rose, t.values[k])
