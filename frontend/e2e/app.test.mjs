@@ -318,6 +318,11 @@ test('compare mode renders a diverging map, outlines and the rises and falls', a
   assert.match(page.url(), /view=compare/);
   assert.match(page.url(), /a=\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}/);
   assert.match(await page.locator('.legend').textContent(), /change/);
+  // The modus-operandi shifts between the periods: one verdict per dimension.
+  await page.waitForFunction(() => document.querySelectorAll('#compare-shifts .shift-dim').length === 3, null, { timeout: 20_000 });
+  for (const dim of ['transport_mode', 'modus_operandi', 'nationalities']) {
+    assert.match(await page.locator(`#compare-shifts [data-dimension="${dim}"] h4`).textContent(), /shift ·|no shift ·|not tested:/, dim);
+  }
   await page.click('#cell-panel .close');
   await page.evaluate(() => document.getElementById('panel').scrollTo(0, 0));
   await settle();
@@ -325,6 +330,7 @@ test('compare mode renders a diverging map, outlines and the rises and falls', a
   const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true });
   assert.ok(pdf.length > 20_000, `PDF bytes: ${pdf.length}`);
   if (process.env.PDF_OUT) writeFileSync(process.env.PDF_OUT, pdf);
+  await page.locator('#compare-shifts').screenshot({ path: `${SHOTS}/compare-shifts.png` });
 });
 
 test('export downloads the cells in view as valid GeoJSON and CSV', async () => {

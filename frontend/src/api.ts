@@ -145,6 +145,26 @@ export function getCompare(area: AreaQuery, a: Period, b: Period, f: Filters, si
   return request('/compare', filterParams(f, q), signal);
 }
 
+export interface ShiftCategory { value: string; a: number; b: number; share_a: number; share_b: number; residual?: number; q?: number }
+export interface DimensionShift {
+  dimension: 'transport_mode' | 'modus_operandi' | 'nationalities'; multi_valued: boolean;
+  sightings_a: number; sightings_b: number; tested: boolean; reason?: string; method?: string;
+  p: number; q: number; cramers_v?: number; jsd: number; shift: boolean; rose: string[]; fell: string[];
+  categories: ShiftCategory[] | null;
+}
+export interface CompareShifts {
+  a: { from: string; to: string; sightings: number }; b: { from: string; to: string; sightings: number };
+  alpha: number; cell_res: number; dimensions: DimensionShift[];
+}
+
+/** getCompareShifts tests the transport-mode, modus-operandi and nationality mix of two periods in a bbox. */
+export function getCompareShifts(bbox: BBox, a: Period, b: Period, f: Filters, signal?: AbortSignal): Promise<CompareShifts> {
+  const q = new URLSearchParams({ bbox: bboxParam(bbox) });
+  periodParams(a, q, 'a_from', 'a_to');
+  periodParams(b, q, 'b_from', 'b_to');
+  return request('/compare/mo-shifts', filterParams(f, q), signal);
+}
+
 export function getCell(h3: string, period: Period | null, f: Filters, signal?: AbortSignal): Promise<CellDetail> {
   const q = new URLSearchParams();
   periodParams(period, q);

@@ -1,7 +1,8 @@
 // comparepanel.ts: compare mode's periods A and B, the overall change, and the tables of the
-// cells that rose and fell most (by difference in sightings per day).
+// cells that rose and fell most (by difference in sightings per day), and the modus-operandi
+// shifts between the periods (transport mode, modus operandi, nationalities in the view).
 
-import type { Compare, CompareCell } from './api';
+import type { Compare, CompareCell, CompareShifts, DimensionShift, ShiftCategory } from './api';
 import { h } from './dom';
 import * as fmt from './format';
 import { isPeriod, type Period, type ViewState } from './state';
@@ -17,9 +18,23 @@ export function falls(cells: CompareCell[], n = ROWS): CompareCell[] {
   return cells.filter((c) => c.difference_per_day < 0).sort((a, b) => a.difference_per_day - b.difference_per_day).slice(0, n);
 }
 
+/** shiftRows lists a dimension's categories by how much their share moved, most first. */
+export function shiftRows(d: DimensionShift, n = 6): ShiftCategory[] {
+  const moved = (c: ShiftCategory): number => Math.abs(c.share_b - c.share_a);
+  return [...(d.categories ?? [])].sort((x, y) => moved(y) - moved(x) || x.value.localeCompare(y.value)).slice(0, n);
+}
+
+/** shiftVerdict is a dimension's one-line result. */
+export function shiftVerdict(d: DimensionShift, alpha: number): string {
+  if (!d.tested) return `not tested: ${d.reason ?? 'too few sightings'}`;
+  const effect = d.multi_valued ? `JSD ${d.jsd.toFixed(3)}` : `Cramér's V ${(d.cramers_v ?? 0).toFixed(2)}`;
+  return `${d.shift ? 'shift' : 'no shift'} · q ${fmt.pvalue(d.q)} (α ${alpha}) · ${effect} · ${d.method}`;
+}
+
 export class ComparePanel {
   private inputs: Record<'a' | 'b', [HTMLInputElement, HTMLInputElement]>;
   private body: HTMLElement;
+  private shifts: HTMLElement;
 
   constructor(el: HTMLElement, store: Store, private select: (h3: string) => void) {
     const make = (which: 'a' | 'b'): [HTMLInputElement, HTMLInputElement] => {
@@ -36,11 +51,12 @@ export class ComparePanel {
       h('label', { for: `${which}-from` }, 'from'), this.inputs[which][0],
       h('label', { for: `${which}-to` }, 'to (exclusive)'), this.inputs[which][1]);
     this.body = h('div', { class: 'compare-body' });
+    this.shifts = h('section', { id: 'compare-shifts', class: 'compare-shifts', 'aria-live': 'polite' });
     el.replaceChildren(
       h('header', { class: 'panel-head' }, h('h2', {}, 'Compare periods'),
         h('button', { type: 'button', class: 'print-button', onclick: () => window.print() }, 'Print / PDF')),
       h('div', { class: 'periods no-print' }, row('a', 'Period A (baseline)'), row('b', 'Period B')),
-      this.body);
+      this.body, this.shifts);
   }
 
   render(s: ViewState): void {
@@ -53,6 +69,32 @@ export class ComparePanel {
 
   setMessage(text: string): void {
     this.body.replaceChildren(h('p', { class: 'muted' }, text));
+  }
+
+  setShiftsMessage(text: string): void {
+    this.shifts.replaceChildren(h('h3', {}, 'Modus-operandi shifts'), h('p', { class: 'muted' }, text));
+  }
+
+  setShifts(c: CompareShifts): void {
+    const pct = (x: number): string => `${Math.round(x * 100)} %`;
+    const dim = (d: DimensionShift): HTMLElement => h('section', { class: `shift-dim ${d.shift ? 'shifted' : ''}`, 'data-dimension': d.dimension },
+      h('h4', {}, fmt.label(d.dimension), ' ', h('span', { class: d.shift ? 'shift-flag' : 'muted small' }, shiftVerdict(d, c.alpha))),
+      d.shift ? h('p', { dir: 'auto' }, `↑ ${d.rose.map(fmt.label).join(', ') || '–'} · ↓ ${d.fell.map(fmt.label).join(', ') || '–'}`) : '',
+      (d.categories ?? []).length ? h('table', {},
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'value'), h('th', { scope: 'col', class: 'num' }, 'A → B'),
+          h('th', { scope: 'col', class: 'num', title: d.multi_valued ? 'share of sightings carrying the value' : 'share of sightings' }, 'share'),
+          h('th', { scope: 'col', class: 'num', title: d.multi_valued ? 'q of the value\'s own test' : 'adjusted standardized residual in B' }, d.multi_valued ? 'q' : 'resid.'))),
+        h('tbody', {}, ...shiftRows(d).map((r) => h('tr', {},
+          h('td', { dir: 'auto' }, fmt.label(r.value)),
+          h('td', { class: 'num' }, `${fmt.count(r.a)} → ${fmt.count(r.b)}`),
+          h('td', { class: 'num' }, `${pct(r.share_a)} → ${pct(r.share_b)}`),
+          h('td', { class: 'num' }, r.q !== undefined ? fmt.pvalue(r.q) : r.residual !== undefined ? fmt.signed(r.residual) : '–'))))) : '');
+    this.shifts.replaceChildren(
+      h('h3', {}, 'Modus-operandi shifts'),
+      h('p', { class: 'muted small' }, `${fmt.count(c.a.sightings)} sightings in A, ${fmt.count(c.b.sightings)} in B (H3 res-${c.cell_res} cells centred in the view). ` +
+        'Counts are sightings: several reports of one journey each count.'),
+      ...c.dimensions.map(dim));
   }
 
   setData(c: Compare): void {

@@ -1,9 +1,9 @@
 import { cellToBoundary, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { fillWeeks } from './cellpanel';
-import { falls, rises } from './comparepanel';
+import { falls, rises, shiftRows, shiftVerdict } from './comparepanel';
 import { cellGeometry, toCSV, toGeoJSON } from './export';
-import type { CompareCell } from './api';
+import type { CompareCell, DimensionShift } from './api';
 
 describe('GeoJSON export', () => {
   it('writes closed [lon, lat] rings with the cell properties', () => {
@@ -68,5 +68,27 @@ describe('weekly series', () => {
     ]);
     expect(w.map((b) => `${b.start.slice(0, 10)}:${b.sightings}`)).toEqual(['2024-01-01:1', '2024-01-08:0', '2024-01-15:0', '2024-01-22:2']);
     expect(fillWeeks([], { from: '2024-01-03', to: '2024-01-20' }).map((b) => b.start)).toEqual(['2024-01-01', '2024-01-08', '2024-01-15']);
+  });
+});
+
+describe('compare modus-operandi shifts', () => {
+  const d: DimensionShift = {
+    dimension: 'transport_mode', multi_valued: false, sightings_a: 40, sightings_b: 40, tested: true, method: 'chi-square',
+    p: 1e-10, q: 3e-10, cramers_v: 0.7746, jsd: 0.4, shift: true, rose: ['truck'], fell: ['boat_rubber'],
+    categories: [
+      { value: 'car', a: 10, b: 11, share_a: 0.25, share_b: 0.275, residual: 0.3 },
+      { value: 'boat_rubber', a: 30, b: 0, share_a: 0.75, share_b: 0, residual: -6 },
+      { value: 'truck', a: 0, b: 29, share_a: 0, share_b: 0.725, residual: 6 },
+    ],
+  };
+  it('lists the categories whose share moved most first', () => {
+    expect(shiftRows(d).map((c) => c.value)).toEqual(['boat_rubber', 'truck', 'car']);
+    expect(shiftRows(d, 1)).toHaveLength(1);
+    expect(shiftRows({ ...d, categories: null })).toEqual([]);
+  });
+  it('says whether a dimension shifted, with its effect size, or why it was not tested', () => {
+    expect(shiftVerdict(d, 0.05)).toMatch(/^shift · q .* \(α 0\.05\) · Cramér's V 0\.77 · chi-square$/);
+    expect(shiftVerdict({ ...d, multi_valued: true, shift: false, method: 'fisher-exact' }, 0.05)).toMatch(/^no shift · .* JSD 0\.400 · fisher-exact$/);
+    expect(shiftVerdict({ ...d, tested: false, reason: 'fewer than 30 sightings' }, 0.05)).toBe('not tested: fewer than 30 sightings');
   });
 });

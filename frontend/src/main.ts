@@ -1,7 +1,7 @@
 // main.ts: wires the view state to the map, the panels and the API.
 
 import './style.css';
-import { type AreaGeometry, type AreaQuery, type Compare, getCell, getCompare, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, type Findings, type Hotspot, getTimeline, getVocabulary, type Heatmap, type LineGeometry, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
+import { type AreaGeometry, type AreaQuery, type Compare, getCell, getCompare, getCompareShifts, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, type Findings, type Hotspot, getTimeline, getVocabulary, type Heatmap, type LineGeometry, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
 import { bench } from './bench';
 import { renderCellContext } from './cellcontext';
 import { renderCell, renderCellMessage } from './cellpanel';
@@ -14,11 +14,11 @@ import { FilterPanel } from './filters';
 import { renderEmerging, renderShifts } from './findings';
 import { nearestRes, PATTERNS, renderHotspots } from './hotspots';
 import * as fmt from './format';
-import { heatmapRes } from './geo';
+import { type BBox, heatmapRes } from './geo';
 import { compareLayer, corridorLayers, heatmapLayer, hotspotLayer, outlineLayers, significant } from './layers';
 import { compareLegend, compareTooltipLines, heatLegend, heatTooltipLines, Tooltip } from './legend';
 import { createMap } from './map';
-import { dataKey, decodeState, type Period, type ViewState } from './state';
+import { dataKey, decodeState, type Filters, type Period, type ViewState } from './state';
 import { askForKey, initAccount, signInFromLink } from './signin';
 import { mirrorToUrl, Store } from './store';
 import { TimeControls } from './timecontrols';
@@ -109,7 +109,9 @@ async function loadLayers(): Promise<void> {
       setStatus('ready', `res ${data.res} · ${fmt.count(data.cells.length)} cells · ${fmt.count(data.totals.sightings)} sightings · ${fmt.count(data.totals.persons)} persons · ${fmt.periodLabel(s.period)}`);
     } else if (s.a && s.b) {
       const [pa, pb] = [s.a, s.b];
-      const data = await withCoarserRetry(area(), (a) => getCompare(a, pa, pb, s.filters, ctl.signal));
+      const here = area();
+      loadShifts(here.bbox, pa, pb, s.filters, ctl.signal);
+      const data = await withCoarserRetry(here, (a) => getCompare(a, pa, pb, s.filters, ctl.signal));
       loaded = { kind: 'compare', data, scale: diverging() };
       compare.setData(data);
       const sig = data.cells.filter((c) => significant(c, data.alpha)).length;
@@ -125,6 +127,14 @@ async function loadLayers(): Promise<void> {
     if (s.view === 'compare') compare.setMessage(e instanceof Error ? e.message : String(e));
     setStatus('error', e instanceof Error ? e.message : String(e));
   }
+}
+
+/** loadShifts fills the compare panel's modus-operandi shifts; a failure stays in the panel. */
+function loadShifts(bbox: BBox, a: Period, b: Period, f: Filters, signal: AbortSignal): void {
+  compare.setShiftsMessage('loading…');
+  getCompareShifts(bbox, a, b, f, signal).then((d) => compare.setShifts(d), (e: unknown) => {
+    if (!signal.aborted) compare.setShiftsMessage(e instanceof Error ? e.message : String(e));
+  });
 }
 
 function draw(): void {
