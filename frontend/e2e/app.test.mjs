@@ -308,6 +308,21 @@ test('clicking a cell opens its detail: weekly series, breakdowns, neighbours, h
   assert.ok(cell.h3);
 });
 
+test('the keyboard opens a cell: Enter on the focused map picks the cell at its centre', async () => {
+  await page.click('#cell-panel .close');
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has('cell'));
+  const { cell } = await topCell();
+  const { cellToLatLng } = await import('h3-js');
+  const [lat, lon] = cellToLatLng(cell.h3);
+  const n = await loads();
+  await page.evaluate(([lon, lat]) => window.routewatch.centre(lon, lat), [lon, lat]);
+  await waitLoaded(n).catch(() => {});
+  await page.focus('#map canvas');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((h3) => new URLSearchParams(location.search).get('cell') === h3 && document.body.dataset.cell === 'loaded',
+    cell.h3, { timeout: 15_000 });
+});
+
 test('compare mode renders a diverging map, outlines and the rises and falls', async () => {
   const n = await loads();
   await page.click('#view-compare');

@@ -1,5 +1,6 @@
+import { latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { API_MAX_CELLS, bboxAreaKm2, bboxParam, estimateCells, heatmapRes, normalizeBounds, widthDeg, wrapLon, zoomRes } from './geo';
+import { API_MAX_CELLS, bboxAreaKm2, bboxParam, cellAt, estimateCells, heatmapRes, normalizeBounds, widthDeg, wrapLon, zoomRes } from './geo';
 
 /** The bbox a web-mercator map shows at a zoom, centred at (lon, lat), for a viewport in pixels. */
 function viewBBox(lon: number, lat: number, zoom: number, w: number, h: number) {
@@ -53,5 +54,14 @@ describe('heatmap resolution', () => {
     const b = viewBBox(15, 0, 10, 3840, 2160);
     expect(estimateCells(b, zoomRes(10))).toBeGreaterThan(API_MAX_CELLS);
     expect(heatmapRes(10, b)).toBeLessThan(zoomRes(10));
+  });
+});
+
+describe('cellAt', () => {
+  it('picks the loaded cell holding the point, or none', () => {
+    const h3 = latLngToCell(35.5, 12.6, 4);
+    expect(cellAt(35.5, 12.6, 4, [{ h3: 'x' }, { h3 }])).toBe(h3);
+    expect(cellAt(35.5, 12.6, 5, [{ h3 }])).toBeNull(); // another resolution's cell
+    expect(cellAt(0, 0, 4, [{ h3 }])).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 // geo.ts: bounding boxes and the heatmap resolution for a view (pure functions).
 
-import { getHexagonAreaAvg, UNITS } from 'h3-js';
+import { getHexagonAreaAvg, latLngToCell, UNITS } from 'h3-js';
 
 /** BBox in degrees; west > east means the box crosses the antimeridian (as the API reads it). */
 export interface BBox { west: number; south: number; east: number; north: number }
@@ -73,4 +73,10 @@ export function heatmapRes(zoom: number, b: BBox, budget = CELL_BUDGET): number 
 
 export function bboxParam(b: BBox): string {
   return [b.west, b.south, b.east, b.north].map(round4).join(',');
+}
+
+/** cellAt is the cell of res holding (lat, lon) when it is one of cells (keyboard picking at the map centre), else null. */
+export function cellAt(lat: number, lon: number, res: number, cells: readonly { h3: string }[]): string | null {
+  const h3 = latLngToCell(lat, lon, res);
+  return cells.some((c) => c.h3 === h3) ? h3 : null;
 }

@@ -14,7 +14,7 @@ import { FilterPanel } from './filters';
 import { renderEmerging, renderShifts } from './findings';
 import { nearestRes, PATTERNS, renderHotspots } from './hotspots';
 import * as fmt from './format';
-import { type BBox, heatmapRes } from './geo';
+import { type BBox, cellAt, heatmapRes } from './geo';
 import { compareLayer, corridorLayers, heatmapLayer, hotspotLayer, outlineLayers, significant } from './layers';
 import { compareLegend, compareTooltipLines, heatLegend, heatTooltipLines, Tooltip } from './legend';
 import { createMap } from './map';
@@ -335,9 +335,21 @@ declare global {
   interface Window { routewatch: unknown }
 }
 /** A handle for scripts and the end-to-end tests: the state, and the 100k-cell benchmark. */
+// Keyboard picking: with the map focused (arrow keys pan, + and − zoom), Enter or Space
+// opens the cell under the crosshair at the map's centre.
+view.canvas().addEventListener('keydown', (e) => {
+  if ((e.key !== 'Enter' && e.key !== ' ') || !loaded) return;
+  e.preventDefault();
+  const c = view.map.getCenter();
+  const h3 = cellAt(c.lat, c.lng, loaded.data.res, loaded.data.cells);
+  if (h3) selectCell(h3);
+  else setStatus('ready', 'No sightings in the cell at the map centre: move the map with the arrow keys.');
+});
+
 window.routewatch = {
   state: () => store.get(),
   project: (lon: number, lat: number) => view.map.project([lon, lat]),
+  centre: (lon: number, lat: number) => view.jumpTo(lon, lat, view.zoom()),
   /** Resolves once the map has drawn everything it has (MapLibre's idle event). */
   settled: () => new Promise<void>((resolve) => { view.map.once('idle', () => resolve()); view.map.triggerRepaint(); }),
   bench: (n: number) => { benching = true; return bench(view, n); },

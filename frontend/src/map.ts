@@ -42,7 +42,7 @@ export async function createMap(container: HTMLElement, view: { lon: number; lat
   map.keyboard.enable();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
-  container.querySelector('canvas')?.setAttribute('aria-label', 'Map of sightings; arrow keys pan, + and − zoom');
+  container.querySelector('canvas')?.setAttribute('aria-label', 'Map of sightings; arrow keys pan, + and − zoom, Enter opens the cell at the centre');
 
   const waiters: ((t: number) => void)[] = [];
   let pending = false;
