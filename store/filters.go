@@ -23,6 +23,23 @@ func isMonthStart(t time.Time) bool {
 }
 
 // Days is the period's length in days (its exposure in rate comparisons).
+// splitMonths cuts p into the whole UTC months it contains and the partial months before
+// and after them (either may be empty). ok is false when p holds no whole month.
+func (p Period) splitMonths() (head, months, tail Period, ok bool) {
+	from, to := p.From.UTC(), p.To.UTC()
+	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if first.Before(from) {
+		first = first.AddDate(0, 1, 0)
+	}
+	last := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !first.Before(last) {
+		return p, Period{}, Period{}, false
+	}
+	return Period{From: p.From, To: first}, Period{From: first, To: last}, Period{From: last, To: p.To}, true
+}
+
+func (p Period) empty() bool { return !p.From.Before(p.To) }
+
 func (p Period) Days() float64 { return p.To.Sub(p.From).Hours() / 24 }
 
 // Filters restrict which sightings count. Within one list the values are alternatives (OR);

@@ -42,12 +42,21 @@ type Plan string
 const (
 	PlanRollup Plan = "rollup"
 	PlanRaw    Plan = "raw"
+	// PlanMixed answers the whole months of a period from the rollup and its partial first
+	// and last months from the raw table.
+	PlanMixed Plan = "rollup+raw"
 )
 
 // ChoosePlan says which plan answers a query over area, period and filters exactly.
 func ChoosePlan(a Area, p Period, f Filters) Plan {
-	if f.rollupable() && p.MonthAligned() && rollupRes(a.Res) >= 0 {
+	if !f.rollupable() || rollupRes(a.Res) < 0 {
+		return PlanRaw
+	}
+	if p.MonthAligned() {
 		return PlanRollup
+	}
+	if _, _, _, ok := p.splitMonths(); ok {
+		return PlanMixed
 	}
 	return PlanRaw
 }
@@ -72,9 +81,9 @@ func (db *DB) Heatmap(ctx context.Context, a Area, p Period, f Filters, forcePla
 	var q string
 	var args []any
 	switch plan {
-	case PlanRollup:
-		if ChoosePlan(a, p, f) != PlanRollup {
-			return nil, plan, fmt.Errorf("heatmap: rollups cannot answer res %d, %v with these filters", a.Res, p)
+	case PlanRollup, PlanMixed:
+		if ChoosePlan(a, p, f) != plan {
+			return nil, plan, fmt.Errorf("heatmap: plan %s cannot answer res %d, %v with these filters", plan, a.Res, p)
 		}
 		q, args = rollupCellsQuery(a, p, f)
 	default:
@@ -128,12 +137,37 @@ func centreIn(c h3.Cell, b geo.BBox) bool {
 	return b.Contains(ll.Lat, ll.Lng)
 }
 
-// rollupCellsQuery sums the rollup rows of the area per cell and mode.
+// rollupCellsQuery sums the rollup rows of the area per cell and mode (with the raw rows of
+// partial months, under PlanMixed).
 func rollupCellsQuery(a Area, p Period, f Filters) (string, []any) {
 	var ps params
 	q := `SELECT cell, mode, sum(sightings)::bigint, sum(persons)::bigint
-	      FROM (` + rollupRows(&ps, a, p, f) + `) u GROUP BY 1, 2 HAVING sum(sightings) > 0`
+	      FROM (` + monthRows(&ps, a, p, f) + `) u GROUP BY 1, 2 HAVING sum(sightings) > 0`
 	return q, ps.args
+}
+
+// monthRows is rollupRows for a month-aligned period; otherwise the rollup rows of the
+// whole months inside p and, for its partial first and last months, the same columns from
+// the raw table (one row per sighting, cells by centre in the bbox as the rollup's).
+func monthRows(ps *params, a Area, p Period, f Filters) string {
+	head, months, tail, ok := p.splitMonths()
+	if p.MonthAligned() || !ok {
+		return rollupRows(ps, a, p, f)
+	}
+	parts := []string{rollupRows(ps, a, months, f)}
+	for _, edge := range []Period{head, tail} {
+		if edge.empty() {
+			continue
+		}
+		res := ps.bind("?", a.Res)
+		conds := append(rawConds(ps, edge, f), rawBBox(ps, a))
+		parts = append(parts, `SELECT r.* FROM (
+		    SELECT h3_parent(cell, `+res+`) AS cell, date_trunc('month', observed_at AT TIME ZONE 'UTC')::date AS t,
+		           coalesce(transport_mode, '') AS mode, 1 AS sightings, coalesce(persons, 0)::bigint AS persons
+		    FROM sightings WHERE `+and(conds)+`) r
+		  JOIN cells c ON c.res = `+res+` AND c.cell = r.cell WHERE `+bboxCentre(ps, a.BBox))
+	}
+	return strings.Join(parts, "\n UNION ALL ")
 }
 
 // rollupRows is a query over cell_months answering area, period and filters, with columns

@@ -174,14 +174,18 @@ func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
 	t.Logf("load %v", time.Since(t0))
 	r := rand.New(rand.NewPCG(seed, 2))
 	ctx := context.Background()
-	nonEmpty, rolled := 0, 0
+	nonEmpty, rolled, mixed := 0, 0, 0
 	for i := 0; i < 60; i++ {
 		a, p, f := randomQuery(r)
 		want := w.truth(a, p, f)
 		plans := []store.Plan{store.PlanRaw}
-		if store.ChoosePlan(a, p, f) == store.PlanRollup {
-			plans = append(plans, store.PlanRollup)
+		switch plan := store.ChoosePlan(a, p, f); plan {
+		case store.PlanRollup:
+			plans = append(plans, plan)
 			rolled++
+		case store.PlanMixed:
+			plans = append(plans, plan)
+			mixed++
 		}
 		for _, plan := range plans {
 			t1 := time.Now()
@@ -205,8 +209,8 @@ func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
 			nonEmpty++
 		}
 	}
-	if rolled < 6 {
-		t.Errorf("only %d of 60 random queries could use rollups; the test is too weak", rolled)
+	if rolled < 6 || mixed < 2 {
+		t.Errorf("only %d of 60 random queries could use rollups alone and %d rollups with raw edges; the test is too weak", rolled, mixed)
 	}
 	if nonEmpty < 20 {
 		t.Errorf("only %d of 60 random queries had data; the test is too weak", nonEmpty)
@@ -228,7 +232,11 @@ func TestChoosePlan(t *testing.T) {
 		{"modes and reliability", 5, months, store.Filters{Modes: []string{"a", "b"}, MinReliability: "B", MaxHandling: 1}, store.PlanRollup},
 		{"one MO tag", 5, months, store.Filters{MO: []string{"a"}}, store.PlanRaw},
 		{"route", 5, months, store.Filters{Routes: []string{"x"}}, store.PlanRaw},
-		{"not month aligned", 5, days, store.Filters{}, store.PlanRaw},
+		{"whole months and a partial one", 5, days, store.Filters{}, store.PlanMixed},
+		{"partial months only", 5, store.Period{From: days.From, To: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}, store.Filters{}, store.PlanRaw},
+		{"within one month", 5, store.Period{From: days.From, To: days.From.AddDate(0, 0, 10)}, store.Filters{}, store.PlanRaw},
+		{"a month and a half", 5, store.Period{From: months.From, To: months.From.AddDate(0, 1, 14)}, store.Filters{}, store.PlanMixed},
+		{"partial months with a MO tag", 5, days, store.Filters{MO: []string{"a"}}, store.PlanRaw},
 		{"res 2 from res 4 rollups", 2, months, store.Filters{}, store.PlanRollup},
 		{"res 7", 7, months, store.Filters{}, store.PlanRaw},
 	}
@@ -236,5 +244,36 @@ func TestChoosePlan(t *testing.T) {
 		if got := store.ChoosePlan(store.Area{Res: c.res, BBox: b}, c.p, c.f); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
 		}
+	}
+}
+
+// TestMixedPlanMonthEdges puts sightings on both sides of month boundaries and checks that
+// rollup months plus raw edges count each once, in the heatmap and the monthly timeline.
+func TestMixedPlanMonthEdges(t *testing.T) {
+	db := storetest.Open(t, "mixed")
+	ctx := context.Background()
+	var rows []*sighting.Sighting
+	for i, at := range []string{"2024-01-14T23:59:59Z", "2024-01-15T00:00:00Z", "2024-01-31T23:59:59.999Z",
+		"2024-02-01T00:00:00Z", "2024-02-29T23:59:59Z", "2024-03-01T00:00:00Z", "2024-03-09T23:59:59Z", "2024-03-10T00:00:00Z"} {
+		rows = append(rows, testSighting(fmt.Sprint(i), 35.5, 12.6, at))
+	}
+	loadBatch(t, db, sha1, rows, 0)
+	b, _ := geo.ParseBBox("10,30,20,40")
+	a := store.Area{Res: 5, BBox: b}
+	p := store.Period{From: time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)}
+	f := store.Filters{MaxHandling: 3}
+	for _, plan := range []store.Plan{store.PlanMixed, store.PlanRaw} {
+		cells, used, err := db.Heatmap(ctx, a, p, f, plan)
+		if err != nil || used != plan || len(cells) != 1 || cells[0].Sightings != 6 || cells[0].Persons != 72 {
+			t.Errorf("heatmap, plan %s (%s, %v): got %+v, want one cell with the 6 sightings from 15 Jan to 9 Mar", plan, used, err, cells)
+		}
+	}
+	buckets, plan, err := db.Timeline(ctx, a, p, f, "month")
+	var got []int64
+	for _, x := range buckets {
+		got = append(got, x.Sightings)
+	}
+	if err != nil || plan != store.PlanMixed || !slices.Equal(got, []int64{2, 2, 2}) {
+		t.Errorf("monthly timeline (%s, %v): got %v, want [2 2 2]", plan, err, got)
 	}
 }

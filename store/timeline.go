@@ -32,9 +32,9 @@ func (db *DB) Timeline(ctx context.Context, a Area, p Period, f Filters, bucket 
 	var ps params
 	var q string
 	trunc := ps.bind("?", bucket)
-	if plan == PlanRollup {
+	if plan != PlanRaw {
 		q = `SELECT date_trunc(` + trunc + `, u.t)::date, NULL::bigint, sum(u.sightings)::bigint, sum(u.persons)::bigint
-		     FROM (` + rollupRows(&ps, a, p, f) + `) u GROUP BY 1 HAVING sum(u.sightings) > 0 ORDER BY 1`
+		     FROM (` + monthRows(&ps, a, p, f) + `) u GROUP BY 1 HAVING sum(u.sightings) > 0 ORDER BY 1`
 	} else {
 		res := ps.bind("?", a.Res)
 		conds := append(rawConds(&ps, p, f), rawBBox(&ps, a))
