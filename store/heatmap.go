@@ -204,7 +204,7 @@ func bboxCentre(ps *params, b geo.BBox) string {
 }
 
 // rawCellsQuery groups raw sightings by their parent cell at the area's resolution. The
-// bbox, padded by a cell's reach, only narrows the scan (GiST on geom); the caller keeps
+// bbox, padded by a cell's reach, only narrows the scan (see rawBBox); the caller keeps
 // the cells whose centre lies in the bbox.
 func rawCellsQuery(a Area, p Period, f Filters) (string, []any) {
 	var ps params
@@ -215,13 +215,17 @@ func rawCellsQuery(a Area, p Period, f Filters) (string, []any) {
 	return q, ps.args
 }
 
-// rawBBox narrows a raw scan to the area's bbox padded by a cell's reach.
+// rawBBox narrows a raw scan to the sightings whose resolution-3 cell can hold a cell of
+// the area: a res-3 cell with data (table cells) whose centre lies in the bbox padded by the
+// reach of a cell of resolution min(a.Res, 3). The index on (h3_parent(cell, 3),
+// observed_at) then reads each region's period in the order ingest writes it (and CLUSTER
+// restores). The caller still keeps only the cells whose centre lies in the bbox.
 func rawBBox(ps *params, a Area) string {
 	var boxes []string
-	for _, b := range padded(a.BBox, a.Res) {
-		boxes = append(boxes, ps.bind("geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", b.West, b.South, b.East, b.North))
+	for _, b := range padded(a.BBox, min(a.Res, 3)) {
+		boxes = append(boxes, ps.bind("(c.lat BETWEEN ? AND ? AND c.lon BETWEEN ? AND ?)", b.South, b.North, b.West, b.East))
 	}
-	return "(" + strings.Join(boxes, " OR ") + ")"
+	return "h3_parent(cell, 3) = ANY(ARRAY(SELECT c.cell FROM cells c WHERE c.res = 3 AND (" + strings.Join(boxes, " OR ") + ")))"
 }
 
 // rawConds are the conditions of period p and filters f on the sightings table.
