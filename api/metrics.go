@@ -31,6 +31,7 @@ type Metrics struct {
 	pool          PoolStats
 	requests      *prometheus.HistogramVec
 	inFlight      prometheus.Gauge
+	queued        prometheus.Gauge
 	ingestBatches *prometheus.CounterVec
 	ingestRows    *prometheus.CounterVec
 	jobs          *prometheus.HistogramVec
@@ -50,6 +51,8 @@ func NewMetrics(pool PoolStats) *Metrics {
 		}, []string{"method", "route", "status"}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "routewatch_http_requests_in_flight", Help: "HTTP requests being served."}),
+		queued: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "routewatch_http_requests_queued", Help: "Data requests waiting for a query slot (--max-queries)."}),
 		ingestBatches: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "routewatch_ingest_batches_total",
 			Help: "Ingest batches through the API by status (completed, refused, dry_run, already_loaded, error).",
@@ -68,7 +71,7 @@ func NewMetrics(pool PoolStats) *Metrics {
 			Help: "Unix time of the last completed run of each job kind in this process.",
 		}, []string{"kind"}),
 	}
-	m.reg.MustRegister(m.requests, m.inFlight, m.ingestBatches, m.ingestRows, m.jobs, m.jobSuccess,
+	m.reg.MustRegister(m.requests, m.inFlight, m.queued, m.ingestBatches, m.ingestRows, m.jobs, m.jobSuccess,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if pool != nil {
 		m.reg.MustRegister(poolCollector{pool})

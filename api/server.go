@@ -35,6 +35,9 @@ type Config struct {
 	RateBurst int
 	// SuppressBelow is the k of small-count suppression in planner outputs; default 11.
 	SuppressBelow int
+	// MaxQueries bounds the data requests served at once (the rest wait in arrival order);
+	// default twice the CPUs Go may use.
+	MaxQueries int
 }
 
 // Deps are what the handlers call.
@@ -93,6 +96,7 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	r.GET("/readyz", h.readyz)
 	r.GET("/metrics", deps.Metrics.handler())
 	r.GET("/api/openapi.json", getOpenAPI)
+	r.Use(gate(cfg.MaxQueries, deps.Metrics.queued)) // data requests from here on (api/gate.go)
 	v1 := r.Group("/api/v1")
 	v1.POST("/ingest", h.postIngest)
 	v1.GET("/heatmap", h.getHeatmap)

@@ -46,6 +46,11 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if !strings.Contains(url, "jit=") {
 		url = withParam(url, "jit", "off")
 	}
+	// The default 4 MB sends a year's raw timeline of a large bbox (a million rows to group)
+	// to an on-disk sort; 32 MB keeps it a hash aggregate in memory.
+	if !strings.Contains(url, "work_mem=") {
+		url = withParam(url, "work_mem", "32MB")
+	}
 	x, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

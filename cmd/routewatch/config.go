@@ -26,6 +26,7 @@ type Config struct {
 	JobsInterval     time.Duration
 	RateLimit        float64
 	RateBurst        int
+	MaxQueries       int
 	StatementTimeout time.Duration
 	ShutdownTimeout  time.Duration
 
@@ -55,6 +56,7 @@ func bindServe(fs *flag.FlagSet, c *Config) {
 	fs.DurationVar(&c.JobsInterval, "jobs-interval", 6*time.Hour, "run every analytics job this often inside serve; 0 disables the scheduler")
 	fs.Float64Var(&c.RateLimit, "rate-limit", 50, "requests per second each API key may make (token bucket)")
 	fs.IntVar(&c.RateBurst, "rate-burst", 100, "burst size of each key's rate limit")
+	fs.IntVar(&c.MaxQueries, "max-queries", 0, "data requests served at once, the rest wait in arrival order; 0 = twice the CPUs")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may run after SIGTERM")
 }
 
