@@ -19,6 +19,8 @@ type EvalOptions struct {
 	// HotspotRes is the resolution of the hot spot cells scored: by default the manifest's
 	// (scenario.CellResolution, 6): an injected hot spot is a few km across.
 	HotspotRes int
+	// HotspotStep is the hot spot cube's step ("month", the default, or "week").
+	HotspotStep string
 	// Progress, when set, is called after each step.
 	Progress func(step time.Time, took time.Duration)
 }
@@ -85,7 +87,7 @@ func Evaluate(ctx context.Context, r *Runner, m scenario.Manifest, opt EvalOptio
 	var corr evalCorridors
 	for t := opt.From; t.Before(opt.To); t = next(t, opt.Step) {
 		t0 := time.Now()
-		o, err := r.evalStep(ctx, t, &corr, opt.HotspotRes)
+		o, err := r.evalStep(ctx, t, &corr, opt)
 		if err != nil {
 			return nil, fmt.Errorf("step %s: %w", t.Format(time.DateOnly), err)
 		}
@@ -136,14 +138,18 @@ func (r *Runner) refreshCorridors(ctx context.Context, t time.Time, corr *evalCo
 }
 
 // evalStep runs every job as of t and reads back what they found at evalClearance.
-func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors, hotspotRes int) ([]observation, error) {
+func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors, opt EvalOptions) ([]observation, error) {
 	if err := r.refreshCorridors(ctx, t, corr); err != nil {
 		return nil, err
 	}
 	cells := corr.cells
 	runs := map[string]int64{}
 	for _, kind := range evalKinds {
-		id, err := r.Run(ctx, kind, Params{AsOf: t})
+		p := Params{AsOf: t}
+		if kind == "hotspots" {
+			p.Step = opt.HotspotStep
+		}
+		id, err := r.Run(ctx, kind, p)
 		if err != nil {
 			return nil, err
 		}
@@ -155,7 +161,7 @@ func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors,
 		return nil, err
 	}
 	for _, h := range hs {
-		if h.Res == hotspotRes && slices.Contains(emergingPatterns, h.Pattern) && h.FinalCount >= evalHotspotSupport {
+		if h.Res == opt.HotspotRes && slices.Contains(emergingPatterns, h.Pattern) && h.FinalCount >= evalHotspotSupport {
 			obs = append(obs, observation{key: "hotspot", typ: "hotspot", step: t, unit: unitRef{cells: []h3.Cell{h.Cell}}})
 		}
 	}

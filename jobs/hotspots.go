@@ -9,6 +9,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/analytics"
+	"routewatch/errs"
 	"routewatch/store"
 )
 
@@ -21,6 +22,45 @@ const (
 	alpha            = 0.05 // significance level of every job's q-values
 	levels           = 4    // clearance levels H0..H3: every job computes its results per level
 )
+
+// hotspotCube is how one hot spot run builds its cube: resolutions, step, neighbourhood.
+type hotspotCube struct {
+	res       []int
+	week      bool // weekly steps (7 days) instead of months
+	k         int  // k-ring
+	timeSteps int  // previous steps in the neighbourhood
+}
+
+// cubeOf checks and completes a run's hot spot parameters.
+func cubeOf(p Params) (hotspotCube, error) {
+	c := hotspotCube{res: hotspotRes, k: hotspotK, timeSteps: hotspotTimeSteps}
+	if p.Res != 0 {
+		if p.Res < 0 || p.Res > 10 {
+			return c, errs.E(errs.Invalid, "res", "hot spot resolution %d, want 0..10", p.Res)
+		}
+		c.res = []int{p.Res}
+	}
+	switch p.Step {
+	case "", "month":
+	case "week":
+		c.week = true
+	default:
+		return c, errs.E(errs.Invalid, "step", "hot spot step %q, want month or week", p.Step)
+	}
+	if p.K != 0 {
+		if p.K < 1 || p.K > 5 {
+			return c, errs.E(errs.Invalid, "k", "hot spot k-ring %d, want 1..5", p.K)
+		}
+		c.k = p.K
+	}
+	if p.TimeSteps != 0 {
+		if p.TimeSteps < 1 || p.TimeSteps > 12 {
+			return c, errs.E(errs.Invalid, "time_steps", "hot spot neighbourhood time steps %d, want 1..12", p.TimeSteps)
+		}
+		c.timeSteps = p.TimeSteps
+	}
+	return c, nil
+}
 
 // hotspotRes are the resolutions a run analyses when Params.Res is zero: the two rollup
 // resolutions, regional (res 4, cells of ~1,800 km²) and local (res 6, ~36 km²). A new
@@ -36,25 +76,22 @@ var hotspotRes = []int{4, 6}
 // the data would make every cell look new. With fewer than hotspotMinMonths months there is
 // nothing to report: a sea route's summer would look like a new hot spot every year.
 func (r *Runner) hotspots(ctx context.Context, runID int64, p Params) (int, error) {
-	resolutions := hotspotRes
-	if p.Res != 0 {
-		if p.Res < 0 || p.Res > 10 {
-			return 0, fmt.Errorf("hotspots: resolution %d, want 0..10", p.Res)
-		}
-		resolutions = []int{p.Res}
+	cube, err := cubeOf(p)
+	if err != nil {
+		return 0, err
 	}
-	bounds, err := r.hotspotSteps(ctx, p)
-	if err != nil || len(bounds) <= hotspotMinMonths {
+	bounds, err := r.hotspotSteps(ctx, p, cube.week)
+	if err != nil || !longEnough(bounds) {
 		return 0, errOr(err, r.DB.CompleteHotspotRun(ctx, runID, nil))
 	}
 	var out []store.Hotspot
-	for _, res := range resolutions {
+	for _, res := range cube.res {
 		counts, err := r.DB.CellSteps(ctx, res, bounds)
 		if err != nil {
 			return 0, err
 		}
 		for level := range levels {
-			hs, err := emergingHotSpots(counts, len(bounds)-1, res, level)
+			hs, err := emergingHotSpots(counts, len(bounds)-1, res, level, cube)
 			if err != nil {
 				return 0, fmt.Errorf("res %d, clearance H%d: %w", res, level, err)
 			}
@@ -71,16 +108,28 @@ func errOr(err, otherwise error) error {
 	return otherwise
 }
 
-// hotspotSteps are the bounds of the cube's time steps (see hotspots).
-func (r *Runner) hotspotSteps(ctx context.Context, p Params) ([]time.Time, error) {
+// longEnough says whether a cube's bounds span hotspotMinMonths.
+func longEnough(bounds []time.Time) bool {
+	return len(bounds) > 1 && !bounds[len(bounds)-1].AddDate(0, -hotspotMinMonths, 0).Before(bounds[0])
+}
+
+// hotspotSteps are the bounds of the cube's time steps (see hotspots): months, or weeks of
+// 7 days, ending at the reference time.
+func (r *Runner) hotspotSteps(ctx context.Context, p Params, weeks bool) ([]time.Time, error) {
 	ref := r.refTime(p)
 	first, ok, err := r.DB.FirstObservation(ctx, ref)
 	if err != nil || !ok {
 		return nil, err
 	}
+	step := func(k int) time.Time { return ref.AddDate(0, -k, 0) }
+	n := hotspotMonths
+	if weeks {
+		step = func(k int) time.Time { return ref.AddDate(0, 0, -7*k) }
+		n = hotspotMonths * 365 / 12 / 7
+	}
 	var bounds []time.Time
-	for k := hotspotMonths; k >= 0; k-- {
-		b := ref.AddDate(0, -k, 0)
+	for k := n; k >= 0; k-- {
+		b := step(k)
 		if b.Before(first.UTC().Truncate(24*time.Hour)) || (!p.From.IsZero() && b.Before(p.From)) {
 			continue // only whole steps with data
 		}
@@ -91,7 +140,7 @@ func (r *Runner) hotspotSteps(ctx context.Context, p Params) ([]time.Time, error
 
 // emergingHotSpots builds the gap-free cube of one clearance level — the cells with data and
 // their k-rings, zeros included — and classifies every cell.
-func emergingHotSpots(counts []store.CellStep, T, res, level int) ([]store.Hotspot, error) {
+func emergingHotSpots(counts []store.CellStep, T, res, level int, cube hotspotCube) ([]store.Hotspot, error) {
 	series := map[h3.Cell][]float64{}
 	for _, c := range counts {
 		if c.Step < 0 || c.Step >= T || c.Handling > level {
@@ -107,7 +156,7 @@ func emergingHotSpots(counts []store.CellStep, T, res, level int) ([]store.Hotsp
 	}
 	area := map[h3.Cell]bool{}
 	for c := range series {
-		for _, d := range h3.GridDisk(c, hotspotK) {
+		for _, d := range h3.GridDisk(c, cube.k) {
 			area[d] = true
 		}
 	}
@@ -116,15 +165,15 @@ func emergingHotSpots(counts []store.CellStep, T, res, level int) ([]store.Hotsp
 		cells = append(cells, c)
 	}
 	slices.Sort(cells)
-	cube := analytics.Cube{Cells: len(cells), Steps: T, Values: make([]float64, len(cells)*T)}
+	stc := analytics.Cube{Cells: len(cells), Steps: T, Values: make([]float64, len(cells)*T)}
 	for i, c := range cells {
-		copy(cube.Values[i*T:(i+1)*T], series[c])
+		copy(stc.Values[i*T:(i+1)*T], series[c])
 	}
-	nb, err := analytics.KRingNeighbors(cells, hotspotK)
+	nb, err := analytics.KRingNeighbors(cells, cube.k)
 	if err != nil {
 		return nil, err
 	}
-	patterns, hs, err := analytics.EmergingHotSpots(cube, nb, hotspotTimeSteps, alpha)
+	patterns, hs, err := analytics.EmergingHotSpots(stc, nb, cube.timeSteps, alpha)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/jobs"
+	"routewatch/store"
 )
 
 // TestHotspotsNewPlace: a route's sightings spread over a wide area every month, and from
@@ -56,6 +57,46 @@ func TestHotspotsNewPlace(t *testing.T) {
 	for _, h := range hs {
 		if place[h.Cell] && h.Pattern != "No Pattern Detected" && h.FinalCount > 0 {
 			t.Errorf("as of month 15 the place already shows: %+v", h)
+		}
+	}
+}
+
+// TestHotspotsWeekly runs the same place with weekly steps and a 2-ring: the cube has a step
+// per 7 days back from the replay instant, the place is hot in the last week and was not
+// before it opened; bad cube parameters are refused by name.
+func TestHotspotsWeekly(t *testing.T) {
+	ctx := context.Background()
+	db := loadSynth(t, "hotspotsweekly", 18,
+		synthRoute{label: "Route", dest: "GB", source: "AG-A", mode: "foot", lat: 50.0, lon: 2.0, perMonth: flat(40)},
+		synthRoute{label: "Route", dest: "GB", source: "AG-A", mode: "foot", lat: 50.6, lon: 1.5, spread: 0.01, perMonth: step(15, 0, 60)},
+	)
+	r := &jobs.Runner{DB: db}
+	asOf := synthStart.AddDate(0, 17, 0)
+	run, err := r.Run(ctx, "hotspots", jobs.Params{AsOf: asOf, Res: 6, Step: "week", K: 2, TimeSteps: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, err := db.Hotspots(ctx, run, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	weeks := int(asOf.Sub(synthStart).Hours() / 24 / 7)
+	place := h3.LatLngToCell(h3.NewLatLng(50.6, 1.5), 6)
+	var got *store.Hotspot
+	for i, h := range hs {
+		if h.Steps != weeks {
+			t.Fatalf("hot spot %s has %d steps, want %d weeks", h.Cell, h.Steps, weeks)
+		}
+		if h.Cell == place {
+			got = &hs[i]
+		}
+	}
+	if got == nil || got.FinalZ <= 0 || got.FinalQ >= 0.05 || got.HotSteps > 10 {
+		t.Errorf("place %s: got %+v, want hot in the final week and at most the 9 weeks since it opened", place, got)
+	}
+	for _, bad := range []jobs.Params{{AsOf: asOf, Step: "fortnight"}, {AsOf: asOf, K: 9}, {AsOf: asOf, TimeSteps: -1}} {
+		if _, err := r.Run(ctx, "hotspots", bad); err == nil {
+			t.Errorf("%+v: no error", bad)
 		}
 	}
 }

@@ -55,6 +55,11 @@ type Params struct {
 	Res      int       `json:"res,omitempty"`      // corridor resolution (3..5)
 	MinLegs  int64     `json:"min_legs,omitempty"` // weakest flow edge kept
 	MinCells int       `json:"min_cells,omitempty"`
+	// Hot spot cube: Step "month" (default) or "week", K the k-ring of the spatial
+	// neighbourhood (default 1), TimeSteps the previous steps in the neighbourhood (default 1).
+	Step      string `json:"step,omitempty"`
+	K         int    `json:"k,omitempty"`
+	TimeSteps int    `json:"time_steps,omitempty"`
 }
 
 // Started is a run that holds its lock and has a job_runs row; Wait runs it.

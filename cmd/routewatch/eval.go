@@ -27,6 +27,7 @@ func runEval(ctx context.Context, args []string) error {
 	step := fs.String("step", "month", "replay step: week or month")
 	out := fs.String("out", "", "write the full report as JSON to this file")
 	hotspotRes := fs.Int("hotspot-res", 0, "resolution of the hot spot cells scored (default: the manifest's, 6)")
+	hotspotStep := fs.String("hotspot-step", "", "time step of the hot spot cube: month (default) or week")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -40,7 +41,7 @@ func runEval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := jobs.EvalOptions{Step: *step, HotspotRes: *hotspotRes, Progress: func(t time.Time, took time.Duration) {
+	opt := jobs.EvalOptions{Step: *step, HotspotRes: *hotspotRes, HotspotStep: *hotspotStep, Progress: func(t time.Time, took time.Duration) {
 		fmt.Fprintf(os.Stderr, "step %s done in %s\n", t.Format(time.DateOnly), took.Round(time.Millisecond))
 	}}
 	if opt.From, err = parseDay("from", *from); err != nil {

@@ -26,7 +26,10 @@ func runJobs(ctx context.Context, args []string) error {
 	from := fs.String("from", "", "period start, YYYY-MM-DD (snapped to its month; default: 12 months before --to)")
 	to := fs.String("to", "", "period end, exclusive, YYYY-MM-DD (default: the start of the current month)")
 	asOf := fs.String("as-of", "", "replay: use only data observed before this date")
-	fs.IntVar(&p.Res, "res", 0, "corridor H3 resolution, 3..5 (default 4)")
+	fs.IntVar(&p.Res, "res", 0, "corridor H3 resolution, 3..5 (default 4); hotspots: the one resolution to analyse (default 4 and 6)")
+	fs.StringVar(&p.Step, "step", "", "hotspots: time step of the cube, month (default) or week")
+	fs.IntVar(&p.K, "k", 0, "hotspots: k-ring of the spatial neighbourhood, 1..5 (default 1)")
+	fs.IntVar(&p.TimeSteps, "time-steps", 0, "hotspots: previous time steps in the neighbourhood, 1..12 (default 1)")
 	fs.Int64Var(&p.MinLegs, "min-legs", 0, "weakest flow edge a corridor keeps (default 5)")
 	fs.IntVar(&p.MinCells, "min-cells", 0, "smallest corridor, in cells (default 3)")
 	rest := args[1:]
