@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -161,7 +162,7 @@ func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors,
 		return nil, err
 	}
 	for _, h := range hs {
-		if h.Res == opt.HotspotRes && slices.Contains(emergingPatterns, h.Pattern) && h.FinalCount >= evalHotspotSupport {
+		if h.Res == opt.HotspotRes && slices.Contains(emergingPatterns, h.Pattern) && h.FinalCount >= hotspotSupport(opt.HotspotStep) {
 			obs = append(obs, observation{key: "hotspot", typ: "hotspot", step: t, unit: unitRef{cells: []h3.Cell{h.Cell}}})
 		}
 	}
@@ -200,10 +201,20 @@ func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors,
 // the injected events, not the routes' background trends.
 var emergingPatterns = []string{"New Hot Spot", "Consecutive Hot Spot"}
 
-// evalHotspotSupport is the fewest sightings a hot spot cell needs in its own final step to
-// count as a finding: a cell can be a significant Gi* hot spot on its neighbours' counts
-// alone, which says little about the cell.
+// evalHotspotSupport is the fewest sightings a hot spot cell needs in its own final monthly
+// step to count as a finding: a cell can be a significant Gi* hot spot on its neighbours'
+// counts alone, which says little about the cell. A weekly step needs the same rate:
+// hotspotSupport scales it to the step.
 const evalHotspotSupport = 10
+
+// hotspotSupport is evalHotspotSupport for the cube's step: per month, or the same rate
+// over 7 days (rounded up: 3).
+func hotspotSupport(step string) int64 {
+	if step == "week" {
+		return int64(math.Ceil(evalHotspotSupport * 7 / monthDays))
+	}
+	return evalHotspotSupport
+}
 
 // unitOf is the place of a label unit (its label) or of a corridor unit (its cells).
 func unitOf(kind, key, label string, cells map[string][]h3.Cell) unitRef {

@@ -39,7 +39,6 @@ CREATE TABLE plain (
   UNIQUE (source, external_id)
 );
 CREATE INDEX ON plain (observed_at);
-CREATE INDEX ON plain USING gist (geom);
 CREATE INDEX ON plain (journey_id, observed_at) WHERE journey_id IS NOT NULL;
 CREATE INDEX ON plain (route_label) WHERE route_label IS NOT NULL;
 SQL
