@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -162,7 +161,7 @@ func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors,
 		return nil, err
 	}
 	for _, h := range hs {
-		if h.Res == opt.HotspotRes && slices.Contains(emergingPatterns, h.Pattern) && h.FinalCount >= hotspotSupport(opt.HotspotStep) {
+		if h.Res == opt.HotspotRes && slices.Contains(emergingPatterns, h.Pattern) && h.FinalCount >= evalHotspotSupport {
 			obs = append(obs, observation{key: "hotspot", typ: "hotspot", step: t, unit: unitRef{cells: []h3.Cell{h.Cell}}})
 		}
 	}
@@ -201,20 +200,11 @@ func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors,
 // the injected events, not the routes' background trends.
 var emergingPatterns = []string{"New Hot Spot", "Consecutive Hot Spot"}
 
-// evalHotspotSupport is the fewest sightings a hot spot cell needs in its own final monthly
-// step to count as a finding: a cell can be a significant Gi* hot spot on its neighbours'
-// counts alone, which says little about the cell. A weekly step needs the same rate:
-// hotspotSupport scales it to the step.
+// evalHotspotSupport is the fewest sightings a hot spot cell needs in its own final step to
+// count as a finding: a cell can be a significant Gi* hot spot on its neighbours' counts
+// alone, which says little about the cell. The same for weekly steps: scaled to a week's
+// rate (3) it let through ten one-week flashes on seed 1 (precision 0.70; BENCHMARKS.md).
 const evalHotspotSupport = 10
-
-// hotspotSupport is evalHotspotSupport for the cube's step: per month, or the same rate
-// over 7 days (rounded up: 3).
-func hotspotSupport(step string) int64 {
-	if step == "week" {
-		return int64(math.Ceil(evalHotspotSupport * 7 / monthDays))
-	}
-	return evalHotspotSupport
-}
 
 // unitOf is the place of a label unit (its label) or of a corridor unit (its cells).
 func unitOf(kind, key, label string, cells map[string][]h3.Cell) unitRef {
