@@ -24,6 +24,7 @@ const (
 	ShiftMinSightings   = 30   // sightings with a known value in each period, to be tested at all
 	ShiftMinCramersV    = 0.1  // effect of a single-valued dimension's shift (Cramér's V)
 	ShiftMinShareChange = 0.10 // effect of a multi-valued one: a value's share moving this much
+	ShiftSeed           = 7    // Monte Carlo seed of both: same data, same p
 )
 
 // ShiftParams are the settings of the modus-operandi shift tests (METHODS.md §6).

@@ -2,7 +2,6 @@ package api
 
 import (
 	"cmp"
-	"math"
 	"net/http"
 	"slices"
 
@@ -160,50 +159,27 @@ func testDimension(name, dim, known string, da, db []store.DimCount, alpha float
 		s.Reason = "fewer than 30 sightings with a known value in a period"
 		return s
 	}
-	params := analytics.ShiftParams{Alpha: alpha, Seed: 7}
-	if !s.MultiValued {
-		r, err := analytics.CompareCategories(a, b, params)
-		if err != nil {
-			s.Reason = err.Error()
-			return s
-		}
-		s.Tested, s.Method, s.ChiSquare, s.G, s.DF, s.P, s.CramersV, s.JSD = true, string(r.Method), r.ChiSquare, r.G, r.DF, r.P, r.CramersV, r.JSD
-		for k := range s.Categories {
-			if x := r.Residuals[k]; !math.IsNaN(x) && !math.IsInf(x, 0) {
-				s.Categories[k].Residual = &x
-			}
-		}
-		for _, k := range r.Rose {
-			s.Rose = append(s.Rose, s.Categories[k].Value)
-		}
-		for _, k := range r.Fell {
-			s.Fell = append(s.Fell, s.Categories[k].Value)
-		}
-		s.Shift = r.CramersV >= analytics.ShiftMinCramersV && len(s.Rose)+len(s.Fell) > 0
-		return s
-	}
-	m, err := analytics.CompareMentions(a, b, s.SightingsA, s.SightingsB, params)
+	sh, err := analytics.TestShift(a, b, s.MultiValued, s.SightingsA, s.SightingsB,
+		analytics.ShiftParams{Alpha: alpha, Seed: analytics.ShiftSeed})
 	if err != nil {
 		s.Reason = err.Error()
 		return s
 	}
-	s.Tested, s.Method, s.JSD, s.DF = true, string(analytics.PChiSquare), m.JSD, len(a)-1
-	for k, v := range m.Values {
-		s.P = math.Min(s.P, v.P*float64(len(m.Values)))
-		if v.Method == analytics.PFisher {
-			s.Method = string(analytics.PFisher)
-		}
-		q := v.Q
-		s.Categories[k].Q = &q
-		big := math.Abs(v.ShareB-v.ShareA) >= analytics.ShiftMinShareChange
-		switch {
-		case v.Rose && big:
-			s.Rose = append(s.Rose, s.Categories[k].Value)
-		case v.Fell && big:
-			s.Fell = append(s.Fell, s.Categories[k].Value)
+	s.Tested, s.Method, s.ChiSquare, s.G, s.DF, s.P, s.CramersV, s.JSD = true, string(sh.Method), sh.ChiSquare, sh.G, sh.DF, sh.P, sh.CramersV, sh.JSD
+	for k := range s.Categories {
+		if s.MultiValued {
+			s.Categories[k].Q = &sh.Q[k]
+		} else {
+			s.Categories[k].Residual = &sh.Effect[k]
 		}
 	}
-	s.Shift = len(s.Rose)+len(s.Fell) > 0
+	for _, k := range sh.Rose {
+		s.Rose = append(s.Rose, s.Categories[k].Value)
+	}
+	for _, k := range sh.Fell {
+		s.Fell = append(s.Fell, s.Categories[k].Value)
+	}
+	s.Shift = sh.Meaningful
 	return s
 }
 

@@ -17,7 +17,6 @@ const (
 	// over (weekly, say) on overlapping windows, and BH controls false discoveries within
 	// one run only; genuine shifts of a transport mode or a modus operandi are large.
 	shiftAlpha = 0.01
-	shiftSeed  = 7 // Monte Carlo seed: same data, same p
 )
 
 // Dimensions of the shift tests besides the categorical attributes of the ingest profiles.
@@ -177,63 +176,28 @@ func (t *dimTable) test(without string) shiftResult {
 	for k, v := range t.values {
 		res.cats = append(res.cats, store.CategoryStat{Value: v, A: a[k], B: b[k]})
 	}
-	sa, sb := scaled(a, t.deff), scaled(b, t.deff)
-	if t.multi {
-		t.mentions(&res, sa, sb, max(1, int64(math.Round(float64(nA)/t.deff))), max(1, int64(math.Round(float64(nB)/t.deff))))
-	} else {
-		t.categories(&res, sa, sb)
-	}
-	return res
-}
-
-func (t *dimTable) categories(res *shiftResult, a, b []int64) {
-	s, err := analytics.CompareCategories(a, b, analytics.ShiftParams{Alpha: alpha, Seed: shiftSeed})
+	nA, nB = max(1, int64(math.Round(float64(nA)/t.deff))), max(1, int64(math.Round(float64(nB)/t.deff)))
+	sh, err := analytics.TestShift(scaled(a, t.deff), scaled(b, t.deff), t.multi, nA, nB,
+		analytics.ShiftParams{Alpha: alpha, Seed: analytics.ShiftSeed})
 	if err != nil {
 		res.ok = false
-		return
+		return res
 	}
-	res.p, res.stat, res.g, res.df, res.v, res.jsd, res.method = s.P, s.ChiSquare, s.G, s.DF, s.CramersV, s.JSD, string(s.Method)
+	res.p, res.stat, res.g, res.df, res.v, res.jsd, res.method = sh.P, sh.ChiSquare, sh.G, sh.DF, sh.CramersV, sh.JSD, string(sh.Method)
+	if t.multi {
+		res.stat = sh.P // a multi-valued test has no single statistic: its p stands in
+	}
 	for k := range t.values {
-		res.cats[k].Residual = s.Residuals[k]
+		res.cats[k].Residual = sh.Effect[k]
 	}
-	for _, k := range s.Rose {
+	for _, k := range sh.Rose {
 		res.rose = append(res.rose, t.values[k])
 	}
-	for _, k := range s.Fell {
+	for _, k := range sh.Fell {
 		res.fell = append(res.fell, t.values[k])
 	}
-	res.meaningfulSize = s.CramersV >= analytics.ShiftMinCramersV && len(res.rose)+len(res.fell) > 0
-}
-
-// mentions tests a multi-valued dimension value by value; its p is the smallest value's p
-// times the number of values (Bonferroni), so that BH across dimensions stays valid.
-func (t *dimTable) mentions(res *shiftResult, a, b []int64, nA, nB int64) {
-	for k := range a {
-		a[k], b[k] = min(a[k], nA), min(b[k], nB)
-	}
-	m, err := analytics.CompareMentions(a, b, nA, nB, analytics.ShiftParams{Alpha: alpha, Seed: shiftSeed})
-	if err != nil {
-		res.ok = false
-		return
-	}
-	res.p, res.jsd, res.method, res.df = 1, m.JSD, string(analytics.PChiSquare), len(t.values)-1
-	for k, v := range m.Values {
-		res.p = min(res.p, v.P*float64(len(m.Values)))
-		if v.Method == analytics.PFisher {
-			res.method = string(analytics.PFisher)
-		}
-		diff := v.ShareB - v.ShareA
-		res.cats[k].Residual = diff
-		big := math.Abs(diff) >= analytics.ShiftMinShareChange
-		switch {
-		case v.Rose && big:
-			res.rose = append(res.rose, t.values[k])
-		case v.Fell && big:
-			res.fell = append(res.fell, t.values[k])
-		}
-	}
-	res.stat = res.p
-	res.meaningfulSize = len(res.rose)+len(res.fell) > 0
+	res.meaningfulSize = sh.Meaningful
+	return res
 }
 
 // shiftsAt tests every table of one level, BH across them, and reports each with its kind:
