@@ -44,16 +44,12 @@ func (h *handlers) getCompare(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	pa, pb, err := comparePeriods(c)
-	f, ferr := parseFilters(c)
-	params, perr := compareParams(c)
-	format := c.DefaultQuery("format", "json")
-	for _, e := range []error{err, ferr, perr} {
-		if e != nil {
-			writeError(c, e)
-			return
-		}
+	pa, pb, f, params, err := compareQuery(c)
+	if err != nil {
+		writeError(c, err)
+		return
 	}
+	format := c.DefaultQuery("format", "json")
 	if format != "json" && format != "geojson" {
 		writeError(c, errs.E(errs.Invalid, "format", "want json or geojson, got %q", format))
 		return
@@ -101,6 +97,19 @@ func (h *handlers) getCompare(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"res": area.Res, "a": gin.H{"from": pa.From, "to": pa.To, "days": pa.Days()},
 		"b": gin.H{"from": pb.From, "to": pb.To, "days": pb.Days()}, "alpha": params.Alpha, "min_count": params.MinCount,
 		"totals": total, "cells": out})
+}
+
+// compareQuery reads what both comparisons take besides the area: the two periods, the
+// filters and the test parameters; the first error found is returned.
+func compareQuery(c *gin.Context) (pa, pb store.Period, f store.Filters, params analytics.CompareParams, err error) {
+	if pa, pb, err = comparePeriods(c); err != nil {
+		return
+	}
+	if f, err = parseFilters(c); err != nil {
+		return
+	}
+	params, err = compareParams(c)
+	return
 }
 
 // comparePeriods reads periods A and B (a_from, a_to, b_from, b_to), all four required.

@@ -64,14 +64,10 @@ func (h *handlers) getCompareMOShifts(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	pa, pb, err := comparePeriods(c)
-	f, ferr := parseFilters(c)
-	params, perr := compareParams(c)
-	for _, e := range []error{err, ferr, perr} {
-		if e != nil {
-			writeError(c, e)
-			return
-		}
+	pa, pb, f, params, err := compareQuery(c)
+	if err != nil {
+		writeError(c, err)
+		return
 	}
 	ctx := c.Request.Context()
 	countsA, err := h.deps.Data.DimCounts(ctx, area.BBox, pa, f)

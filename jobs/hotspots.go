@@ -69,9 +69,10 @@ var hotspotRes = []int{4, 6}
 
 // hotspots runs the emerging hot spot analysis per H3 cell, once per resolution and per
 // clearance level, and stores every cell with a pattern. The cube's time steps are months
-// ending at the reference time (To, else AsOf, else now): calendar months, read from
-// cell_months, when it is the first of a month, else month-long windows read from the raw
-// sightings, so that a replay sees the data up to its instant. The cube starts
+// (or, with Params.Step "week", 7-day weeks read from the raw sightings) ending at the
+// reference time (To, else AsOf, else now): calendar months, read from cell_months, when it
+// is the first of a month, else month-long windows read from the raw sightings, so that a
+// replay sees the data up to its instant. The cube starts
 // hotspotMonths before (or at From) but never before the first observation: months before
 // the data would make every cell look new. With fewer than hotspotMinMonths months there is
 // nothing to report: a sea route's summer would look like a new hot spot every year.
