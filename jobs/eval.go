@@ -85,6 +85,7 @@ func Evaluate(ctx context.Context, r *Runner, m scenario.Manifest, opt EvalOptio
 	var obs []observation
 	steps := 0
 	var corr evalCorridors
+	replayed := map[time.Time]map[string][]h3.Cell{} // each step's corridor cells
 	for t := opt.From; t.Before(opt.To); t = next(t, opt.Step) {
 		t0 := time.Now()
 		o, err := r.evalStep(ctx, t, &corr, opt)
@@ -92,12 +93,16 @@ func Evaluate(ctx context.Context, r *Runner, m scenario.Manifest, opt EvalOptio
 			return nil, fmt.Errorf("step %s: %w", t.Format(time.DateOnly), err)
 		}
 		obs = append(obs, o...)
+		replayed[t] = corr.cells
 		steps++
 		if opt.Progress != nil {
 			opt.Progress(t, time.Since(t0))
 		}
 	}
 	rep := score(m, obs)
+	if err := r.refineDelays(ctx, rep, m, replayed, opt); err != nil {
+		return nil, fmt.Errorf("day-level delays: %w", err)
+	}
 	rep.Scenario, rep.Seed, rep.From, rep.To, rep.Step, rep.Steps = m.Scenario, m.Seed, opt.From, opt.To, opt.Step, steps
 	rep.Seconds = time.Since(began).Seconds()
 	return rep, nil
@@ -142,54 +147,69 @@ func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors,
 	if err := r.refreshCorridors(ctx, t, corr); err != nil {
 		return nil, err
 	}
-	cells := corr.cells
-	runs := map[string]int64{}
+	var obs []observation
 	for _, kind := range evalKinds {
-		p := Params{AsOf: t}
-		if kind == "hotspots" {
-			p.Step = opt.HotspotStep
-		}
-		id, err := r.Run(ctx, kind, p)
+		o, err := r.evalRun(ctx, kind, t, corr.cells, opt)
 		if err != nil {
 			return nil, err
 		}
-		runs[kind] = id
+		obs = append(obs, o...)
+	}
+	return obs, nil
+}
+
+// evalRun runs one job as of t and reads back what it found at evalClearance; cells are the
+// corridors' cells, by id, of the corridor run in effect at t.
+func (r *Runner) evalRun(ctx context.Context, kind string, t time.Time, cells map[string][]h3.Cell, opt EvalOptions) ([]observation, error) {
+	p := Params{AsOf: t}
+	if kind == "hotspots" {
+		p.Step = opt.HotspotStep
+	}
+	id, err := r.Run(ctx, kind, p)
+	if err != nil {
+		return nil, err
 	}
 	var obs []observation
-	hs, err := r.DB.Hotspots(ctx, runs["hotspots"], evalClearance)
-	if err != nil {
-		return nil, err
-	}
-	for _, h := range hs {
-		if h.Res == opt.HotspotRes && slices.Contains(emergingPatterns, h.Pattern) && h.FinalCount >= evalHotspotSupport {
-			obs = append(obs, observation{key: "hotspot", typ: "hotspot", step: t, unit: unitRef{cells: []h3.Cell{h.Cell}}})
+	switch kind {
+	case "hotspots":
+		hs, err := r.DB.Hotspots(ctx, id, evalClearance)
+		if err != nil {
+			return nil, err
 		}
-	}
-	es, err := r.DB.EmergingRoutes(ctx, runs["emerging"], evalClearance)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range es {
-		obs = append(obs, emergingObs(e, t, cells)...)
-	}
-	ms, err := r.DB.MOShifts(ctx, runs["mo-shift"], evalClearance)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range ms {
-		obs = append(obs, shiftObs(s, t, cells)...)
-	}
-	ds, err := r.DB.Displacements(ctx, runs["displacement"], evalClearance)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range ds {
-		o := observation{key: "displacement/" + d.Falling + ">" + d.Rising, typ: "displacement", step: t,
-			fall: d.Falling, rise: d.Rising, unit: unitRef{label: d.Rising}}
-		if d.Kind == "coverage_change" {
-			o.typ, o.key = "coverage_change", "coverage/"+o.key
+		for _, h := range hs {
+			if h.Res == opt.HotspotRes && slices.Contains(emergingPatterns, h.Pattern) && h.FinalCount >= evalHotspotSupport {
+				obs = append(obs, observation{key: "hotspot", typ: "hotspot", step: t, unit: unitRef{cells: []h3.Cell{h.Cell}}})
+			}
 		}
-		obs = append(obs, o)
+	case "emerging":
+		es, err := r.DB.EmergingRoutes(ctx, id, evalClearance)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			obs = append(obs, emergingObs(e, t, cells)...)
+		}
+	case "mo-shift":
+		ms, err := r.DB.MOShifts(ctx, id, evalClearance)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range ms {
+			obs = append(obs, shiftObs(s, t, cells)...)
+		}
+	case "displacement":
+		ds, err := r.DB.Displacements(ctx, id, evalClearance)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			o := observation{key: "displacement/" + d.Falling + ">" + d.Rising, typ: "displacement", step: t,
+				fall: d.Falling, rise: d.Rising, unit: unitRef{label: d.Rising}}
+			if d.Kind == "coverage_change" {
+				o.typ, o.key = "coverage_change", "coverage/"+o.key
+			}
+			obs = append(obs, o)
+		}
 	}
 	return obs, nil
 }

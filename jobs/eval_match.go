@@ -49,7 +49,8 @@ type EvalReport struct {
 	Seconds             float64               `json:"seconds"`
 	Precision           float64               `json:"precision"`
 	Recall              float64               `json:"recall"`
-	MedianDelayDays     *float64              `json:"median_delay_days"`
+	MedianDelayDays     *float64              `json:"median_delay_days"`      // from the day-level first detections
+	MedianStepDelayDays *float64              `json:"median_step_delay_days"` // from the replay steps'
 	CoverageMisreported int                   `json:"coverage_misreported"`
 	Types               map[string]*TypeScore `json:"types"`
 	Events              []EventScore          `json:"events"`
@@ -62,21 +63,28 @@ type TypeScore struct {
 	Detected        int      `json:"detected"`
 	Recall          *float64 `json:"recall"`
 	MedianDelayDays *float64 `json:"median_delay_days"`
-	Findings        int      `json:"findings"`
-	Matched         int      `json:"matched"`
-	Precision       *float64 `json:"precision"`
+	// MedianStepDelayDays is the median delay as the replay's steps see it.
+	MedianStepDelayDays *float64 `json:"median_step_delay_days"`
+	Findings            int      `json:"findings"`
+	Matched             int      `json:"matched"`
+	Precision           *float64 `json:"precision"`
 }
 
-// EventScore is one injected event: detected or not, and when.
+// EventScore is one injected event: detected or not, and when. FirstStep is the first
+// replay step that detected it; FirstDay the first day, found by replaying the event's job
+// day by day since the step before (see refineDelays). DelayDays counts from the event's
+// start to FirstDay, StepDelayDays to FirstStep.
 type EventScore struct {
-	ID        string     `json:"id"`
-	Type      string     `json:"type"`
-	Route     string     `json:"route"`
-	Start     string     `json:"start"`
-	Scored    bool       `json:"scored"` // counts towards recall (coverage changes do not)
-	Detected  bool       `json:"detected"`
-	FirstStep *time.Time `json:"first_step,omitempty"`
-	DelayDays *float64   `json:"delay_days,omitempty"`
+	ID            string     `json:"id"`
+	Type          string     `json:"type"`
+	Route         string     `json:"route"`
+	Start         string     `json:"start"`
+	Scored        bool       `json:"scored"` // counts towards recall (coverage changes do not)
+	Detected      bool       `json:"detected"`
+	FirstStep     *time.Time `json:"first_step,omitempty"`
+	FirstDay      *time.Time `json:"first_day,omitempty"`
+	DelayDays     *float64   `json:"delay_days,omitempty"`
+	StepDelayDays *float64   `json:"step_delay_days,omitempty"`
 }
 
 // FindingScore is one finding and the event it matched ("" for a false alarm).
@@ -109,7 +117,6 @@ func score(m scenario.Manifest, obs []observation) *EvalReport {
 		}
 		return rep.Types[name]
 	}
-	var delays []float64
 	detected, scored := 0, 0
 	for _, e := range evs {
 		es := EventScore{ID: e.ID, Type: e.Type, Route: e.Route, Start: e.Start, Scored: e.Type != scenario.EventCoverageChange}
@@ -126,10 +133,9 @@ func score(m scenario.Manifest, obs []observation) *EvalReport {
 		}
 		if es.FirstStep != nil && es.Scored {
 			d := es.FirstStep.Sub(e.start).Hours() / 24
-			es.Detected, es.DelayDays = true, &d
+			es.Detected, es.FirstDay, es.DelayDays, es.StepDelayDays = true, es.FirstStep, &d, &d
 			ts.Detected++
 			detected++
-			delays = append(delays, d)
 		}
 		rep.Events = append(rep.Events, es)
 	}
@@ -148,14 +154,14 @@ func score(m scenario.Manifest, obs []observation) *EvalReport {
 	}
 	rep.Precision = ratio(matched, len(rep.Findings))
 	rep.Recall = ratio(detected, scored)
-	rep.MedianDelayDays = median(delays)
 	rep.summarise()
+	rep.medianDelays()
 	return rep
 }
 
-// summarise fills each type's recall, precision and median delay from its counts.
+// summarise fills each type's recall and precision from its counts.
 func (rep *EvalReport) summarise() {
-	for name, ts := range rep.Types {
+	for _, ts := range rep.Types {
 		if ts.Events > 0 {
 			r := ratio(ts.Detected, ts.Events)
 			ts.Recall = &r
@@ -164,13 +170,27 @@ func (rep *EvalReport) summarise() {
 			p := ratio(ts.Matched, ts.Findings)
 			ts.Precision = &p
 		}
+	}
+}
+
+// medianDelays fills the median delays, overall and per type, from the events' delays.
+func (rep *EvalReport) medianDelays() {
+	delays := func(typ string, step bool) []float64 {
 		var d []float64
 		for _, es := range rep.Events {
-			if es.Type == name && es.DelayDays != nil {
-				d = append(d, *es.DelayDays)
+			v := es.DelayDays
+			if step {
+				v = es.StepDelayDays
+			}
+			if v != nil && (typ == "" || es.Type == typ) {
+				d = append(d, *v)
 			}
 		}
-		ts.MedianDelayDays = median(d)
+		return d
+	}
+	rep.MedianDelayDays, rep.MedianStepDelayDays = median(delays("", false)), median(delays("", true))
+	for name, ts := range rep.Types {
+		ts.MedianDelayDays, ts.MedianStepDelayDays = median(delays(name, false)), median(delays(name, true))
 	}
 }
 

@@ -48,6 +48,11 @@ func TestEvaluateSmallScenario(t *testing.T) {
 		t.Errorf("%d coverage changes reported as movement, want none", rep.CoverageMisreported)
 	}
 	for _, e := range rep.Events {
+		if e.Detected && (e.FirstDay.After(*e.FirstStep) || !e.FirstDay.After(e.FirstStep.AddDate(0, -1, 0)) || *e.DelayDays > *e.StepDelayDays) {
+			t.Errorf("%s: first day %s, first step %s, delay %.0f (at the step %.0f); want the day within the month up to the step",
+				e.ID, e.FirstDay.Format(time.DateOnly), e.FirstStep.Format(time.DateOnly), *e.DelayDays, *e.StepDelayDays)
+		}
+		t.Logf("  %s: first step %v, first day %v", e.ID, e.FirstStep, e.FirstDay)
 		if e.ID == "emerging-libya-crete" && (!e.Detected || *e.DelayDays > 62) {
 			t.Errorf("the new route: detected %v, delay %v; want it found within two monthly steps", e.Detected, e.DelayDays)
 		}

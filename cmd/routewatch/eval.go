@@ -89,16 +89,17 @@ func readManifest(path string) (scenario.Manifest, error) {
 func printReport(w io.Writer, r *jobs.EvalReport) {
 	fmt.Fprintf(w, "scenario %s seed %d: %d %s steps %s..%s in %.0f s\n\n", r.Scenario, r.Seed, r.Steps, r.Step,
 		r.From.Format(time.DateOnly), r.To.Format(time.DateOnly), r.Seconds)
-	fmt.Fprintf(w, "%-45s %-16s %-10s %-9s %s\n", "event", "type", "start", "detected", "delay (days)")
+	fmt.Fprintf(w, "%-45s %-16s %-10s %-10s %-10s %s\n", "event", "type", "start", "step", "first day", "delay in days (at the step)")
 	for _, e := range r.Events {
-		det, delay := "no", "-"
+		det, day, delay := "no", "-", "-"
 		if !e.Scored {
 			det = "n/a"
 		}
 		if e.Detected {
-			det, delay = e.FirstStep.Format(time.DateOnly), fmt.Sprintf("%.0f", *e.DelayDays)
+			det, day = e.FirstStep.Format(time.DateOnly), e.FirstDay.Format(time.DateOnly)
+			delay = fmt.Sprintf("%.0f (%.0f)", *e.DelayDays, *e.StepDelayDays)
 		}
-		fmt.Fprintf(w, "%-45s %-16s %-10s %-9s %s\n", e.ID, e.Type, e.Start, det, delay)
+		fmt.Fprintf(w, "%-45s %-16s %-10s %-10s %-10s %s\n", e.ID, e.Type, e.Start, det, day, delay)
 	}
 	fmt.Fprintf(w, "\n%-16s %7s %9s %7s %13s %9s %8s %10s\n", "type", "events", "detected", "recall", "median delay", "findings", "matched", "precision")
 	names := make([]string, 0, len(r.Types))
@@ -108,11 +109,11 @@ func printReport(w io.Writer, r *jobs.EvalReport) {
 	sort.Strings(names)
 	for _, n := range names {
 		t := r.Types[n]
-		fmt.Fprintf(w, "%-16s %7d %9d %7s %13s %9d %8d %10s\n", n, t.Events, t.Detected, pct(t.Recall), days(t.MedianDelayDays),
+		fmt.Fprintf(w, "%-16s %7d %9d %7s %13s %9d %8d %10s\n", n, t.Events, t.Detected, pct(t.Recall), delays(t.MedianDelayDays, t.MedianStepDelayDays),
 			t.Findings, t.Matched, pct(t.Precision))
 	}
-	fmt.Fprintf(w, "\nprecision %.2f  recall %.2f  median delay %s days  coverage changes misreported: %d\n",
-		r.Precision, r.Recall, days(r.MedianDelayDays), r.CoverageMisreported)
+	fmt.Fprintf(w, "\nprecision %.2f  recall %.2f  median delay %s days (at the steps)  coverage changes misreported: %d\n",
+		r.Precision, r.Recall, delays(r.MedianDelayDays, r.MedianStepDelayDays), r.CoverageMisreported)
 	for _, f := range r.Findings {
 		if f.Event == "" {
 			fmt.Fprintf(w, "  false alarm: %s (first %s, %d steps)%s\n", f.Key, f.FirstStep.Format(time.DateOnly), f.Steps, misreport(f.Misreported))
@@ -132,6 +133,14 @@ func days(v *float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.0f", *v)
+}
+
+// delays prints a day-level delay with the replay steps' in brackets.
+func delays(day, step *float64) string {
+	if day == nil {
+		return "-"
+	}
+	return days(day) + " (" + days(step) + ")"
 }
 
 func misreport(id string) string {

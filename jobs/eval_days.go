@@ -1,0 +1,89 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/scenario"
+)
+
+// evalJob is the job whose findings detect an event of each type.
+var evalJob = map[string]string{
+	scenario.EventHotspot:       "hotspots",
+	scenario.EventEmergingRoute: "emerging",
+	scenario.EventMOShift:       "mo-shift",
+	scenario.EventDisplacement:  "displacement",
+}
+
+// refineDelays finds the day each detected event was first detected. A replay step only says
+// that the event was found between the step before and this one; `serve` runs the jobs every
+// few hours (--jobs-interval), so the delay analysts see is the first day in between on which
+// the job finds it. For each detected event it replays that event's job as of every day after
+// the previous step (and after the event's start), in order, until one detects the event.
+// These extra runs only date detections: their findings are not scored for precision.
+// replayed holds, for each replay step, the corridors' cells the step's jobs saw; a day uses
+// its previous step's.
+func (r *Runner) refineDelays(ctx context.Context, rep *EvalReport, m scenario.Manifest, replayed map[time.Time]map[string][]h3.Cell, opt EvalOptions) error {
+	for i := range rep.Events {
+		es := &rep.Events[i]
+		kind := evalJob[es.Type]
+		if !es.Detected || kind == "" {
+			continue
+		}
+		e := eventOf(m, es.ID)
+		prev := prevStep(*es.FirstStep, opt.Step)
+		cells, ok := replayed[prev]
+		if !ok { // the first replay step: its own corridors are the nearest
+			cells = replayed[*es.FirstStep]
+		}
+		for d := later(prev, e.start).AddDate(0, 0, 1); d.Before(*es.FirstStep); d = d.AddDate(0, 0, 1) {
+			obs, err := r.evalRun(ctx, kind, d, cells, opt)
+			if err != nil {
+				return err
+			}
+			if detectedBy(e, obs) {
+				delay := d.Sub(e.start).Hours() / 24
+				es.FirstDay, es.DelayDays = &d, &delay
+				break
+			}
+		}
+	}
+	rep.medianDelays()
+	return nil
+}
+
+// eventOf is the manifest event with this id, ready for matching.
+func eventOf(m scenario.Manifest, id string) event {
+	for _, e := range m.Events {
+		if e.ID == id {
+			t, _ := time.Parse(time.DateOnly, e.Start)
+			return event{Event: e, start: t}
+		}
+	}
+	return event{}
+}
+
+func detectedBy(e event, obs []observation) bool {
+	for _, o := range obs {
+		if detects(e, o) {
+			return true
+		}
+	}
+	return false
+}
+
+func prevStep(t time.Time, step string) time.Time {
+	if step == "week" {
+		return t.AddDate(0, 0, -7)
+	}
+	return t.AddDate(0, -1, 0)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
