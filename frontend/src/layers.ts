@@ -3,10 +3,11 @@
 
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
-import { PathLayer, PolygonLayer } from '@deck.gl/layers';
+import { PathLayer, PolygonLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import type { CompareCell, HeatCell, Hotspot } from './api';
 import { change, type RGBA, type Scale } from './colors';
 import { type Corridor, statusColor, volume, widthPx } from './corridors';
+import { type HexMesh, hexMesh, vertexColors } from './hexmesh';
 import { patternStyle } from './hotspots';
 import type { Metric } from './state';
 
@@ -15,42 +16,67 @@ export interface Handlers<T> {
   onClick?: (d: T) => void;
 }
 
-function picking<T>(h: Handlers<T>) {
+/** picking makes a layer hoverable and clickable; byIndex finds the object of a layer drawn
+ * from binary data, whose picks carry only an index. */
+function picking<T>(h: Handlers<T>, byIndex: (i: number) => T | undefined = () => undefined) {
+  const object = (info: PickingInfo<T>): T | null => info.object ?? (info.index >= 0 ? byIndex(info.index) ?? null : null);
   return {
     pickable: Boolean(h.onHover || h.onClick),
     autoHighlight: true,
     highlightColor: [255, 255, 255, 90] as RGBA,
-    onHover: (info: PickingInfo<T>) => h.onHover?.(info.object ?? null, info.x, info.y),
-    onClick: (info: PickingInfo<T>) => { if (info.object) h.onClick?.(info.object); },
+    onHover: (info: PickingInfo<T>) => h.onHover?.(object(info), info.x, info.y),
+    onClick: (info: PickingInfo<T>) => { const o = object(info); if (o) h.onClick?.(o); },
   };
 }
 
 /** heatmapLayer draws cells coloured by sightings or persons. */
 export function heatmapLayer(cells: HeatCell[], metric: Metric, scale: Scale, h: Handlers<HeatCell> = {}, id = 'heatmap'): Layer {
-  return new H3HexagonLayer<HeatCell>({
-    id,
-    data: cells,
-    getHexagon: (d) => d.h3,
-    getFillColor: (d) => scale.color(d[metric]),
-    material: false,
-    extruded: false,
-    stroked: false,
-    updateTriggers: { getFillColor: [metric, scale] },
-    ...picking(h),
-  });
+  return cellLayer(id, cells, (d) => d.h3, (d) => scale.color(d[metric]), [metric, scale], h);
 }
 
 /** compareLayer draws cells coloured by their change from period A to B. */
 export function compareLayer(cells: CompareCell[], scale: Scale, h: Handlers<CompareCell> = {}): Layer {
-  return new H3HexagonLayer<CompareCell>({
-    id: 'compare',
-    data: cells,
-    getHexagon: (d) => d.h3,
-    getFillColor: (d) => scale.color(change(d)),
+  return cellLayer('compare', cells, (d) => d.h3, (d) => scale.color(change(d)), [scale], h);
+}
+
+type CellData = { length: number; startIndices: Uint32Array; attributes: Record<string, unknown> };
+const meshes = new WeakMap<object, HexMesh>();
+const coloured = new WeakMap<object, { key: unknown[]; data: CellData }>();
+
+/** cellLayer draws cells filled by colour as one triangle mesh (hexmesh.ts says why not
+ * H3HexagonLayer). The mesh is built once per cell list and its colours once per colouring
+ * (key), so redrawing the same cells uploads nothing. */
+function cellLayer<T extends object>(id: string, cells: T[], h3: (d: T) => string, color: (d: T) => RGBA, key: unknown[], h: Handlers<T>): Layer {
+  let mesh = meshes.get(cells);
+  if (!mesh) {
+    mesh = hexMesh(cells.map(h3));
+    meshes.set(cells, mesh);
+  }
+  let c = coloured.get(cells);
+  if (!c || c.key.length !== key.length || c.key.some((k, i) => k !== key[i])) {
+    const m = mesh;
+    c = {
+      key,
+      data: {
+        length: m.length,
+        startIndices: m.starts,
+        attributes: {
+          getPolygon: { value: m.positions, size: 2 },
+          indices: m.indices,
+          getFillColor: { value: vertexColors(m, (i) => color(cells[i]!)), size: 4, normalized: true },
+        },
+      },
+    };
+    coloured.set(cells, c);
+  }
+  return new SolidPolygonLayer({
+    id,
+    data: c.data as never,
+    _normalize: false,
+    positionFormat: 'XY',
+    filled: true,
     extruded: false,
-    stroked: false,
-    updateTriggers: { getFillColor: [scale] },
-    ...picking(h),
+    ...picking<T>(h, (i) => cells[i]),
   });
 }
 

@@ -49,7 +49,7 @@ export async function createMap(container: HTMLElement, view: { lon: number; lat
   const hoverOut: (() => void)[] = [];
   container.addEventListener('mouseleave', () => hoverOut.forEach((f) => f()));
   const overlay = new MapboxOverlay({
-    onHover: (info) => { if (!info.object) hoverOut.forEach((f) => f()); },
+    onHover: (info) => { if (!info.picked) hoverOut.forEach((f) => f()); }, // binary layers pick an index, no object
     // Drawn in MapLibre's own WebGL context: one canvas to composite, print and read back.
     interleaved: true,
     layers: [],
