@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh — from a fresh machine to a running routewatch with demo data: provisions the
-# local PostGIS, builds the binary, migrates, loads the demo scenario into an empty
+# local PostGIS, builds the web app and the binary, migrates, loads the demo scenario into an empty
 # database, runs the analytics jobs, and serves on ROUTEWATCH_ADDR (default 127.0.0.1:8080).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -8,6 +8,14 @@ export PATH=$PATH:/usr/local/go/bin
 
 scripts/db.sh up
 export DATABASE_URL=${DATABASE_URL:-$(scripts/db.sh url)}
+# The web app is embedded in the binary: build it first when it is missing or older than its
+# sources (npm ci installs the locked dependencies from the npm registry).
+if [ ! -f frontend/dist/index.html ] ||
+  [ -n "$(find frontend/src frontend/public frontend/index.html frontend/package-lock.json frontend/vite.config.ts \
+    -newer frontend/dist/index.html -print -quit)" ]; then
+  echo "run.sh: building the web app (npm ci, npm run build)" >&2
+  (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+fi
 go build -o routewatch ./cmd/routewatch
 ./routewatch migrate up
 ./routewatch demo --truth .data/demo-truth.json
@@ -18,6 +26,14 @@ go build -o routewatch ./cmd/routewatch
 # travels in the URL fragment, which browsers never send to a server).
 KEY=$(./routewatch keys create --role analyst --clearance H3 --name "demo (scripts/run.sh)" 2>/dev/null |
   sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
-echo "routewatch: open http://${ROUTEWATCH_ADDR:-127.0.0.1:8080}/#key=$KEY" >&2
+# The address serve will listen on: --addr among the arguments, else ROUTEWATCH_ADDR.
+ADDR=${ROUTEWATCH_ADDR:-127.0.0.1:8080}
+prev=""
+for a in "$@"; do
+  case "$a" in --addr=*|-addr=*) ADDR=${a#*=} ;; esac
+  case "$prev" in --addr|-addr) ADDR=$a ;; esac
+  prev=$a
+done
+echo "routewatch: open http://$ADDR/#key=$KEY" >&2
 echo "routewatch: API calls need: Authorization: Bearer $KEY" >&2
 exec ./routewatch serve "$@"
