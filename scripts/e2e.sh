@@ -42,12 +42,10 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 if [ -z "${E2E_SKIP_BUILD:-}" ]; then
-  say "npm ci"
-  (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+  say "web app: npm ci and build (scripts/build-web.sh, as scripts/run.sh does)"
+  scripts/build-web.sh --force
   say "unit tests (vitest)"
   (cd frontend && npx vitest run --reporter=dot)
-  say "npm run build (tsc + vite)"
-  (cd frontend && npm run build --silent >"$WORK/vite.log" 2>&1) || { cat "$WORK/vite.log" >&2; exit 1; }
 fi
 [ -f frontend/dist/index.html ] || { say "frontend/dist/index.html missing: build the frontend"; exit 1; }
 

@@ -8,14 +8,8 @@ export PATH=$PATH:/usr/local/go/bin
 
 scripts/db.sh up
 export DATABASE_URL=${DATABASE_URL:-$(scripts/db.sh url)}
-# The web app is embedded in the binary: build it first when it is missing or older than its
-# sources (npm ci installs the locked dependencies from the npm registry).
-if [ ! -f frontend/dist/index.html ] ||
-  [ -n "$(find frontend/src frontend/public frontend/index.html frontend/package-lock.json frontend/vite.config.ts \
-    -newer frontend/dist/index.html -print -quit)" ]; then
-  echo "run.sh: building the web app (npm ci, npm run build)" >&2
-  (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
-fi
+# The web app is embedded in the binary: build it first when it is missing or stale.
+scripts/build-web.sh
 go build -o routewatch ./cmd/routewatch
 ./routewatch migrate up
 ./routewatch demo --truth .data/demo-truth.json
