@@ -42,8 +42,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 if [ -z "${E2E_SKIP_BUILD:-}" ]; then
-  say "web app: npm ci and build (scripts/build-web.sh, as scripts/run.sh does)"
-  scripts/build-web.sh --force
+  say "web app: build when missing or stale (scripts/build-web.sh, as scripts/run.sh does)"
+  scripts/build-web.sh
+  [ -d frontend/node_modules ] || (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
   say "unit tests (vitest)"
   (cd frontend && npx vitest run --reporter=dot)
 fi

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test.sh — the whole test suite: provisions the local PostGIS (scripts/db.sh up) and GDAL
 # (the OGC API test drives Debian's ogrinfo/ogr2ogr), checks formatting and vet, runs every
-# Go test against the real database, every fuzz target briefly, and the web app end to end
-# in Chromium (scripts/e2e.sh installs it when missing).
+# Go test against the real database, every fuzz target briefly, the README's run command
+# (scripts/smoke-run.sh), and the web app end to end in Chromium (scripts/e2e.sh installs it
+# when missing).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH=$PATH:/usr/local/go/bin
@@ -24,4 +25,5 @@ fi
 go vet ./...
 go test -count=1 -timeout 15m ./...
 scripts/fuzz.sh 3 # every go test -fuzz target briefly: decoders of outside input must not panic
-scripts/e2e.sh # the web app end to end: builds it, serves generated data, drives Chromium
+scripts/smoke-run.sh # the README's first command: builds the web app, loads the demo, serves, signs in
+scripts/e2e.sh # the web app end to end: serves generated data, drives Chromium
