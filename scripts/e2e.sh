@@ -6,6 +6,7 @@
 #
 #   scripts/e2e.sh            everything
 #   E2E_SKIP_BUILD=1 scripts/e2e.sh   reuse frontend/dist and node_modules (quicker reruns)
+#   BENCH_CELLS=30000 scripts/e2e.sh  the render benchmark with another layer size (default 100,000)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
