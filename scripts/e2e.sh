@@ -107,5 +107,5 @@ say "serving at $URL"
 mkdir -p docs/screenshots
 (cd frontend && ROUTEWATCH_URL="$URL" ROUTEWATCH_KEY="$KEY" SCREENSHOTS="$ROOT/docs/screenshots" BENCH_OUT="$WORK/bench.json" \
   node --test --test-concurrency=1 --test-reporter=spec e2e/)
-[ -f "$WORK/bench.json" ] && say "100k-hexagon benchmark: $(cat "$WORK/bench.json")"
+[ -f "$WORK/bench.json" ] && say "render benchmark: $(cat "$WORK/bench.json")"
 say "passed; screenshots in docs/screenshots/"
