@@ -58,8 +58,7 @@ func (r *Runner) refineDelays(ctx context.Context, rep *EvalReport, m scenario.M
 func eventOf(m scenario.Manifest, id string) event {
 	for _, e := range m.Events {
 		if e.ID == id {
-			t, _ := time.Parse(time.DateOnly, e.Start)
-			return event{Event: e, start: t}
+			return newEvent(e)
 		}
 	}
 	return event{}

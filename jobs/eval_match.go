@@ -103,11 +103,17 @@ type event struct {
 	start time.Time
 }
 
+// newEvent is a manifest event with its start parsed (a start the manifest got wrong is the
+// zero time, before every step).
+func newEvent(e scenario.Event) event {
+	t, _ := time.Parse(time.DateOnly, e.Start)
+	return event{Event: e, start: t}
+}
+
 func score(m scenario.Manifest, obs []observation) *EvalReport {
 	var evs []event
 	for _, e := range m.Events {
-		t, _ := time.Parse(time.DateOnly, e.Start)
-		evs = append(evs, event{Event: e, start: t})
+		evs = append(evs, newEvent(e))
 	}
 	groupHotspots(obs)
 	rep := &EvalReport{Types: map[string]*TypeScore{}}
