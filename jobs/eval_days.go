@@ -26,6 +26,7 @@ var evalJob = map[string]string{
 // replayed holds, for each replay step, the corridors' cells the step's jobs saw; a day uses
 // its previous step's.
 func (r *Runner) refineDelays(ctx context.Context, rep *EvalReport, m scenario.Manifest, replayed map[time.Time]map[string][]h3.Cell, opt EvalOptions) error {
+	seen := map[string][]observation{} // by job and day: events of one type share their replays
 	for i := range rep.Events {
 		es := &rep.Events[i]
 		kind := evalJob[es.Type]
@@ -39,9 +40,14 @@ func (r *Runner) refineDelays(ctx context.Context, rep *EvalReport, m scenario.M
 			cells = replayed[*es.FirstStep]
 		}
 		for d := later(prev, e.start).AddDate(0, 0, 1); d.Before(*es.FirstStep); d = d.AddDate(0, 0, 1) {
-			obs, err := r.evalRun(ctx, kind, d, cells, opt)
-			if err != nil {
-				return err
+			key := kind + d.Format(time.DateOnly)
+			obs, ok := seen[key]
+			if !ok {
+				var err error
+				if obs, err = r.evalRun(ctx, kind, d, cells, opt); err != nil {
+					return err
+				}
+				seen[key] = obs
 			}
 			if detectedBy(e, obs) {
 				delay := d.Sub(e.start).Hours() / 24
