@@ -83,34 +83,14 @@ func (db *DB) BeginBatch(ctx context.Context, meta BatchMeta) (*Batch, error) {
 // ID is the batch's id (visible to others only after Commit).
 func (b *Batch) ID() int64 { return b.id }
 
-// copyData is the part of lib/pq's COPY statement that takes pre-encoded rows.
-type copyData interface {
-	CopyData(ctx context.Context, line string) (driver.Result, error)
-}
-
-// CopyRows streams rows into the staging table until next returns io.EOF. Rows are encoded
-// here in COPY text format and sent a chunk at a time on the batch's raw connection, which
-// is several times faster than one driver Exec per row.
+// CopyRows streams rows into the staging table until next returns io.EOF, encoded in COPY
+// text format in Go (copyIn).
 func (b *Batch) CopyRows(ctx context.Context, next func() ([]Row, error)) error {
-	return b.conn.Raw(func(dc any) error {
-		prep, ok := dc.(driver.ConnPrepareContext)
-		if !ok {
-			return errors.New("copy: driver connection cannot prepare")
-		}
-		st, err := prep.PrepareContext(ctx, stagingCopy)
-		if err != nil {
-			return fmt.Errorf("copy to staging: %w", err)
-		}
-		defer st.Close()
-		cd, ok := st.(copyData)
-		if !ok {
-			return errors.New("copy: driver statement has no CopyData")
-		}
-		var enc copyRow
+	err := b.copyIn(ctx, stagingCopy, func(cs *copyStream) error {
 		for {
 			rows, err := next()
 			if errors.Is(err, io.EOF) {
-				break
+				return nil
 			}
 			if err == nil {
 				err = ctx.Err()
@@ -118,27 +98,21 @@ func (b *Batch) CopyRows(ctx context.Context, next func() ([]Row, error)) error 
 			if err != nil {
 				return err
 			}
-			if len(rows) == 0 {
-				continue
-			}
-			enc.b = enc.b[:0]
 			for i := range rows {
-				if err := encodeStaging(&enc, &rows[i]); err != nil {
+				if err := encodeStaging(&cs.row, &rows[i]); err != nil {
+					return err
+				}
+				if err := cs.endRow(); err != nil {
 					return err
 				}
 			}
-			// CopyData adds the final newline itself.
-			if _, err := cd.CopyData(context.Background(), string(enc.b[:len(enc.b)-1])); err != nil {
-				return fmt.Errorf("copy to staging: %w", err)
-			}
 			b.staged += int64(len(rows))
 		}
-		// Exec with no values ends lib/pq's COPY and reports its errors.
-		if _, err := st.Exec(nil); err != nil { //nolint:staticcheck
-			return fmt.Errorf("copy to staging: %w", err)
-		}
-		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("copy to staging: %w", err)
+	}
+	return nil
 }
 
 func encodeStaging(r *copyRow, row *Row) error {
@@ -177,7 +151,6 @@ func encodeStaging(r *copyRow, row *Row) error {
 		}
 		r.text(string(j))
 	}
-	r.end()
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/lib/pq"
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/geo"
@@ -25,29 +24,32 @@ func (b *Batch) addCells(ctx context.Context) error {
 		return nil
 	}
 	seen := map[h3.Cell]bool{}
-	stmt, err := b.conn.PrepareContext(ctx, pq.CopyIn("new_cells", "res", "cell", "lat", "lon"))
+	err := b.copyIn(ctx, `COPY new_cells (res, cell, lat, lon) FROM STDIN`, func(cs *copyStream) error {
+		for _, v := range fine {
+			c, err := geo.CellFromInt64(v)
+			if err != nil {
+				return err
+			}
+			for _, res := range CentreResolutions {
+				p := c.Parent(res)
+				if seen[p] {
+					continue
+				}
+				seen[p] = true
+				ll := p.LatLng()
+				cs.row.start()
+				cs.row.int(int64(res))
+				cs.row.int(int64(p))
+				cs.row.float(ll.Lat)
+				cs.row.float(ll.Lng)
+				if err := cs.endRow(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, v := range fine {
-		c, err := geo.CellFromInt64(v)
-		if err != nil {
-			return err
-		}
-		for _, res := range CentreResolutions {
-			p := c.Parent(res)
-			if seen[p] {
-				continue
-			}
-			seen[p] = true
-			ll := p.LatLng()
-			if _, err := stmt.Exec(res, int64(p), ll.Lat, ll.Lng); err != nil {
-				return fmt.Errorf("stage cells: %w", err)
-			}
-		}
-	}
-	if _, err := stmt.Exec(); err != nil {
 		return fmt.Errorf("stage cells: %w", err)
 	}
 	_, err = b.conn.ExecContext(ctx, `INSERT INTO cells SELECT * FROM new_cells ON CONFLICT DO NOTHING`)

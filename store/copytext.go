@@ -81,6 +81,12 @@ func (r *copyRow) time(t time.Time) {
 	r.b = t.AppendFormat(r.b, time.RFC3339Nano)
 }
 
+// date writes t's UTC calendar date.
+func (r *copyRow) date(t time.Time) {
+	r.sep()
+	r.b = t.UTC().AppendFormat(r.b, time.DateOnly)
+}
+
 // array writes a text[] literal: {"a","b"} with quotes and backslashes escaped inside the
 // elements, then COPY-escaped as a whole.
 func (r *copyRow) array(v []string) {

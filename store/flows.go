@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/lib/pq"
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/geo"
@@ -16,6 +15,7 @@ var FlowResolutions = []int{3, 4, 5}
 
 // leg is two consecutive sightings of one journey.
 type leg struct {
+	Sign     int64     `db:"sign"` // -1 for a stored leg being replaced, +1 for a new one
 	Journey  string    `db:"journey_id"`
 	Seq      int       `db:"seq"`
 	From     int64     `db:"from_cell"`
@@ -40,21 +40,16 @@ type flowDelta struct{ legs, journeys, persons int64 }
 // updateFlows recomputes the legs of every journey this batch touched and moves their
 // contributions in flow_months: the old legs are subtracted, the new ones added, so a
 // sighting arriving late slots into its journey. The legs are computed in PostgreSQL and
-// read through a cursor a chunk at a time; their segments go to the flow_delta table in
-// chunks, so memory holds one chunk, whatever the size of the file.
+// read through one cursor, old (sign −1) and new (+1) together, ordered by the month they
+// start in; each month's sums are complete when the next month starts and are staged then,
+// so flow_delta holds each flow_months row once and memory holds one month's rows,
+// whatever the size of the file.
 func (b *Batch) updateFlows(ctx context.Context) error {
 	if _, err := b.conn.ExecContext(ctx, `
 		CREATE TEMP TABLE touched ON COMMIT DROP AS
 		SELECT DISTINCT journey_id FROM new_rows WHERE journey_id IS NOT NULL;
-		CREATE TEMP TABLE flow_delta (LIKE flow_months) ON COMMIT DROP`); err != nil {
-		return fmt.Errorf("touched journeys: %w", err)
-	}
-	if err := b.streamLegs(ctx, -1); err != nil {
-		return fmt.Errorf("old legs: %w", err)
-	}
-	if _, err := b.conn.ExecContext(ctx, `
-		DELETE FROM journey_legs l USING touched t WHERE l.journey_id = t.journey_id;
-		INSERT INTO journey_legs (journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode)
+		CREATE TEMP TABLE flow_delta (LIKE flow_months) ON COMMIT DROP;
+		CREATE TEMP TABLE new_legs ON COMMIT DROP AS
 		SELECT * FROM (
 		  SELECT s.journey_id,
 		    row_number() OVER w AS seq,
@@ -68,8 +63,14 @@ func (b *Batch) updateFlows(ctx context.Context) error {
 		WHERE to_cell IS NOT NULL`); err != nil {
 		return fmt.Errorf("new legs: %w", err)
 	}
-	if err := b.streamLegs(ctx, +1); err != nil {
-		return fmt.Errorf("new legs: %w", err)
+	if err := b.streamLegs(ctx); err != nil {
+		return fmt.Errorf("flows: %w", err)
+	}
+	if _, err := b.conn.ExecContext(ctx, `
+		DELETE FROM journey_legs l USING touched t WHERE l.journey_id = t.journey_id;
+		INSERT INTO journey_legs (journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode)
+		SELECT journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode FROM new_legs`); err != nil {
+		return fmt.Errorf("store legs: %w", err)
 	}
 	return b.applyFlowDelta(ctx)
 }
@@ -77,16 +78,22 @@ func (b *Batch) updateFlows(ctx context.Context) error {
 // legChunk is how many legs one cursor fetch reads.
 var legChunk = 50000
 
-// streamLegs adds sign × the stored legs of the touched journeys to flow_delta, reading them
-// through a cursor and staging each chunk's segments with COPY.
-func (b *Batch) streamLegs(ctx context.Context, sign int64) error {
+// streamLegs adds the touched journeys' stored legs (sign −1) and their new legs (+1) to
+// flow_delta, reading them through a cursor in month order and staging each month's sums
+// with COPY when the month is complete.
+func (b *Batch) streamLegs(ctx context.Context) error {
 	if _, err := b.conn.ExecContext(ctx, `
 		DECLARE legs NO SCROLL CURSOR FOR
-		SELECT l.journey_id, l.seq, l.from_cell, l.to_cell, l.from_at, l.to_at, l.persons, l.handling, l.mode
-		FROM journey_legs l JOIN touched t USING (journey_id) ORDER BY l.journey_id, l.seq`); err != nil {
+		SELECT sign, journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode FROM (
+		  SELECT -1 AS sign, l.journey_id, l.seq, l.from_cell, l.to_cell, l.from_at, l.to_at, l.persons, l.handling, l.mode
+		  FROM journey_legs l JOIN touched t USING (journey_id)
+		  UNION ALL
+		  SELECT 1, journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode FROM new_legs) x
+		ORDER BY date_trunc('month', from_at AT TIME ZONE 'UTC'), sign, journey_id, seq`); err != nil {
 		return err
 	}
-	acc := &legAccumulator{sign: sign, delta: map[flowKey]*flowDelta{}, keys: map[flowKey]bool{}}
+	acc := &legAccumulator{delta: map[flowKey]*flowDelta{}, keys: map[flowKey]bool{},
+		paths: map[[2]h3.Cell][]h3.Cell{}}
 	for {
 		n, err := b.fetchLegs(ctx, acc)
 		if err != nil {
@@ -95,14 +102,27 @@ func (b *Batch) streamLegs(ctx context.Context, sign int64) error {
 		if n < legChunk {
 			break
 		}
-		if err := b.stageFlows(ctx, acc.flush(false)); err != nil {
+		if err := b.stageMonths(ctx, acc); err != nil {
 			return err
 		}
 	}
 	if _, err := b.conn.ExecContext(ctx, `CLOSE legs`); err != nil {
 		return err
 	}
-	return b.stageFlows(ctx, acc.flush(true))
+	acc.flush()
+	return b.stageMonths(ctx, acc)
+}
+
+// stageMonths stages the months the accumulator has completed (between fetches: the
+// connection is free only then).
+func (b *Batch) stageMonths(ctx context.Context, acc *legAccumulator) error {
+	for _, delta := range acc.done {
+		if err := b.stageFlows(ctx, delta); err != nil {
+			return err
+		}
+	}
+	acc.done = nil
+	return nil
 }
 
 func (b *Batch) fetchLegs(ctx context.Context, acc *legAccumulator) (int, error) {
@@ -127,30 +147,59 @@ func (b *Batch) fetchLegs(ctx context.Context, acc *legAccumulator) (int, error)
 
 // legAccumulator sums leg segments per flow_months row. A journey counts once per row
 // however many of its legs cross it: keys holds the rows the current journey crossed,
-// counted when the next journey starts (legs arrive grouped by journey).
+// counted when the next journey starts (legs arrive grouped by month, sign and journey).
+// The sums of a month move to done when the next month starts, since no later leg can add
+// to them.
 type legAccumulator struct {
-	sign    int64
 	delta   map[flowKey]*flowDelta
+	month   time.Time
+	sign    int64
 	journey string
 	keys    map[flowKey]bool
+	paths   map[[2]h3.Cell][]h3.Cell // geo.Path's answers: legs between coarse cells repeat
+	done    []map[flowKey]*flowDelta // completed months, to be staged
+}
+
+// maxCachedPaths bounds legAccumulator.paths (a few hundred bytes each).
+const maxCachedPaths = 100000
+
+// path is geo.Path(p, q), remembered.
+func (a *legAccumulator) path(p, q h3.Cell) ([]h3.Cell, error) {
+	k := [2]h3.Cell{p, q}
+	if path, ok := a.paths[k]; ok {
+		return path, nil
+	}
+	path, err := geo.Path(p, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(a.paths) >= maxCachedPaths {
+		clear(a.paths)
+	}
+	a.paths[k] = path
+	return path, nil
 }
 
 // add adds the leg's segments: at every flow resolution the leg runs from the parent of its
 // start cell to the parent of its end cell, along the grid path when they are not
 // neighbours.
 func (a *legAccumulator) add(l leg) error {
-	if l.Journey != a.journey {
+	month := time.Date(l.FromAt.UTC().Year(), l.FromAt.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !month.Equal(a.month) {
+		a.flush()
+		a.month = month
+	}
+	if l.Journey != a.journey || l.Sign != a.sign {
 		a.endJourney()
-		a.journey = l.Journey
+		a.journey, a.sign = l.Journey, l.Sign
 	}
 	from, to := h3.Cell(l.From), h3.Cell(l.To)
-	month := time.Date(l.FromAt.UTC().Year(), l.FromAt.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
 	for _, res := range FlowResolutions {
 		p, q := from.Parent(res), to.Parent(res)
 		if p == q {
 			continue
 		}
-		path, err := geo.Path(p, q)
+		path, err := a.path(p, q)
 		if err != nil {
 			return fmt.Errorf("journey %s leg %d: %w", l.Journey, l.Seq, err)
 		}
@@ -181,16 +230,14 @@ func (a *legAccumulator) endJourney() {
 	clear(a.keys)
 }
 
-// flush hands over the sums so far and starts afresh (flow_delta is summed later, so a row
-// may be staged in several chunks). The current journey's rows stay in keys until it ends,
-// so a journey split between chunks still counts once; last ends it.
-func (a *legAccumulator) flush(last bool) map[flowKey]*flowDelta {
-	if last {
-		a.endJourney()
+// flush ends the current journey and the month: its sums move to done.
+func (a *legAccumulator) flush() {
+	a.endJourney()
+	a.journey = ""
+	if len(a.delta) > 0 {
+		a.done = append(a.done, a.delta)
+		a.delta = map[flowKey]*flowDelta{}
 	}
-	out := a.delta
-	a.delta = map[flowKey]*flowDelta{}
-	return out
 }
 
 // stageFlows copies flow changes into flow_delta (a row may appear in several chunks).
@@ -198,41 +245,46 @@ func (b *Batch) stageFlows(ctx context.Context, delta map[flowKey]*flowDelta) er
 	if len(delta) == 0 {
 		return nil
 	}
-	stmt, err := b.conn.PrepareContext(ctx, pq.CopyIn("flow_delta", "res", "month", "from_cell", "to_cell", "handling",
-		"legs", "journeys", "persons"))
+	err := b.copyIn(ctx, `COPY flow_delta (res, month, from_cell, to_cell, handling, legs, journeys, persons) FROM STDIN`,
+		func(cs *copyStream) error {
+			for k, d := range delta {
+				if d.legs == 0 && d.journeys == 0 && d.persons == 0 {
+					continue
+				}
+				r := &cs.row
+				r.start()
+				r.int(int64(k.res))
+				r.date(k.month)
+				r.int(int64(k.from))
+				r.int(int64(k.to))
+				r.int(int64(k.handling))
+				r.int(d.legs)
+				r.int(d.journeys)
+				r.int(d.persons)
+				if err := cs.endRow(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for k, d := range delta {
-		if d.legs == 0 && d.journeys == 0 && d.persons == 0 {
-			continue
-		}
-		if _, err := stmt.Exec(k.res, k.month, int64(k.from), int64(k.to), k.handling, d.legs, d.journeys, d.persons); err != nil {
-			return fmt.Errorf("stage flows: %w", err)
-		}
-	}
-	if _, err := stmt.Exec(); err != nil {
 		return fmt.Errorf("stage flows: %w", err)
 	}
 	return nil
 }
 
-// applyFlowDelta sums the staged changes per flow_months row, upserts them and removes
-// rows that reach zero.
+// applyFlowDelta adds the staged changes (one row per flow_months row) and removes rows
+// that reach zero. A row can only shrink where its change is negative (the old legs of a
+// journey the batch touched), so only those rows are checked.
 func (b *Batch) applyFlowDelta(ctx context.Context) error {
 	_, err := b.conn.ExecContext(ctx, `
-		CREATE TEMP TABLE flow_sum ON COMMIT DROP AS
-		SELECT res, month, from_cell, to_cell, handling, sum(legs)::int AS legs, sum(journeys)::int AS journeys,
-		       sum(persons)::bigint AS persons
-		FROM flow_delta GROUP BY 1, 2, 3, 4, 5;
 		INSERT INTO flow_months AS f (res, month, from_cell, to_cell, handling, legs, journeys, persons)
-		SELECT * FROM flow_sum WHERE legs <> 0 OR journeys <> 0 OR persons <> 0
-		ORDER BY res, month, from_cell, to_cell, handling
+		SELECT res, month, from_cell, to_cell, handling, legs, journeys, persons FROM flow_delta
 		ON CONFLICT (res, month, from_cell, to_cell, handling) DO UPDATE
 		SET legs = f.legs + excluded.legs, journeys = f.journeys + excluded.journeys, persons = f.persons + excluded.persons;
-		DELETE FROM flow_months f USING flow_sum d
-		WHERE (f.res, f.month, f.from_cell, f.to_cell, f.handling) = (d.res, d.month, d.from_cell, d.to_cell, d.handling)
+		DELETE FROM flow_months f USING flow_delta d
+		WHERE (d.legs < 0 OR d.journeys < 0 OR d.persons < 0)
+		AND (f.res, f.month, f.from_cell, f.to_cell, f.handling) = (d.res, d.month, d.from_cell, d.to_cell, d.handling)
 		AND f.legs <= 0`)
 	if err != nil {
 		return fmt.Errorf("update flows: %w", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/uber/h3-go/v4"
 
@@ -14,7 +15,8 @@ import (
 )
 
 // TestFlowsFollowLateSightings loads a journey's ends first and its middle later: the legs
-// and flows must end as if all had arrived together.
+// and flows must end as if all had arrived together. The journey crosses a month boundary,
+// so the late sighting moves flows from one month to two.
 func TestFlowsFollowLateSightings(t *testing.T) {
 	ctx := context.Background()
 	mk := func(id string, lat, lon float64, at string) *sighting.Sighting {
@@ -23,9 +25,9 @@ func TestFlowsFollowLateSightings(t *testing.T) {
 		return s
 	}
 	// Zuwara → at sea → Lampedusa, about 100 km apart each.
-	a := mk("a", 32.93, 12.08, "2024-06-01T00:00:00Z")
-	m := mk("m", 34.20, 12.30, "2024-06-01T12:00:00Z")
-	z := mk("z", 35.50, 12.60, "2024-06-02T00:00:00Z")
+	a := mk("a", 32.93, 12.08, "2024-06-30T18:00:00Z")
+	m := mk("m", 34.20, 12.30, "2024-07-01T01:00:00Z")
+	z := mk("z", 35.50, 12.60, "2024-07-01T06:00:00Z")
 
 	late := storetest.Open(t, "flowslate")
 	loadBatch(t, late, sha1, []*sighting.Sighting{a, z}, 0)
@@ -84,14 +86,15 @@ func TestFlowsFollowLateSightings(t *testing.T) {
 
 // TestFlowsInChunks loads journeys that share edges with a cursor chunk of 3 legs, so chunks
 // split journeys, and with the default chunk: flow_months must be the same, each journey
-// counted once per edge.
+// counted once per edge. The journeys run from one month into the next.
 func TestFlowsInChunks(t *testing.T) {
 	ctx := context.Background()
 	var rows []*sighting.Sighting
 	for j := range 4 {
 		for i := range 5 { // Zuwara to Lampedusa in five steps
+			at := time.Date(2024, 6, 30, 14+j, 0, 0, 0, time.UTC).Add(time.Duration(4*i) * time.Hour)
 			s := testSighting(fmt.Sprintf("j%d-%d", j, i), 32.93+0.64*float64(i), 12.08+0.13*float64(i),
-				fmt.Sprintf("2024-06-0%dT%02d:00:00Z", j+1, 4*i))
+				at.Format(time.RFC3339))
 			s.JourneyID = fmt.Sprintf("J%d", j)
 			rows = append(rows, s)
 		}
@@ -117,5 +120,9 @@ func TestFlowsInChunks(t *testing.T) {
 	var maxJourneys int
 	if err := whole.SQLX().Get(&maxJourneys, `SELECT max(journeys) FROM flow_months`); err != nil || maxJourneys != 4 {
 		t.Errorf("most journeys on one edge: %d (%v), want 4", maxJourneys, err)
+	}
+	var months int
+	if err := whole.SQLX().Get(&months, `SELECT count(DISTINCT month) FROM flow_months`); err != nil || months != 2 {
+		t.Errorf("months with flows: %d (%v), want 2", months, err)
 	}
 }
