@@ -23,6 +23,7 @@ type Batch struct {
 	id      int64
 	meta    BatchMeta
 	staged  int64
+	keys    *keyPrints
 	rejects []RejectRow
 	started time.Time
 	done    bool
@@ -46,7 +47,7 @@ func (db *DB) BeginBatch(ctx context.Context, meta BatchMeta) (*Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Batch{db: db.x, conn: conn, meta: meta, started: time.Now()}
+	b := &Batch{db: db.x, conn: conn, meta: meta, started: time.Now(), keys: newKeyPrints()}
 	// A batch's statements take as long as its file needs: the server's per-query
 	// statement_timeout (meant for reads) does not apply inside it. Its sorts and
 	// aggregations over a whole file fit in memory with 256 MB, where the default spills.
@@ -99,6 +100,7 @@ func (b *Batch) CopyRows(ctx context.Context, next func() ([]Row, error)) error 
 				return err
 			}
 			for i := range rows {
+				b.keys.add(rows[i].Sighting.Source, rows[i].Sighting.ExternalID)
 				if err := encodeStaging(&cs.row, &rows[i]); err != nil {
 					return err
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -15,7 +16,8 @@ const maxReportRejects = 20
 // Commit loads the staged rows into sightings (the first occurrence of a source and
 // external_id wins; later ones and ones already stored count as duplicates), stores the
 // rejects, updates the rollups and the batch row, and commits, all in the one transaction.
-// The rows go in ordered by their resolution-3 parent cell and time, so a batch lies on disk
+// The rows go in ordered by their resolution-3 parent cell and time (then line, so ids and
+// the legs of sightings with equal times do not depend on the sort), so a batch lies on disk
 // region by region: a raw scan of a bbox and period then reads a few adjacent pages instead
 // of one page per sighting (3–10× faster at 10M sightings, docs/BENCHMARKS.md "Load").
 // With dryRun everything is computed and then rolled back.
@@ -24,20 +26,27 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 	if err := b.storeRejects(ctx); err != nil {
 		return nil, err
 	}
+	// The first occurrence of a key wins: DISTINCT ON over the file sorted by key and line,
+	// a sort of every row that a file repeating no key does not need.
+	first := `SELECT line, source, external_id, observed_at, lon, lat, location_precision_m, cell, journey_id,
+		route_label, origin_country, destination_country, nationalities, persons, transport_mode, modus_operandi,
+		facilitator_detected, source_reliability, info_credibility, handling_code, attributes FROM staging`
+	if b.keys.maybeRepeated() {
+		first = strings.Replace(first, "SELECT", "SELECT DISTINCT ON (source, external_id)", 1) +
+			" ORDER BY source, external_id, line"
+	}
 	res, err := b.conn.ExecContext(ctx, `
 		WITH ins AS (
 		  INSERT INTO sightings (source, external_id, observed_at, geom, location_precision_m, cell,
 		    journey_id, route_label, origin_country, destination_country, nationalities, persons,
 		    transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
 		    handling_code, batch_id, attributes)
-		  SELECT * FROM (
-		    SELECT DISTINCT ON (source, external_id) source, external_id, observed_at,
-		      ST_SetSRID(ST_MakePoint(lon, lat), 4326), location_precision_m, cell,
-		      journey_id, route_label, origin_country, destination_country, nationalities, persons,
-		      transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
-		      handling_code, $1::bigint, coalesce(attributes, '{}')
-		    FROM staging ORDER BY source, external_id, line) first
-		  ORDER BY h3_parent(first.cell, 3), first.observed_at
+		  SELECT source, external_id, observed_at, ST_SetSRID(ST_MakePoint(lon, lat), 4326), location_precision_m,
+		    cell, journey_id, route_label, origin_country, destination_country, nationalities, persons,
+		    transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
+		    handling_code, $1::bigint, coalesce(attributes, '{}')
+		  FROM (`+first+`) first
+		  ORDER BY h3_parent(first.cell, 3), first.observed_at, first.line
 		  ON CONFLICT (source, external_id) DO NOTHING
 		  RETURNING cell, observed_at, transport_mode, handling_code, source_reliability, persons,
 		    modus_operandi, nationalities, route_label, source, journey_id)
