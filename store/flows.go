@@ -162,7 +162,7 @@ type legAccumulator struct {
 
 // maxCachedPaths bounds legAccumulator.paths (about 100 bytes each; the 623,898 legs of
 // the 1M-sighting benchmark file join 177,000 distinct cell pairs at resolutions 3–5).
-const maxCachedPaths = 500000
+const maxCachedPaths = 200000
 
 // path is geo.Path(p, q), remembered.
 func (a *legAccumulator) path(p, q h3.Cell) ([]h3.Cell, error) {

@@ -31,7 +31,9 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 	first := `SELECT line, source, external_id, observed_at, lon, lat, location_precision_m, cell, journey_id,
 		route_label, origin_country, destination_country, nationalities, persons, transport_mode, modus_operandi,
 		facilitator_detected, source_reliability, info_credibility, handling_code, attributes FROM staging`
-	if b.keys.maybeRepeated() {
+	repeated := b.keys.maybeRepeated()
+	b.keys = nil // 8 bytes a row, not needed any more
+	if repeated {
 		first = strings.Replace(first, "SELECT", "SELECT DISTINCT ON (source, external_id)", 1) +
 			" ORDER BY source, external_id, line"
 	}
