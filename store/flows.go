@@ -116,13 +116,9 @@ func (b *Batch) streamLegs(ctx context.Context) error {
 // stageMonths stages the months the accumulator has completed (between fetches: the
 // connection is free only then).
 func (b *Batch) stageMonths(ctx context.Context, acc *legAccumulator) error {
-	for _, delta := range acc.done {
-		if err := b.stageFlows(ctx, delta); err != nil {
-			return err
-		}
-	}
+	err := b.stageFlows(ctx, acc.done)
 	acc.done = nil
-	return nil
+	return err
 }
 
 func (b *Batch) fetchLegs(ctx context.Context, acc *legAccumulator) (int, error) {
@@ -241,29 +237,32 @@ func (a *legAccumulator) flush() {
 	}
 }
 
-// stageFlows copies flow changes into flow_delta (a row may appear in several chunks).
-func (b *Batch) stageFlows(ctx context.Context, delta map[flowKey]*flowDelta) error {
-	if len(delta) == 0 {
+// stageFlows copies completed months' flow changes into flow_delta (each flow_months row
+// once: a month is complete before it is staged).
+func (b *Batch) stageFlows(ctx context.Context, months []map[flowKey]*flowDelta) error {
+	if len(months) == 0 {
 		return nil
 	}
 	err := b.copyIn(ctx, `COPY flow_delta (res, month, from_cell, to_cell, handling, legs, journeys, persons) FROM STDIN`,
 		func(cs *copyStream) error {
-			for k, d := range delta {
-				if d.legs == 0 && d.journeys == 0 && d.persons == 0 {
-					continue
-				}
-				r := &cs.row
-				r.start()
-				r.int(int64(k.res))
-				r.date(k.month)
-				r.int(int64(k.from))
-				r.int(int64(k.to))
-				r.int(int64(k.handling))
-				r.int(d.legs)
-				r.int(d.journeys)
-				r.int(d.persons)
-				if err := cs.endRow(); err != nil {
-					return err
+			for _, delta := range months {
+				for k, d := range delta {
+					if d.legs == 0 && d.journeys == 0 && d.persons == 0 {
+						continue
+					}
+					r := &cs.row
+					r.start()
+					r.int(int64(k.res))
+					r.date(k.month)
+					r.int(int64(k.from))
+					r.int(int64(k.to))
+					r.int(int64(k.handling))
+					r.int(d.legs)
+					r.int(d.journeys)
+					r.int(d.persons)
+					if err := cs.endRow(); err != nil {
+						return err
+					}
 				}
 			}
 			return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -28,15 +27,14 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 	}
 	// The first occurrence of a key wins: DISTINCT ON over the file sorted by key and line,
 	// a sort of every row that a file repeating no key does not need.
-	first := `SELECT line, source, external_id, observed_at, lon, lat, location_precision_m, cell, journey_id,
+	cols := `line, source, external_id, observed_at, lon, lat, location_precision_m, cell, journey_id,
 		route_label, origin_country, destination_country, nationalities, persons, transport_mode, modus_operandi,
-		facilitator_detected, source_reliability, info_credibility, handling_code, attributes FROM staging`
-	repeated := b.keys.maybeRepeated()
-	b.keys = nil // 8 bytes a row, not needed any more
-	if repeated {
-		first = strings.Replace(first, "SELECT", "SELECT DISTINCT ON (source, external_id)", 1) +
-			" ORDER BY source, external_id, line"
+		facilitator_detected, source_reliability, info_credibility, handling_code, attributes`
+	first := `SELECT ` + cols + ` FROM staging`
+	if b.keys.maybeRepeated() {
+		first = `SELECT DISTINCT ON (source, external_id) ` + cols + ` FROM staging ORDER BY source, external_id, line`
 	}
+	b.keys = nil // 8 bytes a row, not needed any more
 	res, err := b.conn.ExecContext(ctx, `
 		WITH ins AS (
 		  INSERT INTO sightings (source, external_id, observed_at, geom, location_precision_m, cell,
