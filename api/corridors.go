@@ -17,7 +17,7 @@ import (
 // FeatureCollection (centerlines, or outlines with geometry=outline), filtered by bbox,
 // status, min_volume, and from/to (corridors whose first–last seen span meets the period).
 func (h *handlers) getCorridors(c *gin.Context) {
-	q := store.CorridorQuery{MaxHandling: principal(c).Clearance, MinSightings: int64(h.suppressBelow(c))}
+	q := store.CorridorQuery{MaxHandling: principal(c).Clearance}
 	if s, ok := c.GetQuery("bbox"); ok {
 		b, err := geo.ParseBBox(s)
 		if err != nil {
@@ -44,6 +44,10 @@ func (h *handlers) getCorridors(c *gin.Context) {
 	outline, err := corridorGeometry(c)
 	if err != nil {
 		writeError(c, err)
+		return
+	}
+	if h.planner(c) {
+		h.plannerCorridors(c, q, outline)
 		return
 	}
 	_, hasFrom := c.GetQuery("from")
@@ -85,11 +89,12 @@ func (h *handlers) getCorridor(c *gin.Context) {
 		writeError(c, errs.E(errs.NotFound, "id", "no corridor %q", c.Param("id")))
 		return
 	}
+	if h.planner(c) {
+		h.plannerCorridor(c, id)
+		return
+	}
 	p := principal(c)
 	co, err := h.deps.Corridors.Corridor(c.Request.Context(), id, p.Clearance)
-	if err == nil && co.Sightings < int64(h.suppressBelow(c)) {
-		err = errs.E(errs.NotFound, "id", "no corridor %d in the latest corridor run", id) // withheld looks like absent
-	}
 	if err != nil {
 		writeError(c, err)
 		return
@@ -109,13 +114,10 @@ func (h *handlers) getCorridor(c *gin.Context) {
 		in[s] = true
 	}
 	legs := []ogcFeature{}
-	for _, f := range h.suppressFlows(c, flows) {
+	for _, f := range flows {
 		if in[geo.CellString(f.From)] && in[geo.CellString(f.To)] {
 			legs = append(legs, flowFeature(f))
 		}
-	}
-	if h.suppressBelow(c) > 0 {
-		series = nil // monthly counts can be small: planners get the summary only
 	}
 	setRows(c, 1)
 	c.JSON(http.StatusOK, gin.H{"corridor": corridorFeature(*co, true), "centerline": corridorFeature(*co, false).Geometry,
@@ -125,6 +127,10 @@ func (h *handlers) getCorridor(c *gin.Context) {
 // getFlows answers GET /api/v1/flows: weighted edges between neighbouring cells at res 3–5
 // (default 4) in whole months of the period, for flow maps; format=geojson for lines.
 func (h *handlers) getFlows(c *gin.Context) {
+	if h.planner(c) {
+		h.plannerFlows(c)
+		return
+	}
 	a, err := parseBBoxRes(c)
 	if err != nil {
 		writeError(c, err)
@@ -143,7 +149,6 @@ func (h *handlers) getFlows(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	flows = h.suppressFlows(c, flows)
 	setRows(c, len(flows))
 	if c.Query("format") == "geojson" {
 		c.Header("Content-Type", "application/geo+json")

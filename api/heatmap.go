@@ -22,6 +22,7 @@ type Data interface {
 	FilterValues(ctx context.Context, maxHandling int) (map[string][]store.ValueCount, error)
 	DimCounts(ctx context.Context, b geo.BBox, p store.Period, f store.Filters) ([]store.DimCount, error)
 	DataVersion(ctx context.Context) (int64, error)
+	LatestMonth(ctx context.Context, maxHandling int) (time.Time, bool, error)
 }
 
 // topModes is how many transport modes a heatmap cell lists.

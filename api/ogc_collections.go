@@ -46,7 +46,7 @@ func init() {
 			geometry:   "LineString or MultiPolygon",
 			props:      corridorProps,
 			listParams: []string{"status", "min_volume", "geometry"},
-			itemParams: []string{"geometry"},
+			itemParams: []string{"geometry", "datetime"},
 			queryables: []ogcQueryable{{"status", gin.H{"title": "status", "type": "string",
 				"enum": corridorStatuses, "description": "the corridor's trend status; a comma-separated list or repeated parameter keeps any"}}},
 			items: corridorItems, item: corridorItem,

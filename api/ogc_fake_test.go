@@ -112,6 +112,10 @@ func (f *ogcFake) DimCounts(context.Context, geo.BBox, store.Period, store.Filte
 
 func (f *ogcFake) DataVersion(context.Context) (int64, error) { return 1, nil }
 
+func (f *ogcFake) LatestMonth(context.Context, int) (time.Time, bool, error) {
+	return time.Time{}, false, nil
+}
+
 // The corridor detail endpoints are tested against PostGIS (api/corridors_test.go).
 func (f *ogcFake) FlowEdges(context.Context, int, store.Period, int) ([]store.Flow, error) {
 	return nil, nil
@@ -178,6 +182,7 @@ func newOGCFake(t testing.TB, nCorridors int) *ogcFake {
 	f := &ogcFake{}
 	statuses := []string{"new", "growing", "stable", "declining"}
 	day0 := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	var members []store.CellCount
 	for i := 1; i <= nCorridors; i++ {
 		lon := -170 + math.Mod(float64(i)*7.31, 339)
 		lat := -60 + math.Mod(float64(i)*3.17, 119)
@@ -189,11 +194,14 @@ func newOGCFake(t testing.TB, nCorridors int) *ogcFake {
 			trend = &v
 		}
 		first := day0.AddDate(0, 0, i%700)
+		// The member cells hold the corridor's sightings, so a planner's release has them.
+		members = append(members, store.CellCount{Cell: entry, Sightings: int64(1000 + i), Persons: int64(2500 + i)},
+			store.CellCount{Cell: exit, Sightings: 1000, Persons: 2500})
 		f.corridors = append(f.corridors, store.Corridor{
 			ID: int64(i), RunID: 7, Kind: "flow", Label: fmt.Sprintf("corridor %d", i), Res: 4,
 			Centerline: orb.LineString{{lon, lat}, {lon + 0.5, lat + 0.5}},
 			Outline:    orb.MultiPolygon{{{{lon, lat}, {lon + 1, lat}, {lon + 1, lat + 1}, {lon, lat + 1}, {lon, lat}}}},
-			Entry:      []h3.Cell{entry}, Exit: []h3.Cell{exit},
+			Cells: []h3.Cell{entry, exit}, Entry: []h3.Cell{entry}, Exit: []h3.Cell{exit},
 			Legs: int64(1000 - i%997), Journeys: int64(100 + i%50), Persons: int64(5000 + i), Sightings: int64(2000 + i),
 			FirstSeen: first, LastSeen: first.AddDate(0, 0, 30),
 			TopModes: []store.ValueCount{{Value: "boat_rubber", Sightings: 10, Persons: 40}},
@@ -220,6 +228,7 @@ func newOGCFake(t testing.TB, nCorridors int) *ogcFake {
 		to, _ := geo.CellAt(c.lat2, c.lon2, 3)
 		f.flows = append(f.flows, store.Flow{Res: 3, From: from, To: to, Legs: int64(50 - i), Journeys: int64(20 - i), Persons: int64(200 - i)})
 	}
+	f.cells = append(f.cells, members...) // after the cells the tests index
 	w, e := antimeridianPair(t, -17)
 	f.flows = append(f.flows, store.Flow{Res: 3, From: w, To: e, Legs: 7, Journeys: 3, Persons: 20})
 	w, e = antimeridianPair(t, -10)

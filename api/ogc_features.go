@@ -18,6 +18,9 @@ import (
 
 // cellItems pages the heatmap cells of the request's area and period.
 func cellItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
+	if h.planner(c) {
+		return plannerCellItems(h, c, q)
+	}
 	a, err := ogcCellArea(c, q.BBox)
 	if err != nil {
 		return ogcPage{}, err
@@ -33,7 +36,6 @@ func cellItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	if err != nil {
 		return ogcPage{}, err
 	}
-	cells = h.suppressCells(c, cells)
 	slices.SortFunc(cells, func(x, y store.CellCount) int { return cmp.Compare(x.Cell, y.Cell) })
 	page := ogcPage{matched: int64(len(cells))}
 	for _, cc := range window(cells, q.Offset, q.Limit) {
@@ -44,6 +46,9 @@ func cellItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 
 // cellItem is one cell with sightings in the period: id is its H3 index in hex.
 func cellItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, error) {
+	if h.planner(c) {
+		return plannerCellItem(h, c, id, q)
+	}
 	cell, err := geo.ParseCell(id)
 	if err != nil || cell.Resolution() > store.CellResolution {
 		return nil, featureNotFound("cells", id)
@@ -75,6 +80,9 @@ func cellFeature(cc store.CellCount) ogcFeature {
 // flowItems pages the flows of the request's area and period, in the store's order (legs
 // descending, then cells).
 func flowItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
+	if h.planner(c) {
+		return plannerFlowItems(h, c, q)
+	}
 	a, err := ogcFlowArea(c, q.BBox)
 	if err != nil {
 		return ogcPage{}, err
@@ -83,7 +91,6 @@ func flowItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	if err != nil {
 		return ogcPage{}, err
 	}
-	flows = h.suppressFlows(c, flows)
 	page := ogcPage{matched: int64(len(flows))}
 	for _, fl := range window(flows, q.Offset, q.Limit) {
 		page.features = append(page.features, flowFeature(fl))
@@ -93,6 +100,9 @@ func flowItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 
 // flowItem is one flow: id is "<from>-<to>", both H3 indexes in hex at one flow resolution.
 func flowItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, error) {
+	if h.planner(c) {
+		return plannerFlowItem(h, c, id, q)
+	}
 	fromS, toS, ok := strings.Cut(id, "-")
 	from, err1 := geo.ParseCell(fromS)
 	to, err2 := geo.ParseCell(toS)
@@ -105,7 +115,6 @@ func flowItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, 
 	if err != nil {
 		return nil, err
 	}
-	flows = h.suppressFlows(c, flows)
 	for _, fl := range flows {
 		if fl.From == from && fl.To == to {
 			feat := flowFeature(fl)
@@ -139,8 +148,7 @@ func corridorItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	if err != nil {
 		return ogcPage{}, err
 	}
-	cq := store.CorridorQuery{BBox: q.BBox, MaxHandling: principal(c).Clearance, Limit: q.Limit, Offset: q.Offset,
-		MinSightings: int64(h.suppressBelow(c))}
+	cq := store.CorridorQuery{BBox: q.BBox, MaxHandling: principal(c).Clearance, Limit: q.Limit, Offset: q.Offset}
 	for _, s := range list(c, "status", true) {
 		if !slices.Contains(corridorStatuses, s) {
 			return ogcPage{}, errs.E(errs.Invalid, "status", "want %s, got %q", strings.Join(corridorStatuses, ", "), s)
@@ -153,6 +161,9 @@ func corridorItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 			return ogcPage{}, errs.E(errs.Invalid, "min_volume", "want a whole number of legs or sightings, 0 or more, got %q", s)
 		}
 		cq.MinVolume = n
+	}
+	if h.planner(c) {
+		return plannerCorridorItems(h, c, q, outline, cq.Status, cq.MinVolume)
 	}
 	if q.HasTime {
 		cq.Limit, cq.Offset = 0, 0
@@ -183,9 +194,12 @@ func corridorItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeatu
 	if err != nil || n < 0 {
 		return nil, featureNotFound("corridors", id)
 	}
+	if h.planner(c) {
+		return plannerCorridorItem(h, c, n, q, outline)
+	}
 	co, err := h.deps.Corridors.Corridor(c.Request.Context(), n, principal(c).Clearance)
-	if errs.KindOf(err) == errs.NotFound || (err == nil && co.Sightings < int64(h.suppressBelow(c))) {
-		return nil, featureNotFound("corridors", id) // withheld looks like absent
+	if errs.KindOf(err) == errs.NotFound {
+		return nil, featureNotFound("corridors", id)
 	}
 	if err != nil {
 		return nil, err

@@ -34,6 +34,7 @@ func newFeature(id any, g orb.Geometry, props map[string]any) ogcFeature {
 type ogcPage struct {
 	features []ogcFeature
 	matched  int64
+	release  *releaseNote // planner answers: what the page was released from, what was withheld
 }
 
 // window returns the page of s that starts at offset and holds at most limit elements.
@@ -81,6 +82,10 @@ func (h *handlers) ogcItems(c *gin.Context) {
 	s.value(len(page.features))
 	s.raw(`,"links":`)
 	s.value(links)
+	if page.release != nil {
+		s.raw(`,"release":`)
+		s.value(page.release)
+	}
 	s.raw(`,"features":[`)
 	for i, f := range page.features {
 		if i > 0 {

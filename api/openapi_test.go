@@ -196,7 +196,11 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"corridor", "GET", "/api/v1/corridors/" + corridor, "", "", adminKey, 200},
 		{"corridor absent", "GET", "/api/v1/corridors/999999", "", "", adminKey, 404},
 		{"flows", "GET", "/api/v1/flows?bbox=10,30,20,40&from=2024-01-01&to=2024-07-01", "", "", adminKey, 200},
-		{"flows geojson", "GET", "/api/v1/flows?res=3&format=geojson", "", "", plannerKey, 200},
+		{"flows geojson", "GET", "/api/v1/flows?res=3&format=geojson", "", "", adminKey, 200},
+		{"flows planner", "GET", "/api/v1/flows?res=4&format=geojson", "", "", plannerKey, 200},
+		{"flows planner json", "GET", "/api/v1/flows?from=2024-04-01&to=2024-07-01", "", "", plannerKey, 200},
+		{"flows planner month", "GET", "/api/v1/flows?from=2024-04-01&to=2024-05-01", "", "", plannerKey, 400},
+		{"corridor planner", "GET", "/api/v1/corridors/1", "", "", plannerKey, 404},
 	} {
 		run(tc)
 	}

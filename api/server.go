@@ -118,8 +118,9 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 }
 
 type handlers struct {
-	cfg  Config
-	deps Deps
+	cfg      Config
+	deps     Deps
+	releases releaseCache // planner release tables (api/release.go)
 }
 
 func (h *handlers) healthz(c *gin.Context) {

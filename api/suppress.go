@@ -1,8 +1,6 @@
 package api
 
 import (
-	"slices"
-
 	"github.com/gin-gonic/gin"
 
 	"routewatch/errs"
@@ -37,22 +35,4 @@ func (h *handlers) refuseFiltersForSuppressed(c *gin.Context, f store.Filters) e
 		return errs.E(errs.Forbidden, "filters", "planner outputs take no mode, modus operandi, nationality, route, source or reliability filters: differences between filtered counts could reveal counts below the suppression threshold")
 	}
 	return nil
-}
-
-// suppressCells drops cells with fewer sightings than the caller may see.
-func (h *handlers) suppressCells(c *gin.Context, cells []store.CellCount) []store.CellCount {
-	k := int64(h.suppressBelow(c))
-	if k == 0 {
-		return cells
-	}
-	return slices.DeleteFunc(cells, func(cc store.CellCount) bool { return cc.Sightings < k })
-}
-
-// suppressFlows drops flows with fewer legs than the caller may see.
-func (h *handlers) suppressFlows(c *gin.Context, flows []store.Flow) []store.Flow {
-	k := int64(h.suppressBelow(c))
-	if k == 0 {
-		return flows
-	}
-	return slices.DeleteFunc(flows, func(f store.Flow) bool { return f.Legs < k })
 }

@@ -1,0 +1,139 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"routewatch/errs"
+	"routewatch/geo"
+	"routewatch/store"
+)
+
+// The corridor and flow endpoints as planners receive them (api/release.go).
+
+// plannerRESTPeriod is the quarter of a REST request: from/to, or the latest with data.
+// Dimension filters are refused.
+func (h *handlers) plannerRESTPeriod(c *gin.Context) (store.Period, error) {
+	f, err := parseFilters(c)
+	if err != nil {
+		return store.Period{}, err
+	}
+	if err := h.refuseFiltersForSuppressed(c, f); err != nil {
+		return store.Period{}, err
+	}
+	_, hasFrom := c.GetQuery("from")
+	_, hasTo := c.GetQuery("to")
+	p, err := parsePeriod(c, "from", "to", time.Now())
+	if err != nil {
+		return p, err
+	}
+	return h.plannerPeriod(c, "from", p, hasFrom || hasTo)
+}
+
+// plannerCorridors answers GET /api/v1/corridors for a planner.
+func (h *handlers) plannerCorridors(c *gin.Context, q store.CorridorQuery, outline bool) {
+	p, err := h.plannerRESTPeriod(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	rs, withheld, t, err := h.releasedCorridors(c, p, q.BBox, q.Status, q.MinVolume)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	setRows(c, len(rs))
+	c.Header("Content-Type", "application/geo+json")
+	s := startJSON(c, http.StatusOK)
+	defer s.close()
+	s.raw(`{"type":"FeatureCollection","suppressed_below":`)
+	s.value(t.k)
+	s.raw(`,"release":`)
+	s.value(t.note(withheld))
+	s.raw(`,"features":[`)
+	for i, r := range rs {
+		if i > 0 {
+			s.raw(",")
+		}
+		s.value(r.feature(outline))
+	}
+	s.raw("]}\n")
+}
+
+// plannerCorridor answers GET /api/v1/corridors/{id} for a planner: the corridor, its
+// released cells and released legs of the quarter; no monthly series (months are finer than
+// the release period).
+func (h *handlers) plannerCorridor(c *gin.Context, id int64) {
+	p, err := h.plannerRESTPeriod(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	r, t, ok, err := h.releasedCorridorByID(c, id, p)
+	if err == nil && !ok {
+		err = errs.E(errs.NotFound, "id", "no corridor %d in the latest corridor run", id) // withheld looks like absent
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	legs := make([]ogcFeature, 0, len(r.flows))
+	for _, f := range r.flows {
+		legs = append(legs, releasedFlowFeature(f))
+	}
+	setRows(c, 1)
+	c.JSON(http.StatusOK, gin.H{"corridor": r.feature(true), "centerline": r.feature(false).Geometry,
+		"cells": cellStrings(r.cells), "monthly": nil, "legs": legs, "release": t.note(r.withheldCells)})
+}
+
+// plannerFlows answers GET /api/v1/flows for a planner: the quarter's released res-4 flows.
+func (h *handlers) plannerFlows(c *gin.Context) {
+	if err := plannerRes(c); err != nil {
+		writeError(c, err)
+		return
+	}
+	b := worldBBox
+	if s, ok := c.GetQuery("bbox"); ok {
+		var err error
+		if b, err = geo.ParseBBox(s); err != nil {
+			writeError(c, errs.E(errs.Invalid, "bbox", "%v", err))
+			return
+		}
+	}
+	p, err := h.plannerRESTPeriod(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	t, err := h.release(c, p, true)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	flows, withheld := t.flowsIn(b)
+	setRows(c, len(flows))
+	if c.Query("format") == "geojson" {
+		c.Header("Content-Type", "application/geo+json")
+		s := startJSON(c, http.StatusOK)
+		defer s.close()
+		s.raw(`{"type":"FeatureCollection","release":`)
+		s.value(t.note(withheld))
+		s.raw(`,"features":[`)
+		for i, f := range flows {
+			if i > 0 {
+				s.raw(",")
+			}
+			s.value(releasedFlowFeature(f))
+		}
+		s.raw("]}\n")
+		return
+	}
+	out := make([]gin.H, len(flows))
+	for i, f := range flows {
+		out[i] = gin.H{"from": geo.CellString(f.From), "to": geo.CellString(f.To), "legs": f.Legs, "persons": f.Persons}
+	}
+	c.JSON(http.StatusOK, gin.H{"res": releaseRes, "from": p.From, "to": p.To, "suppressed_below": t.k,
+		"release": t.note(withheld), "flows": out})
+}
