@@ -184,7 +184,8 @@ func corridorItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	return page, nil
 }
 
-// corridorItem is one corridor of the latest run: id is its (stable) integer id.
+// corridorItem is one corridor of the latest run: id is its (stable) integer id; with
+// datetime, only when its first_seen..last_seen span meets it (planners: the quarter's release).
 func corridorItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, error) {
 	outline, err := corridorGeometry(c)
 	if err != nil {
@@ -198,7 +199,7 @@ func corridorItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeatu
 		return plannerCorridorItem(h, c, n, q, outline)
 	}
 	co, err := h.deps.Corridors.Corridor(c.Request.Context(), n, principal(c).Clearance)
-	if errs.KindOf(err) == errs.NotFound {
+	if errs.KindOf(err) == errs.NotFound || (err == nil && q.HasTime && !corridorMeets(*co, q.Period)) {
 		return nil, featureNotFound("corridors", id)
 	}
 	if err != nil {

@@ -371,7 +371,7 @@ func TestOGCBadParameters(t *testing.T) {
 		{"/collections/corridors/items?status=lost", "status"},
 		{"/collections/corridors/items?min_volume=-1", "min_volume"},
 		{"/collections/corridors/items?geometry=centroid", "geometry"},
-		{"/collections/corridors/items/1?datetime=2024-01-01", "datetime"},
+		{"/collections/corridors/items/1?datetime=2024-13-01", "datetime"},
 		{"/collections/corridors/items/1?geometry=x", "geometry"},
 		{"/collections/cells/items/8206d7fffffffff?limit=1", "limit"},
 		{"?f=html", "f"},
@@ -404,5 +404,16 @@ func TestOGCFiltersReachTheStore(t *testing.T) {
 	getPage(t, srv.URL+"/ogc/collections/corridors/items?status=new&status=stable,declining&min_volume=20")
 	if q := f.lastCorridorQuery(); fmt.Sprint(q.Status) != "[new stable declining]" || q.MinVolume != 20 || q.MaxHandling != 3 || q.Offset != 0 {
 		t.Errorf("corridor query: got %+v", q)
+	}
+}
+
+// TestOGCCorridorItemDatetime: a corridor item with datetime is found only when its
+// first_seen..last_seen span meets it, as the listing keeps it.
+func TestOGCCorridorItemDatetime(t *testing.T) {
+	srv := newOGCServer(t, newOGCFake(t, 3), nil) // corridor 1: 2023-01-02 to 2023-02-01
+	for dt, want := range map[string]int{"2023-01-15": 200, "2024-01-01": 404, "2022-12-01/2023-01-02": 200} {
+		if code, _, m := ogcGet(t, srv.URL+"/ogc/collections/corridors/items/1?datetime="+dt); code != want {
+			t.Errorf("corridor 1 at %s: got %d %v, want %d", dt, code, m, want)
+		}
 	}
 }
