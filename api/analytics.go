@@ -19,7 +19,8 @@ import (
 type AnalyticsData interface {
 	LatestRun(ctx context.Context, kind string) (int64, error)
 	RunByID(ctx context.Context, id int64) (*store.Run, error)
-	Runs(ctx context.Context, kind string, limit int) ([]store.Run, error)
+	// RunsAt lists recent runs with Rows counting the results at clearance only.
+	RunsAt(ctx context.Context, kind string, limit, clearance int) ([]store.Run, error)
 	Hotspots(ctx context.Context, runID int64, clearance int) ([]store.Hotspot, error)
 	EmergingRoutes(ctx context.Context, runID int64, clearance int) ([]store.EmergingRoute, error)
 	MOShifts(ctx context.Context, runID int64, clearance int) ([]store.MOShift, error)
@@ -154,7 +155,9 @@ func (h *handlers) getHotspots(c *gin.Context) {
 	c.JSON(http.StatusOK, fc)
 }
 
-// getJobs answers GET /api/v1/jobs: the most recent runs (kind= one job, limit= how many).
+// getJobs answers GET /api/v1/jobs: the most recent runs (kind= one job, limit= how many),
+// each with the number of result rows the caller's clearance level has (not the sum over
+// levels, which would say how much a lower clearance does not see).
 func (h *handlers) getJobs(c *gin.Context) {
 	limit := 50
 	if s, ok := c.GetQuery("limit"); ok {
@@ -165,7 +168,7 @@ func (h *handlers) getJobs(c *gin.Context) {
 		}
 		limit = n
 	}
-	runs, err := h.deps.Analytics.Runs(c.Request.Context(), c.Query("kind"), limit)
+	runs, err := h.deps.Analytics.RunsAt(c.Request.Context(), c.Query("kind"), limit, principal(c).Clearance)
 	if err != nil {
 		writeError(c, err)
 		return

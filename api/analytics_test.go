@@ -36,7 +36,7 @@ func (f *fakeAnalytics) RunByID(_ context.Context, id int64) (*store.Run, error)
 	return nil, errs.E(errs.NotFound, "run", "no job run %d", id)
 }
 
-func (f *fakeAnalytics) Runs(_ context.Context, kind string, limit int) ([]store.Run, error) {
+func (f *fakeAnalytics) RunsAt(_ context.Context, kind string, limit, clearance int) ([]store.Run, error) {
 	return []store.Run{{ID: 4, Kind: "displacement", Status: "completed", Params: json.RawMessage(`{}`)}}, nil
 }
 

@@ -96,12 +96,35 @@ func (db *DB) FailAbandonedRuns(ctx context.Context, kind string) (int64, error)
 	return res.RowsAffected()
 }
 
-// Runs lists the most recent runs, newest first.
+// Runs lists the most recent runs, newest first. Rows is what the run wrote at every
+// clearance level together: for operators (`routewatch jobs list`), never for API callers,
+// who get RunsAt.
 func (db *DB) Runs(ctx context.Context, kind string, limit int) ([]Run, error) {
 	var out []Run
 	err := db.x.SelectContext(ctx, &out, `
 		SELECT id, kind, params, status, started_at, finished_at, rows, error FROM job_runs
 		WHERE $1 = '' OR kind = $1 ORDER BY id DESC LIMIT $2`, kind, limit)
+	return out, err
+}
+
+// RunsAt lists the most recent runs, newest first, as a caller of clearance sees them: Rows
+// counts the run's results at that clearance level only (every job writes its results once
+// per level, and job_runs.rows sums them all, which would tell a low clearance how much it
+// does not see). A kind without a results table here counts 0.
+func (db *DB) RunsAt(ctx context.Context, kind string, limit, clearance int) ([]Run, error) {
+	out := []Run{}
+	err := db.x.SelectContext(ctx, &out, `
+		SELECT r.id, r.kind, r.params, r.status, r.started_at, r.finished_at, r.error,
+		  CASE r.kind
+		    WHEN 'corridors' THEN (SELECT count(*) FROM corridors x WHERE x.run_id = r.id AND x.clearance = $3)
+		    WHEN 'hotspots' THEN (SELECT count(*) FROM hotspots x WHERE x.run_id = r.id AND x.clearance = $3)
+		    WHEN 'emerging' THEN (SELECT count(*) FROM emerging_routes x WHERE x.run_id = r.id AND x.clearance = $3)
+		    WHEN 'mo-shift' THEN (SELECT count(*) FROM mo_shifts x WHERE x.run_id = r.id AND x.clearance = $3)
+		    WHEN 'displacement' THEN (SELECT count(*) FROM displacements x WHERE x.run_id = r.id AND x.clearance = $3)
+		    ELSE 0
+		  END AS rows
+		FROM job_runs r
+		WHERE $1 = '' OR r.kind = $1 ORDER BY r.id DESC LIMIT $2`, kind, limit, clearance)
 	return out, err
 }
 
