@@ -90,7 +90,8 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 // body) against the document with kin-openapi's openapi3filter.
 func TestResponsesMatchOpenAPI(t *testing.T) {
 	db := storetest.Open(t, "apiopenapi")
-	r, err := api.New(api.Config{}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db}, Corridors: db, Auth: db, Audit: db})
+	// k = 2 so the planner's release grid holds this small data set's cells and legs.
+	r, err := api.New(api.Config{SuppressBelow: 2}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db}, Corridors: db, Auth: db, Audit: db})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,6 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"sign out", "DELETE", "/api/v1/session", "", "", plannerKey, 204},
 		{"healthz", "GET", "/healthz", "", "", "", 200},
 		{"readyz", "GET", "/readyz", "", "", "", 200},
-		{"metrics", "GET", "/metrics", "", "", "", 200},
 		{"corridors", "GET", "/api/v1/corridors", "", "", adminKey, 200},
 		{"corridors planner", "GET", "/api/v1/corridors?geometry=outline&status=new,growing&bbox=10,30,20,40", "", "", plannerKey, 200},
 		{"corridors bad status", "GET", "/api/v1/corridors?status=boiling", "", "", adminKey, 400},
@@ -200,7 +200,8 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"flows planner", "GET", "/api/v1/flows?res=4&format=geojson", "", "", plannerKey, 200},
 		{"flows planner json", "GET", "/api/v1/flows?from=2024-04-01&to=2024-07-01", "", "", plannerKey, 200},
 		{"flows planner month", "GET", "/api/v1/flows?from=2024-04-01&to=2024-05-01", "", "", plannerKey, 400},
-		{"corridor planner", "GET", "/api/v1/corridors/1", "", "", plannerKey, 404},
+		{"corridor planner", "GET", "/api/v1/corridors/" + corridor + "?from=2024-04-01&to=2024-07-01", "", "", plannerKey, 200},
+		{"corridors planner quarter", "GET", "/api/v1/corridors?from=2024-04-01&to=2024-07-01", "", "", plannerKey, 200},
 	} {
 		run(tc)
 	}
