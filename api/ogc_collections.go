@@ -42,7 +42,8 @@ func init() {
 			id: "corridors", title: "Route corridors",
 			description: "Route corridors of the latest completed corridor run: connected chains of strong flows between H3 cells, " +
 				"or the cells of one route label. Geometry: the centreline (LineString), or the outline (MultiPolygon) with geometry=outline. " +
-				"bbox keeps corridors whose outline meets it; datetime keeps corridors whose first_seen..last_seen span meets it.",
+				"bbox keeps corridors whose outline meets it; datetime keeps corridors whose first_seen..last_seen span meets it. " +
+				plannerNote,
 			geometry:   "LineString or MultiPolygon",
 			props:      corridorProps,
 			listParams: []string{"status", "min_volume", "geometry"},
@@ -55,7 +56,7 @@ func init() {
 			id: "flows", title: "Flows between H3 cells",
 			description: "Movement between neighbouring H3 cells (consecutive sightings of journeys) at resolution res (3, 4 or 5; " +
 				"default from the bbox) over the whole months of datetime. Geometry: a LineString from the centre of one cell to the other. " +
-				"bbox keeps flows whose start or end cell centre lies in it.",
+				"bbox keeps flows whose start or end cell centre lies in it. " + plannerNote,
 			geometry:   "LineString",
 			props:      []string{"from", "to", "res", "legs", "journeys", "persons"},
 			listParams: []string{"res"},
@@ -68,7 +69,7 @@ func init() {
 			id: "cells", title: "Heatmap cells",
 			description: "H3 cells with their sightings and persons over datetime (default: all time), at resolution res " +
 				"(default from the bbox; the world at res 2 without one), with the heatmap's filters. At most 50,000 cells per bbox and res. " +
-				"bbox keeps cells whose centre lies in it. Geometry: the cell's polygon, split in two at the antimeridian.",
+				"bbox keeps cells whose centre lies in it. Geometry: the cell's polygon, split in two at the antimeridian. " + plannerNote,
 			geometry:   "Polygon or MultiPolygon",
 			props:      []string{"h3", "sightings", "persons", "top_modes"},
 			listParams: append([]string{"res"}, sightingFilters...),
@@ -78,6 +79,11 @@ func init() {
 		},
 	}
 }
+
+// plannerNote closes every collection's description: what planner keys receive instead.
+const plannerNote = "Planner keys receive the release grid (docs/SECURITY.md): res 4 and one whole UTC calendar quarter only " +
+	"(datetime, default the latest ended quarter with data), no dimension filters, every count a sum of res-4 cells or edges " +
+	"holding at least the suppression threshold in that quarter, and a release member saying how many items were withheld."
 
 var corridorStatuses = []string{"new", "growing", "stable", "declining"}
 

@@ -201,7 +201,7 @@ func newOGCFake(t testing.TB, nCorridors int) *ogcFake {
 			ID: int64(i), RunID: 7, Kind: "flow", Label: fmt.Sprintf("corridor %d", i), Res: 4,
 			Centerline: orb.LineString{{lon, lat}, {lon + 0.5, lat + 0.5}},
 			Outline:    orb.MultiPolygon{{{{lon, lat}, {lon + 1, lat}, {lon + 1, lat + 1}, {lon, lat + 1}, {lon, lat}}}},
-			Cells: []h3.Cell{entry, exit}, Entry: []h3.Cell{entry}, Exit: []h3.Cell{exit},
+			Cells:      []h3.Cell{entry, exit}, Entry: []h3.Cell{entry}, Exit: []h3.Cell{exit},
 			Legs: int64(1000 - i%997), Journeys: int64(100 + i%50), Persons: int64(5000 + i), Sightings: int64(2000 + i),
 			FirstSeen: first, LastSeen: first.AddDate(0, 0, 30),
 			TopModes: []store.ValueCount{{Value: "boat_rubber", Sightings: 10, Persons: 40}},
