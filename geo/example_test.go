@@ -136,3 +136,12 @@ func ExamplePath() {
 	// 7 true true <nil>
 	// true
 }
+
+func ExampleBBox_TouchedCells() {
+	strip := geo.BBox{West: -50, South: 10, East: 50, North: 10.0001} // 0.0001° by 100°
+	fmt.Printf("%.0f km², at most %.0f res-10 cells\n", strip.AreaKm2(), strip.TouchedCells(10))
+	fmt.Println(strip.FinestResWithin(10, 50_000)) // the finest resolution touching at most 50,000
+	// Output:
+	// 122 km², at most 199949 res-10 cells
+	// 8
+}
