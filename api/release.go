@@ -81,7 +81,7 @@ func (h *handlers) plannerPeriod(c *gin.Context, param string, p store.Period, g
 	}
 	last := quarterOf(time.Now()).From.AddDate(0, -3, 0) // the latest quarter that has ended
 	if h.deps.Data != nil {
-		m, ok, err := h.deps.Data.LatestMonth(c.Request.Context(), principal(c).Clearance)
+		m, ok, err := h.latestMonth(c)
 		if err != nil {
 			return store.Period{}, err
 		}
@@ -90,6 +90,34 @@ func (h *handlers) plannerPeriod(c *gin.Context, param string, p store.Period, g
 		}
 	}
 	return quarterOf(last), nil
+}
+
+// latestMonth is the newest month with data at the caller's clearance, remembered per data
+// version (the store scans the month rollups for it).
+func (h *handlers) latestMonth(c *gin.Context) (time.Time, bool, error) {
+	ctx := c.Request.Context()
+	v, err := h.deps.Data.DataVersion(ctx)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	key := [2]int64{int64(principal(c).Clearance), v}
+	h.releases.mu.Lock()
+	m, ok := h.releases.latest[key]
+	h.releases.mu.Unlock()
+	if ok {
+		return m, !m.IsZero(), nil
+	}
+	m, found, err := h.deps.Data.LatestMonth(ctx, principal(c).Clearance)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	h.releases.mu.Lock()
+	defer h.releases.mu.Unlock()
+	if h.releases.latest == nil || len(h.releases.latest) >= releaseCacheSize {
+		h.releases.latest = map[[2]int64]time.Time{}
+	}
+	h.releases.latest[key] = m // zero when nothing is found
+	return m, found, nil
 }
 
 // plannerRes refuses any resolution but releaseRes for planners.
@@ -101,10 +129,12 @@ func plannerRes(c *gin.Context) error {
 	return nil
 }
 
-// releaseCache keeps recent release tables by clearance, k, quarter and data version.
+// releaseCache keeps recent release tables by clearance, k, quarter and data version, and
+// the newest month with data.
 type releaseCache struct {
-	mu sync.Mutex
-	m  map[releaseKey]*releaseTable
+	mu     sync.Mutex
+	m      map[releaseKey]*releaseTable
+	latest map[[2]int64]time.Time // newest month with data by clearance and data version
 }
 
 type releaseKey struct {

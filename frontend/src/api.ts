@@ -171,10 +171,12 @@ export function getCell(h3: string, period: Period | null, f: Filters, signal?: 
   return request(`/cells/${encodeURIComponent(h3)}`, filterParams(f, q), signal);
 }
 
+/** CorridorProps are a corridor's properties. Planner keys get the release grid
+ * (docs/SECURITY.md): no journeys, first or last seen, and top modes as names only. */
 export interface CorridorProps {
   id: number; kind: 'flow' | 'label'; label: string; status: string;
-  legs: number; journeys: number; persons: number; sightings: number; trend: number | null;
-  first_seen: string | null; last_seen: string | null; top_modes: ValueCount[] | null;
+  legs: number; journeys?: number; persons: number; sightings: number; trend: number | null;
+  first_seen?: string | null; last_seen?: string | null; top_modes: (ValueCount | string)[] | null;
 }
 export type LineGeometry = { type: 'LineString'; coordinates: [number, number][] };
 export type AreaGeometry = { type: 'MultiPolygon'; coordinates: [number, number][][][] };

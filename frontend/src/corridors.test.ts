@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CorridorProps } from './api';
-import { bounds, type Corridor, corridorsCSV, corridorsGeoJSON, joinCorridors, sortCorridors, statusColor, volume, widthPx } from './corridors';
+import { bounds, type Corridor, corridorsCSV, corridorsGeoJSON, joinCorridors, sortCorridors, statusColor, summary, volume, widthPx } from './corridors';
 
 function props(id: number, over: Partial<CorridorProps> = {}): CorridorProps {
   return { id, kind: 'flow', label: '', status: 'stable', legs: 0, journeys: 0, persons: 0, sightings: 0, trend: null,
@@ -10,6 +10,14 @@ const corridor = (p: CorridorProps, line: [number, number][] | null = null): Cor
   ({ props: p, line: line && { type: 'LineString', coordinates: line }, area: null });
 
 describe('corridors', () => {
+  it('summarises a planner corridor (names-only top modes, no journeys) without undefined', () => {
+    const p: CorridorProps = { id: 3, kind: 'flow', label: 'Central Mediterranean', status: 'growing', legs: 40, persons: 300,
+      sightings: 55, trend: 1.5, top_modes: ['boat_rubber'] };
+    const lines = summary(p).join('\n');
+    expect(lines).not.toMatch(/undefined|NaN|journeys/);
+    expect(lines).toMatch(/top modes: .*rubber/i);
+  });
+
   it('measures flow corridors by legs and label corridors by sightings', () => {
     expect(volume(props(1, { legs: 7, sightings: 100 }))).toBe(7);
     expect(volume(props(2, { kind: 'label', legs: 0, sightings: 100 }))).toBe(100);

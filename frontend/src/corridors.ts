@@ -76,9 +76,10 @@ export function bounds(c: Corridor): [number, number, number, number] | null {
 /** summary describes a corridor in a few lines (the list rows' titles). */
 export function summary(c: CorridorProps): string[] {
   const lines = [name(c), `status: ${c.status}`];
-  if (c.kind === 'flow') lines.push(`legs: ${fmt.count(c.legs)}`, `journeys: ${fmt.count(c.journeys)}`);
+  if (c.kind === 'flow') lines.push(`legs: ${fmt.count(c.legs)}`);
+  if (c.kind === 'flow' && c.journeys !== undefined) lines.push(`journeys: ${fmt.count(c.journeys)}`);
   lines.push(`sightings: ${fmt.count(c.sightings)}`, `persons: ${fmt.count(c.persons)}`, `trend: ${fmt.ratio(c.trend)}`);
-  const modes = (c.top_modes ?? []).slice(0, 3).map((m) => fmt.label(m.value)).join(', ');
+  const modes = (c.top_modes ?? []).slice(0, 3).map((m) => fmt.label(typeof m === 'string' ? m : m.value)).join(', ');
   if (modes) lines.push(`top modes: ${modes}`);
   return lines;
 }
