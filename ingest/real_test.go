@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -12,21 +13,22 @@ import (
 	"time"
 )
 
-const realDir = "../../shared/data/real"
+// realDir holds the IOM Missing Migrants files, gzipped, with their attribution (SOURCE.md).
+const realDir = "../testdata/iom"
 
-// realFile opens one of the IOM files, skipping the test when the shared data
-// are not there.
-func realFile(t *testing.T, name string) *os.File {
+// realFile opens one of the IOM files, decompressed.
+func realFile(t *testing.T, name string) io.Reader {
 	t.Helper()
-	f, err := os.Open(filepath.Join(realDir, name))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("real data not available: %v", err)
-	}
+	f, err := os.Open(filepath.Join(realDir, name+".gz"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	return f
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return zr
 }
 
 // independentRows reads a real file with encoding/csv alone, as the

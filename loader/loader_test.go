@@ -163,7 +163,7 @@ func TestIOMRealFilesAccountForEveryRow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := os.Open("../../shared/data/real/" + c.file)
+		f, err := os.Open("../testdata/iom/" + c.file + ".gz") // gzip: the loader decompresses
 		if err != nil {
 			t.Fatal(err)
 		}
