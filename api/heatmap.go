@@ -125,19 +125,23 @@ func writeCellFeatures(c *gin.Context, cells []store.CellCount) {
 }
 
 // notModified sets ETag and Cache-Control for answers over periods that lie wholly in the
-// past (they change only when data is loaded) and answers 304 when the client has it.
+// past (they change only when data is loaded) and answers 304 when the client has it. The
+// answer depends on who asks, so the tag covers the caller's role and clearance (two keys
+// of the same role and clearance get the same answer and may share it) and the caching is
+// private; answerHeaders adds Vary: Authorization, Cookie.
 func (h *handlers) notModified(c *gin.Context, p store.Period) bool {
 	if !p.To.Before(time.Now()) {
-		c.Header("Cache-Control", "no-cache")
+		c.Header("Cache-Control", "private, no-store")
 		return false
 	}
 	v, err := h.deps.Data.DataVersion(c.Request.Context())
 	if err != nil {
 		return false
 	}
-	tag := etag(v, c.Request.URL.RawQuery, c.GetHeader("Accept-Encoding"))
+	tag := etag(v, callerTag(principal(c)), c.Request.URL.RawQuery, c.GetHeader("Accept-Encoding"))
 	c.Header("ETag", tag)
 	c.Header("Cache-Control", "private, max-age=300")
+	addVary(c.Writer.Header(), "Accept-Encoding") // as the 200 would (startJSON), also on a 304
 	if c.GetHeader("If-None-Match") == tag {
 		c.Status(http.StatusNotModified)
 		c.Abort()

@@ -78,6 +78,7 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 		deps.Ingest = countingIngester{deps.Ingest, deps.Metrics}
 	}
 	r.Use(deps.Metrics.observe()) // request log, request id, latency histogram (api/metrics.go)
+	r.Use(answerHeaders())        // CSP, framing, per-caller caching (api/headers.go)
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, errs.E(errs.NotFound, "", "no such endpoint: %s", c.Request.URL.Path))
 	})

@@ -18,8 +18,9 @@ in <code>frontend/</code>, then rebuild the binary. The API is at <a href="/api/
 
 // mountFrontend serves the embedded web app: index.html at / (never cached: it names the
 // current assets), Vite's content-hashed files under /assets/ (cached for a year), and the
-// few other files at dist's root. It registers explicit routes only, so /api, /healthz,
-// /readyz, /metrics and /ogc are never shadowed.
+// few other files at dist's root, all under the app's Content-Security-Policy (appCSP in
+// api/headers.go; X-Frame-Options DENY comes from answerHeaders). It registers explicit
+// routes only, so /api, /healthz, /readyz and /ogc are never shadowed.
 func mountFrontend(r *gin.Engine) {
 	mountDist(r, frontend.Dist())
 }
@@ -29,6 +30,7 @@ func mountDist(r *gin.Engine, dist fs.FS) {
 	if err != nil {
 		page := func(c *gin.Context) {
 			c.Header("Cache-Control", "no-store")
+			c.Header("Content-Security-Policy", appCSP)
 			c.Data(http.StatusServiceUnavailable, "text/html; charset=utf-8", []byte(notBuilt))
 		}
 		r.GET("/", page)
@@ -37,8 +39,7 @@ func mountDist(r *gin.Engine, dist fs.FS) {
 	}
 	serveIndex := func(c *gin.Context) {
 		c.Header("Cache-Control", "no-cache")
-		c.Header("X-Content-Type-Options", "nosniff")
-		c.Header("Referrer-Policy", "no-referrer")
+		c.Header("Content-Security-Policy", appCSP)
 		c.Data(http.StatusOK, "text/html; charset=utf-8", index)
 	}
 	r.GET("/", serveIndex)
@@ -49,7 +50,7 @@ func mountDist(r *gin.Engine, dist fs.FS) {
 	serve := func(maxAge string) gin.HandlerFunc {
 		return func(c *gin.Context) {
 			c.Header("Cache-Control", maxAge)
-			c.Header("X-Content-Type-Options", "nosniff")
+			c.Header("Content-Security-Policy", appCSP)
 			files.ServeHTTP(c.Writer, c.Request)
 		}
 	}

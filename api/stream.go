@@ -26,7 +26,7 @@ func startJSON(c *gin.Context, status int) *jsonStream {
 	if c.Writer.Header().Get("Content-Type") == "" {
 		c.Header("Content-Type", "application/json; charset=utf-8")
 	}
-	c.Header("Vary", "Accept-Encoding")
+	addVary(c.Writer.Header(), "Accept-Encoding") // beside Authorization, Cookie on protected routes (answerHeaders)
 	var out io.Writer = c.Writer
 	s := &jsonStream{}
 	if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
@@ -63,7 +63,8 @@ func (s *jsonStream) close() {
 	}
 }
 
-// etag names one answer: the data version and the request that produced it.
+// etag names one answer: the data version and what else the answer depends on (the
+// request, the caller's role and clearance, the encoding).
 func etag(version int64, parts ...string) string {
 	h := sha256.New()
 	fmt.Fprint(h, version)
@@ -72,4 +73,11 @@ func etag(version int64, parts ...string) string {
 		h.Write([]byte(p))
 	}
 	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+}
+
+// callerTag is the part of a validator that names whose answer it is: the caller's role and
+// clearance, all about a caller that shapes an answer (planners' differ from analysts' at
+// the same clearance).
+func callerTag(p Principal) string {
+	return fmt.Sprintf("%s/H%d", p.Role, p.Clearance)
 }
