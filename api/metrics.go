@@ -93,9 +93,11 @@ func (m *Metrics) ObserveJob(kind string, took time.Duration, err error) {
 	m.jobs.WithLabelValues(kind, outcome).Observe(took.Seconds())
 }
 
-// handler serves the registry in the Prometheus text format.
-func (m *Metrics) handler() gin.HandlerFunc {
-	return gin.WrapH(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorLog: slogLogger{}}))
+// Handler serves the registry in the Prometheus text format. The API router does not mount
+// it: `routewatch serve --metrics-addr` serves it on a listener of its own, which only the
+// network that may scrape it should reach (docs/SECURITY.md).
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorLog: slogLogger{}})
 }
 
 const requestIDKey = "routewatch.request_id"
@@ -104,8 +106,8 @@ const requestIDKey = "routewatch.request_id"
 // request: method, route template, status, duration, bytes, client and request id. The id is
 // sent as X-Request-Id; on protected routes the security middleware replaces it with the
 // audit log's id, and the log line carries the one the client received. Query strings and
-// headers are never logged (keys travel in the Authorization header). Health, readiness and
-// metrics requests log at debug level unless they fail.
+// headers are never logged (keys travel in the Authorization header). Health and readiness
+// requests log at debug level unless they fail.
 func (m *Metrics) observe() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -142,7 +144,7 @@ func (m *Metrics) record(c *gin.Context, start time.Time, status int) {
 	switch {
 	case status >= 500:
 		level = slog.LevelWarn
-	case route == "/healthz" || route == "/readyz" || route == "/metrics":
+	case route == "/healthz" || route == "/readyz":
 		level = slog.LevelDebug
 	}
 	ctx := c.Request.Context()

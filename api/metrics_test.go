@@ -19,9 +19,12 @@ import (
 	"routewatch/store/storetest"
 )
 
-// scrape returns the /metrics text of srv.
-func scrape(t *testing.T, srv *httptest.Server) string {
+// scrape returns the /metrics text of m, served as `routewatch serve --metrics-addr` serves
+// it: on a listener of its own.
+func scrape(t *testing.T, m *api.Metrics) string {
 	t.Helper()
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +65,7 @@ func TestMetricsRequestsByRouteTemplate(t *testing.T) {
 	}
 	m.ObserveJob("corridors", 2*time.Second, nil)
 	m.ObserveJob("hotspots", time.Second, errors.New("boom"))
-	text := scrape(t, srv)
+	text := scrape(t, m)
 	wantLines(t, text,
 		`routewatch_http_request_duration_seconds_count{method="GET",route="/healthz",status="2xx"} 2`,
 		`routewatch_http_request_duration_seconds_count{method="GET",route="unmatched",status="4xx"} 1`,
@@ -74,7 +77,7 @@ func TestMetricsRequestsByRouteTemplate(t *testing.T) {
 		`routewatch_job_last_success_timestamp_seconds{kind="corridors"}`,
 		`routewatch_db_open_connections `, `routewatch_db_in_use_connections `, `routewatch_db_idle_connections `,
 		`routewatch_db_wait_count_total `, `routewatch_db_max_open_connections 16`,
-		`routewatch_http_requests_in_flight 1`, // the scrape itself
+		`routewatch_http_requests_in_flight 0`, // the scrape goes to the metrics listener, not through the router
 		`process_resident_memory_bytes `, `go_goroutines `)
 	if strings.Contains(text, "secret-path") || strings.Contains(text, "85283473fffffff") {
 		t.Errorf("/metrics carries a raw path; labels must be route templates:\n%s", grepLines(text, "routewatch_http"))
@@ -84,8 +87,27 @@ func TestMetricsRequestsByRouteTemplate(t *testing.T) {
 	}
 }
 
+// TestNoMetricsOnTheAPIListener: /metrics is not public: the API router does not serve it,
+// with or without a key (it is on --metrics-addr when that is set).
+func TestNoMetricsOnTheAPIListener(t *testing.T) {
+	srv, _, keys := secured(t, api.Config{}, nil)
+	for _, key := range []string{"", keys["admin"]} {
+		resp := call(t, "GET", srv.URL+"/metrics", key)
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET /metrics on the API listener (key %v): got %d, want 404", key != "", resp.StatusCode)
+		}
+	}
+}
+
 func TestMetricsCountIngest(t *testing.T) {
-	srv := newServer(t, api.Config{}) // api.New makes its own Metrics
+	db := storetest.Open(t, "apidata")
+	m := api.NewMetrics(db)
+	r, err := api.New(api.Config{}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db}, Metrics: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(r)
+	defer srv.Close()
 	var b strings.Builder
 	b.WriteString(csvHeader)
 	for i := 0; i < 3; i++ {
@@ -98,7 +120,7 @@ func TestMetricsCountIngest(t *testing.T) {
 	if code, _ := do(t, "POST", srv.URL+"/api/v1/ingest?dry_run=true", "text/csv", b.String()+"AG-M,m-9,2024-03-09T10:00:00Z,36.1,14.2,,,,,,,2,car,,,B,2,H0\n"); code != 200 {
 		t.Fatalf("dry run: got %d", code)
 	}
-	wantLines(t, scrape(t, srv),
+	wantLines(t, scrape(t, m),
 		`routewatch_ingest_batches_total{status="completed"} 1`,
 		`routewatch_ingest_batches_total{status="dry_run"} 1`,
 		`routewatch_ingest_rows_total{outcome="loaded"} 3`,

@@ -17,6 +17,7 @@ package api
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -228,23 +229,54 @@ func ogcCheckParams(c *gin.Context, allowed, formats []string) error {
 // ogcRepeatable are the parameters that may be repeated (filter lists, as elsewhere in the API).
 var ogcRepeatable = map[string]bool{"mode": true, "mo": true, "nationality": true, "route": true, "source": true, "status": true}
 
-// ogcBase is the absolute URL of /ogc as the client reached it. Links are absolute: GDAL
-// resolves a link starting with "/" against the dataset URL (which already ends in /ogc).
-// X-Forwarded-Proto and X-Forwarded-Host count only from a trusted proxy (Config.TrustedProxies).
+// ogcBase is the absolute URL of /ogc. Links are absolute: GDAL resolves a link starting
+// with "/" against the dataset URL (which already ends in /ogc). The base is, first match:
+//   - Config.PublicURL (--public-url), the address operators say clients use;
+//   - from a trusted proxy (Config.TrustedProxies), X-Forwarded-Proto and X-Forwarded-Host;
+//   - the local address the connection arrived on (the listener's, with the scheme of the
+//     connection).
+//
+// Never the Host header: any client sets it, and links built from it would send GDAL, QGIS
+// or a cache that stores the answer to a host of the sender's choosing.
 func (h *handlers) ogcBase(c *gin.Context) string {
-	scheme, host := "http", c.Request.Host
+	if h.cfg.PublicURL != "" {
+		return strings.TrimRight(h.cfg.PublicURL, "/") + "/ogc"
+	}
+	scheme, host := "http", ""
 	if c.Request.TLS != nil {
 		scheme = "https"
+	}
+	if a, ok := c.Request.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		host = a.String()
 	}
 	if h.fromTrustedProxy(c) {
 		if p := c.GetHeader("X-Forwarded-Proto"); p == "http" || p == "https" {
 			scheme = p
 		}
-		if fh, _, _ := strings.Cut(c.GetHeader("X-Forwarded-Host"), ","); strings.TrimSpace(fh) != "" {
+		if fh, _, _ := strings.Cut(c.GetHeader("X-Forwarded-Host"), ","); validHost(strings.TrimSpace(fh)) {
 			host = strings.TrimSpace(fh)
 		}
 	}
+	if host == "" { // no connection (a handler called without a server): links relative to the root
+		return "/ogc"
+	}
 	return scheme + "://" + host + "/ogc"
+}
+
+// validHost accepts a host[:port] as it may stand in a URL: letters, digits, dots, hyphens
+// and colons, or a bracketed IPv6 address; nothing that could end the authority (/ ? # @)
+// or break out of a link.
+func validHost(s string) bool {
+	if s == "" || len(s) > 255 {
+		return false
+	}
+	for _, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-:[]", r)
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func (h *handlers) fromTrustedProxy(c *gin.Context) bool {

@@ -56,7 +56,6 @@ var publicRoutes = map[string]bool{
 	"GET /healthz":          true,
 	"GET /readyz":           true,
 	"POST /api/v1/session":  true,
-	"GET /metrics":          true, // counters and latencies by route template; no data
 	"GET /api/openapi.json": true, // the API's description; no data
 }
 

@@ -38,6 +38,11 @@ type Config struct {
 	// MaxQueries bounds the data requests served at once (the rest wait in arrival order);
 	// default twice the CPUs Go may use.
 	MaxQueries int
+	// PublicURL is the server's address as clients reach it (scheme, host and any path
+	// prefix, e.g. https://maps.example.org), the base of OGC links. Empty: links name the
+	// address the connection arrived on, or X-Forwarded-Host from a trusted proxy; never
+	// the Host header.
+	PublicURL string
 }
 
 // Deps are what the handlers call.
@@ -51,7 +56,9 @@ type Deps struct {
 	// tests only: `routewatch serve` always sets it).
 	Auth  Authenticator
 	Audit Auditor
-	// Metrics feeds /metrics; nil makes a fresh one (with pool stats when Ready has them).
+	// Metrics records requests, ingests and jobs; nil makes a fresh one (with pool stats
+	// when Ready has them). Its Handler serves /metrics on a listener of its own
+	// (--metrics-addr): this router has no /metrics.
 	Metrics *Metrics
 }
 
@@ -95,7 +102,6 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	r.Use(h.security()) // before any route: it applies to the routes registered after it
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
-	r.GET("/metrics", deps.Metrics.handler())
 	r.GET("/api/openapi.json", getOpenAPI)
 	r.Use(gate(cfg.MaxQueries, deps.Metrics.queued)) // data requests from here on (api/gate.go)
 	v1 := r.Group("/api/v1")

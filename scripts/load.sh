@@ -136,7 +136,7 @@ BEGIN {
 say "$(sort -u "$OUT/requests.txt" | wc -l) distinct requests in $OUT/requests.txt"
 
 ./routewatch serve --database-url "$URL" --addr "$ADDR" --jobs-interval 0 --rate-limit 1000000 --rate-burst 1000000 \
-  --log-format text >"$OUT/server.log" 2>&1 &
+  --metrics-addr 127.0.0.1:0 --log-format text >"$OUT/server.log" 2>&1 &
 PID=$!
 cleanup() {
   kill "$PID" 2>/dev/null || true
@@ -158,7 +158,9 @@ CMD="wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT -s scripts/loa
 say "$CMD"
 LOAD_REQUESTS="$OUT/requests.txt" LOAD_KEY="$KEY" $CMD >"$OUT/wrk.txt" 2>&1
 PEAK_RSS=$(awk '/^VmHWM/ {print $2 " " $3}' "/proc/$PID/status")
-curl -fsS "$BASE/metrics" >"$OUT/metrics.txt" || true
+# /metrics is on its own listener (--metrics-addr; port 0: the one the server logged).
+METRICS=$(sed -n 's/.*msg=metrics url=\(http:[^ ]*\).*/\1/p' "$OUT/server.log" | head -1)
+curl -fsS "${METRICS:-$BASE/metrics}" >"$OUT/metrics.txt" || true
 kill -TERM "$PID"
 wait "$PID" && EXIT=0 || EXIT=$?
 trap - EXIT

@@ -29,6 +29,12 @@ type Config struct {
 	MaxQueries       int
 	StatementTimeout time.Duration
 	ShutdownTimeout  time.Duration
+	// PublicURL is how clients reach the server (scheme, host, optional path prefix): the
+	// base of OGC links. Empty: the address each connection arrived on.
+	PublicURL string
+	// MetricsAddr is the listen address of the Prometheus endpoint; empty: no metrics
+	// listener (the API listener never serves /metrics).
+	MetricsAddr string
 
 	envErr error // a malformed environment value, reported by finish
 }
@@ -58,6 +64,24 @@ func bindServe(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&c.RateBurst, "rate-burst", 100, "burst size of each key's rate limit")
 	fs.IntVar(&c.MaxQueries, "max-queries", 0, "data requests served at once, the rest wait in arrival order; 0 = twice the CPUs")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may run after SIGTERM")
+	fs.StringVar(&c.PublicURL, "public-url", env("ROUTEWATCH_PUBLIC_URL", ""),
+		"the URL clients use to reach the server, e.g. https://maps.example.org: the base of OGC links (env ROUTEWATCH_PUBLIC_URL)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("ROUTEWATCH_METRICS_ADDR", ""),
+		"listen address of GET /metrics (Prometheus), e.g. 127.0.0.1:9090; empty = no metrics endpoint (env ROUTEWATCH_METRICS_ADDR)")
+}
+
+// checkPublicURL accepts an absolute http(s) URL with a host and without credentials, query
+// or fragment, and returns it without a trailing slash.
+func checkPublicURL(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", fmt.Errorf("--public-url: want an absolute http(s) URL such as https://maps.example.org, got %q", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
 }
 
 func splitList(v string) []string {
@@ -74,6 +98,10 @@ func splitList(v string) []string {
 func (c *Config) finish() error {
 	if c.envErr != nil {
 		return fmt.Errorf("ROUTEWATCH_STATEMENT_TIMEOUT: %w", c.envErr)
+	}
+	var err error
+	if c.PublicURL, err = checkPublicURL(c.PublicURL); err != nil {
+		return err
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
@@ -95,7 +123,7 @@ func (c *Config) finish() error {
 func (c *Config) logRedacted() {
 	slog.Info("config", "database_url", redactURL(c.DatabaseURL), "addr", c.Addr,
 		"trusted_proxies", c.TrustedProxies, "statement_timeout", c.StatementTimeout,
-		"log_level", c.LogLevel, "debug", c.GinDebug)
+		"log_level", c.LogLevel, "debug", c.GinDebug, "public_url", c.PublicURL, "metrics_addr", c.MetricsAddr)
 }
 
 func redactURL(raw string) string {

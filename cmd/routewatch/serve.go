@@ -39,7 +39,7 @@ func runServe(ctx context.Context, args []string) error {
 	metrics := api.NewMetrics(db)
 	runner := &jobs.Runner{DB: db, Observe: metrics.ObserveJob}
 	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug, PlanOverride: cfg.PlanOverride,
-		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MaxQueries: cfg.MaxQueries}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db},
+		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MaxQueries: cfg.MaxQueries, PublicURL: cfg.PublicURL}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db},
 		Corridors: db, Auth: db, Audit: db, Metrics: metrics, Analytics: jobs.Service{DB: db}})
 	if err != nil {
 		return err
@@ -55,6 +55,11 @@ func runServe(ctx context.Context, args []string) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if cfg.MetricsAddr != "" {
+		if err := serveMetrics(ctx, cfg.MetricsAddr, metrics.Handler()); err != nil {
+			return err
+		}
 	}
 	if cfg.JobsInterval > 0 {
 		go schedule(ctx, runner, cfg.JobsInterval)
