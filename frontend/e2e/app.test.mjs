@@ -9,6 +9,9 @@ import { launch } from './browser.mjs';
 const BASE = process.env.ROUTEWATCH_URL;
 const KEY = process.env.ROUTEWATCH_KEY;
 if (!BASE || !KEY) throw new Error('set ROUTEWATCH_URL to a running routewatch serve and ROUTEWATCH_KEY to an analyst key (scripts/e2e.sh does)');
+// An analyst key of clearance H0 (KEY is H3): the data holds sightings only H3 may see, so
+// the two keys get different answers to the same request.
+const KEY_H0 = process.env.ROUTEWATCH_KEY_H0;
 const SHOTS = process.env.SCREENSHOTS ?? new URL('../../docs/screenshots/', import.meta.url).pathname;
 const BENCH_OUT = process.env.BENCH_OUT;
 const BENCH_CELLS = Number(process.env.BENCH_CELLS ?? 100_000); // the benchmark's layer size
@@ -18,17 +21,39 @@ const START = '?c=14,37&z=3.9'; // the Mediterranean, West Africa and the Balkan
 let ctx; let close; let page;
 const requests = [];
 const heatmaps = []; // the heatmap responses, newest last
+const cspViolations = []; // every Content-Security-Policy violation of any page or worker in the run
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   ({ context: ctx, close } = await launch());
   ctx.on('request', (r) => requests.push(r.url()));
+  // The browser reports a violation to the console ("Refused to … because it violates the
+  // following Content Security Policy directive"); the event names the directive too.
+  await ctx.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`Content Security Policy violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  ctx.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(`${m.page()?.url()}: ${m.text()}`); });
+  ctx.on('page', watchWorkers);
   page = ctx.pages()[0] ?? (await ctx.newPage());
+  watchWorkers(page);
   page.on('pageerror', (e) => console.error('page error:', e.message));
   page.on('response', async (r) => {
-    if (r.url().includes('/api/v1/heatmap') && r.ok()) heatmaps.push({ url: r.url(), body: await r.json().catch(() => null) });
+    if (r.url().includes('/api/v1/heatmap') && r.ok()) {
+      heatmaps.push({ url: r.url(), headers: await r.allHeaders(), body: await r.json().catch(() => null) });
+    }
   });
 });
+
+/** watchWorkers reports CSP violations inside the page's workers (MapLibre's, from blob: URLs). */
+function watchWorkers(p) {
+  p.on('worker', (w) => {
+    w.evaluate(() => self.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`Content Security Policy violation in a worker: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}`);
+    })).catch(() => {}); // a worker may end before this runs
+  });
+}
 after(async () => { await close?.(); });
 
 const loads = () => page.evaluate(() => Number(document.body.dataset.loads ?? 0));
@@ -103,6 +128,30 @@ test('the app asks for a key, refuses a wrong one and signs in with the right on
   const session = cookies.find((c) => c.name === 'rw_session');
   assert.ok(session?.httpOnly, 'the session lives in an HttpOnly cookie');
   assert.equal(await page.evaluate(() => document.cookie.includes('rw_session')), false);
+});
+
+test('the app is served under a strict Content-Security-Policy, and the API under a locked-down one', async () => {
+  const directives = (csp) => Object.fromEntries((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  const res = await fetch(`${BASE}/`);
+  const csp = directives(res.headers.get('content-security-policy'));
+  assert.deepEqual(csp['script-src'], ["'self'"], 'scripts from our origin only: no inline script, no eval');
+  assert.deepEqual(csp['frame-ancestors'], ["'none'"]);
+  assert.deepEqual(csp['object-src'], ["'none'"]);
+  assert.ok(!csp['style-src'].includes("'unsafe-inline'"), 'no <style> elements');
+  assert.equal(res.headers.get('x-frame-options'), 'DENY');
+  const html = await res.text();
+  assert.doesNotMatch(html.replace(/<script[^>]*\ssrc=[^>]*><\/script>/g, ''), /<script/i, 'no inline script in index.html');
+  const asset = html.match(/src="(\/assets\/[^"]+\.js)"/)[1];
+  const a = await fetch(`${BASE}${asset}`);
+  assert.ok(a.ok && a.headers.get('content-security-policy')?.includes("frame-ancestors 'none'"), `${asset} carries the policy`);
+  const api = await fetch(`${BASE}/api/v1/session`, { headers: { Authorization: `Bearer ${KEY}` } });
+  assert.equal(api.status, 200);
+  assert.deepEqual(directives(api.headers.get('content-security-policy')), { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] });
+  assert.equal(api.headers.get('x-frame-options'), 'DENY');
+  // The page signed in above ran under the policy: its map started MapLibre's worker (a
+  // blob: URL, which the policy must allow) and nothing was refused so far.
+  assert.ok(page.workers().length > 0, 'MapLibre runs its worker');
+  assert.deepEqual(cspViolations, []);
 });
 
 test('a link with the key in its fragment signs a fresh browser in and drops the key from the address', async () => {
@@ -440,4 +489,49 @@ test('100,000 hexagons render without freezing the page', async () => {
   const px = await mapPixels(null, p);
   assert.ok(px.painted > px.total * 0.2 * (BENCH_CELLS / 100_000), `painted ${px.painted} of ${px.total}`); // 100k cells cover over a fifth of the map
   await p.close();
+});
+
+test('signing out and in with an H0 key shows the H0 answer, not the H3 one the browser holds', async () => {
+  assert.ok(KEY_H0, 'set ROUTEWATCH_KEY_H0 to an analyst key of clearance H0 (scripts/e2e.sh creates one beside ROUTEWATCH_KEY)');
+  // A period wholly in the past: its answers carry an ETag and may be kept for minutes.
+  const view = `${BASE}/${START}&period=2024-01-01..2025-07-01`;
+  await page.bringToFront();
+  await page.goto(view);
+  await waitLoaded();
+  const h3 = heatmaps.at(-1);
+  assert.match(await page.locator('#account').textContent(), /H3/);
+  assert.ok(h3.headers.etag && /max-age/.test(h3.headers['cache-control']), `the H3 answer is cacheable: ${JSON.stringify(h3.headers)}`);
+  assert.match(h3.headers['cache-control'], /private/);
+  assert.match(h3.headers.vary, /Cookie/i);
+
+  await page.click('#signout'); // signs out and reloads: the app asks for a key
+  const dialog = page.locator('dialog#signin');
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  const n = heatmaps.length;
+  await page.fill('#signin-key', KEY_H0);
+  await page.click('#signin-submit');
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  await waitLoaded();
+  assert.match(await page.locator('#account').textContent(), /H0/);
+  assert.ok(heatmaps.length > n, 'the app asked for the heatmap again');
+  const h0 = heatmaps.at(-1);
+  assert.equal(h0.url, h3.url, 'the same request the H3 key made (the one the browser cache holds)');
+
+  const direct = await (await fetch(h0.url, { headers: { Authorization: `Bearer ${KEY_H0}` } })).json();
+  assert.notDeepEqual(direct.totals, h3.body.totals, 'the data holds sightings only H3 may see in this view');
+  assert.deepEqual(h0.body.totals, direct.totals, 'the page got the H0 answer');
+  assert.notEqual(h0.headers.etag, h3.headers.etag);
+  assert.equal(Number(await page.evaluate(() => document.body.dataset.cells)), direct.cells.length, 'the map shows the H0 cells');
+  assert.match(await page.locator('#status').textContent(), new RegExp(`${direct.totals.sightings.toLocaleString('en-GB')} sightings`));
+
+  // Back to the H3 key for anything that runs after this.
+  await page.click('#signout');
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  await page.fill('#signin-key', KEY);
+  await page.click('#signin-submit');
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+});
+
+test('no Content-Security-Policy violation in any page or worker of the whole run', () => {
+  assert.deepEqual(cspViolations, []);
 });
