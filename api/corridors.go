@@ -66,19 +66,7 @@ func (h *handlers) getCorridors(c *gin.Context) {
 		cs = slices.DeleteFunc(cs, func(co store.Corridor) bool { return !corridorMeets(co, p) })
 	}
 	setRows(c, len(cs))
-	c.Header("Content-Type", "application/geo+json")
-	s := startJSON(c, http.StatusOK)
-	defer s.close()
-	s.raw(`{"type":"FeatureCollection","suppressed_below":`)
-	s.value(h.suppressBelow(c))
-	s.raw(`,"features":[`)
-	for i, co := range cs {
-		if i > 0 {
-			s.raw(",")
-		}
-		s.value(corridorFeature(co, outline))
-	}
-	s.raw("]}\n")
+	writeFeatures(c, []member{{"suppressed_below", 0}}, len(cs), func(i int) any { return corridorFeature(cs[i], outline) })
 }
 
 // getCorridor answers GET /api/v1/corridors/{id}: one corridor with its monthly series, its
@@ -151,22 +139,12 @@ func (h *handlers) getFlows(c *gin.Context) {
 	}
 	setRows(c, len(flows))
 	if c.Query("format") == "geojson" {
-		c.Header("Content-Type", "application/geo+json")
-		s := startJSON(c, http.StatusOK)
-		defer s.close()
-		s.raw(`{"type":"FeatureCollection","features":[`)
-		for i, f := range flows {
-			if i > 0 {
-				s.raw(",")
-			}
-			s.value(flowFeature(f))
-		}
-		s.raw("]}\n")
+		writeFeatures(c, nil, len(flows), func(i int) any { return flowFeature(flows[i]) })
 		return
 	}
 	out := make([]gin.H, len(flows))
 	for i, f := range flows {
 		out[i] = gin.H{"from": geo.CellString(f.From), "to": geo.CellString(f.To), "legs": f.Legs, "journeys": f.Journeys, "persons": f.Persons}
 	}
-	c.JSON(http.StatusOK, gin.H{"res": a.Res, "from": p.From, "to": p.To, "suppressed_below": h.suppressBelow(c), "flows": out})
+	c.JSON(http.StatusOK, gin.H{"res": a.Res, "from": p.From, "to": p.To, "suppressed_below": 0, "flows": out})
 }

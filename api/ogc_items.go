@@ -71,29 +71,12 @@ func (h *handlers) ogcItems(c *gin.Context) {
 	}
 	setRows(c, len(page.features))
 	links := pageLinks(h.ogcBase(c), c, col, q, len(page.features), page.matched)
-	c.Header("Content-Type", mediaGeoJSON)
-	s := startJSON(c, http.StatusOK)
-	defer s.close()
-	s.raw(`{"type":"FeatureCollection","timeStamp":`)
-	s.value(time.Now().UTC().Format(time.RFC3339))
-	s.raw(`,"numberMatched":`)
-	s.value(page.matched)
-	s.raw(`,"numberReturned":`)
-	s.value(len(page.features))
-	s.raw(`,"links":`)
-	s.value(links)
+	members := []member{{"timeStamp", time.Now().UTC().Format(time.RFC3339)}, {"numberMatched", page.matched},
+		{"numberReturned", len(page.features)}, {"links", links}}
 	if page.release != nil {
-		s.raw(`,"release":`)
-		s.value(page.release)
+		members = append(members, member{"release", page.release})
 	}
-	s.raw(`,"features":[`)
-	for i, f := range page.features {
-		if i > 0 {
-			s.raw(",")
-		}
-		s.value(selectProps(f, q.Props))
-	}
-	s.raw("]}\n")
+	writeFeatures(c, members, len(page.features), func(i int) any { return selectProps(page.features[i], q.Props) })
 }
 
 // pageLinks are the links of one page of returned features out of matched: self, collection,

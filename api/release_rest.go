@@ -45,21 +45,8 @@ func (h *handlers) plannerCorridors(c *gin.Context, q store.CorridorQuery, outli
 		return
 	}
 	setRows(c, len(rs))
-	c.Header("Content-Type", "application/geo+json")
-	s := startJSON(c, http.StatusOK)
-	defer s.close()
-	s.raw(`{"type":"FeatureCollection","suppressed_below":`)
-	s.value(t.k)
-	s.raw(`,"release":`)
-	s.value(t.note(withheld))
-	s.raw(`,"features":[`)
-	for i, r := range rs {
-		if i > 0 {
-			s.raw(",")
-		}
-		s.value(r.feature(outline))
-	}
-	s.raw("]}\n")
+	writeFeatures(c, []member{{"suppressed_below", t.k}, {"release", t.note(withheld)}}, len(rs),
+		func(i int) any { return rs[i].feature(outline) })
 }
 
 // plannerCorridor answers GET /api/v1/corridors/{id} for a planner: the corridor, its
@@ -115,19 +102,7 @@ func (h *handlers) plannerFlows(c *gin.Context) {
 	flows, withheld := t.flowsIn(b)
 	setRows(c, len(flows))
 	if c.Query("format") == "geojson" {
-		c.Header("Content-Type", "application/geo+json")
-		s := startJSON(c, http.StatusOK)
-		defer s.close()
-		s.raw(`{"type":"FeatureCollection","release":`)
-		s.value(t.note(withheld))
-		s.raw(`,"features":[`)
-		for i, f := range flows {
-			if i > 0 {
-				s.raw(",")
-			}
-			s.value(releasedFlowFeature(f))
-		}
-		s.raw("]}\n")
+		writeFeatures(c, []member{{"release", t.note(withheld)}}, len(flows), func(i int) any { return releasedFlowFeature(flows[i]) })
 		return
 	}
 	out := make([]gin.H, len(flows))
