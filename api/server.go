@@ -86,6 +86,7 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	}
 	r.Use(deps.Metrics.observe()) // request log, request id, latency histogram (api/metrics.go)
 	r.Use(answerHeaders())        // CSP, framing, per-caller caching (api/headers.go)
+	r.Use(hygiene())              // NUL, invalid UTF-8, bad escapes in the URL: 400 before auth and audit (api/hygiene.go)
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, errs.E(errs.NotFound, "", "no such endpoint: %s", c.Request.URL.Path))
 	})

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # fuzz.sh [SECONDS] [PACKAGE...] — run every Go fuzz target briefly (default 5 s each) in the
 # packages that have them (default: all of the module's): the query-parameter decoders and
-# endpoints (api/), bbox and cell parsing (geo/), and the file parsers (ingest/).
+# endpoints (api/), the whole router (api/ FuzzRouter: raw queries and paths with NUL,
+# invalid UTF-8 and bad escapes to every registered route, which must answer 400 naming the
+# parameter and never 5xx), bbox and cell parsing (geo/), and the file parsers (ingest/).
 #
 # A failure leaves the failing input under PACKAGE/testdata/fuzz/TARGET/; `go test` replays
 # it from then on, so commit it with the fix. Targets that need the database (FuzzEndpoints
-# does not; none do today) use DATABASE_URL like the tests.
+# and FuzzRouter do not: they run over in-memory fakes; none do today) use DATABASE_URL like
+# the tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH=$PATH:/usr/local/go/bin
