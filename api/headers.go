@@ -16,8 +16,8 @@ const apiCSP = "default-src 'none'; frame-ancestors 'none'"
 // from our origin only: Vite emits module scripts with src and one stylesheet, no inline
 // script. MapLibre starts its workers from a blob: URL and draws its controls with data:
 // SVG images. style-src-attr allows style attributes only (frontend/src/dom.ts sets
-// widths and colours of legend ticks, breakdown bars and swatches with setAttribute);
-// <style> elements and inline script stay refused. No 'unsafe-eval': neither MapLibre,
+// widths and colours of legend ticks, breakdown bars and swatches with setAttribute; the
+// e2e test sees the violations without it); <style> elements and inline script stay refused. No 'unsafe-eval': neither MapLibre,
 // deck.gl, d3 nor h3-js need it (frontend/e2e/app.test.mjs fails on any violation).
 const appCSP = "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; " +
 	"img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; " +
