@@ -89,6 +89,10 @@ done
 KEY=$("$RW" keys create --role analyst --clearance H3 --name e2e --database-url "$DB_URL" 2>/dev/null \
   | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 [ -n "$KEY" ] || { say "could not create an API key"; exit 1; }
+# An H0 analyst: signing out of the H3 key and in with this one must show the H0 answer.
+KEY_H0=$("$RW" keys create --role analyst --clearance H0 --name e2e-h0 --database-url "$DB_URL" 2>/dev/null \
+  | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+[ -n "$KEY_H0" ] || { say "could not create the H0 API key"; exit 1; }
 
 # Port 0: the kernel picks a free port; the server logs the address it got.
 "$RW" serve --addr 127.0.0.1:0 --jobs-interval 0 --database-url "$DB_URL" >"$WORK/serve.log" 2>&1 &
@@ -105,7 +109,7 @@ done
 say "serving at $URL"
 
 mkdir -p docs/screenshots
-(cd frontend && ROUTEWATCH_URL="$URL" ROUTEWATCH_KEY="$KEY" SCREENSHOTS="$ROOT/docs/screenshots" BENCH_OUT="$WORK/bench.json" \
+(cd frontend && ROUTEWATCH_URL="$URL" ROUTEWATCH_KEY="$KEY" ROUTEWATCH_KEY_H0="$KEY_H0" SCREENSHOTS="$ROOT/docs/screenshots" BENCH_OUT="$WORK/bench.json" \
   node --test --test-concurrency=1 --test-reporter=spec e2e/)
 [ -f "$WORK/bench.json" ] && say "render benchmark: $(cat "$WORK/bench.json")"
 say "passed; screenshots in docs/screenshots/"
