@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// defaultDatabaseURL is the project-local cluster that scripts/db.sh provisions.
-const defaultDatabaseURL = "postgres://routewatch@127.0.0.1:54329/routewatch?sslmode=disable"
+// defaultDatabaseURL is the project-local cluster that scripts/db.sh provisions, as the
+// server's role (`scripts/db.sh url`), which is not a superuser.
+const defaultDatabaseURL = "postgres://routewatch_app@127.0.0.1:54329/routewatch?sslmode=disable"
 
 // Config is everything the binary reads from flags and the environment. Nothing else in
 // routewatch reads environment variables.

@@ -37,7 +37,11 @@ func runMigrate(ctx context.Context, args []string) error {
 	defer db.Close()
 	switch action {
 	case "", "up":
-		return db.MigrateUp(ctx)
+		if err := db.MigrateUp(ctx); err != nil {
+			return err
+		}
+		warnAuditGuard(ctx, db)
+		return nil
 	case "down":
 		return db.MigrateDown(ctx)
 	case "status":

@@ -36,6 +36,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err := db.MigrateUp(ctx); err != nil {
 		return err
 	}
+	warnAuditGuard(ctx, db)
 	metrics := api.NewMetrics(db)
 	runner := &jobs.Runner{DB: db, Observe: metrics.ObserveJob}
 	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug, PlanOverride: cfg.PlanOverride,
