@@ -207,32 +207,14 @@ func parseProperties(s string, known []string) ([]string, error) {
 }
 
 // ogcCellArea is the area of a cells request: the bbox (the world when none) at res (default
-// geo.DefaultRes of the bbox, so the world is res 2), refused over MaxCells like the heatmap.
+// geo.DefaultRes of the bbox, so the world is res 2), within the caller's limits like the
+// heatmap's (cellArea: the cell cap, and res 6 at most for role expert).
 func ogcCellArea(c *gin.Context, bbox *geo.BBox) (store.Area, error) {
 	b := worldBBox
 	if bbox != nil {
 		b = *bbox
 	}
-	res := geo.DefaultRes(b)
-	if s, ok := c.GetQuery("res"); ok {
-		r, err := strconv.Atoi(s)
-		if err != nil || r < 0 || r > store.CellResolution {
-			return store.Area{}, errs.E(errs.Invalid, "res", "want an H3 resolution from 0 to %d, got %q", store.CellResolution, s)
-		}
-		res = r
-	}
-	if est := b.AreaKm2() / h3.HexagonAreaAvgKm2(res); est > MaxCells {
-		fit := res
-		for fit > 0 && b.AreaKm2()/h3.HexagonAreaAvgKm2(fit) > MaxCells {
-			fit--
-		}
-		return store.Area{}, &errs.Error{Kind: errs.Invalid, Param: "bbox",
-			Message: "the bbox holds about " + strconv.FormatFloat(math.Round(est), 'f', 0, 64) + " cells at res " +
-				strconv.Itoa(res) + ", over the limit of " + strconv.Itoa(MaxCells) + ": use a smaller bbox or res " +
-				strconv.Itoa(fit) + " or coarser",
-			Details: gin.H{"estimated_cells": math.Round(est), "max_cells": MaxCells, "max_res_for_bbox": fit}}
-	}
-	return store.Area{Res: res, BBox: b}, nil
+	return cellArea(c, b)
 }
 
 // ogcFlowArea is the area of a flows request: the bbox (the world when none) at res, one of

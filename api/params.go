@@ -14,60 +14,125 @@ import (
 	"routewatch/store"
 )
 
-// MaxCells is the most cells one heatmap or compare request may cover: the bbox's area
-// divided by the average cell area at the requested resolution. Larger requests are
-// refused with a 400 before any query runs.
+// MaxCells is the most cells one heatmap, timeline, compare or OGC cells request may touch:
+// geo.BBox.TouchedCells, the bbox's area and its edges' reach over the average cell at the
+// requested resolution (a thin strip has little area but lies across many cells). Larger
+// requests are refused with a 400 before any query runs.
 const MaxCells = 50_000
+
+// expertMaxRes is the finest resolution role expert may ask cells at. Experts see aggregates
+// only (no /api/v1/cells/{h3}); res 6 is the finest resolution the rollups keep
+// (store.RollupResolutions), the finest the system itself treats as an aggregate, with cells of
+// 36 km² on average (h3.HexagonAreaAvgKm2(6)). A res-10 cell (0.015 km², about 130 m across)
+// holds the reports of one spot: sighting-level detail.
+const expertMaxRes = 6
 
 // earliest is the default start of a period: ingest refuses anything older.
 var earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // parseArea reads bbox (default: the whole world) and res (default: geo.DefaultRes of the
-// bbox) and refuses areas over MaxCells.
+// bbox) and applies the caller's limits (cellArea).
 func parseArea(c *gin.Context) (store.Area, error) {
-	a, err := parseBBoxRes(c)
+	b, err := parseBBox(c)
 	if err != nil {
-		return a, err
+		return store.Area{}, err
 	}
-	return a, checkCellCap(a)
+	return cellArea(c, b)
+}
+
+// parseBBox reads bbox; default: the whole world.
+func parseBBox(c *gin.Context) (geo.BBox, error) {
+	s, ok := c.GetQuery("bbox")
+	if !ok {
+		return worldBBox, nil
+	}
+	b, err := geo.ParseBBox(s)
+	if err != nil {
+		return b, errs.E(errs.Invalid, "bbox", "%v", err)
+	}
+	return b, nil
 }
 
 // parseBBoxRes reads bbox and res without the cell cap (for answers not sized by cells).
 func parseBBoxRes(c *gin.Context) (store.Area, error) {
-	b := geo.BBox{West: -180, South: -90, East: 180, North: 90}
-	if s, ok := c.GetQuery("bbox"); ok {
-		var err error
-		if b, err = geo.ParseBBox(s); err != nil {
-			return store.Area{}, errs.E(errs.Invalid, "bbox", "%v", err)
-		}
+	b, err := parseBBox(c)
+	if err != nil {
+		return store.Area{}, err
 	}
 	res := geo.DefaultRes(b)
 	if s, ok := c.GetQuery("res"); ok {
-		r, err := strconv.Atoi(s)
-		if err != nil || r < 0 || r > 10 {
-			return store.Area{}, errs.E(errs.Invalid, "res", "want an H3 resolution from 0 to 10, got %q", s)
+		r, err := parseRes(s)
+		if err != nil {
+			return store.Area{}, err
 		}
 		res = r
 	}
 	return store.Area{Res: res, BBox: b}, nil
 }
 
-// checkCellCap refuses an area whose bbox holds more than MaxCells cells at its resolution,
-// naming the coarsest resolution that fits.
+// parseRes reads an H3 resolution from 0 to the stored one (10).
+func parseRes(s string) (int, error) {
+	r, err := strconv.Atoi(s)
+	if err != nil || r < 0 || r > store.CellResolution {
+		return 0, errs.E(errs.Invalid, "res", "want an H3 resolution from 0 to %d, got %q", store.CellResolution, s)
+	}
+	return r, nil
+}
+
+// cellArea is the area of a request answered in cells of b (heatmap, timeline, compare, OGC
+// cells) at the res parameter, within the caller's limits:
+//   - role expert: res at most expertMaxRes, else a 400 naming res, the maximum
+//     (details.max_res) and the finest resolution this request may use
+//     (details.max_res_for_bbox, which the web app retries at);
+//   - everyone: at most MaxCells touched cells (checkCellCap).
+//
+// Without res the resolution is geo.DefaultRes(b), brought within both limits instead of
+// refused.
+func cellArea(c *gin.Context, b geo.BBox) (store.Area, error) {
+	most := maxRes(c)
+	s, given := c.GetQuery("res")
+	if !given {
+		res := min(geo.DefaultRes(b), most)
+		return store.Area{Res: max(0, min(res, b.FinestResWithin(res, MaxCells))), BBox: b}, nil
+	}
+	res, err := parseRes(s)
+	if err != nil {
+		return store.Area{}, err
+	}
+	if res > most {
+		return store.Area{}, &errs.Error{Kind: errs.Invalid, Param: "res",
+			Message: "role " + principal(c).Role + " sees cells no finer than res " + strconv.Itoa(most) +
+				" (aggregates of about " + strconv.FormatFloat(math.Round(h3.HexagonAreaAvgKm2(most)), 'f', 0, 64) +
+				" km²), got res " + strconv.Itoa(res),
+			Details: gin.H{"max_res": most, "max_res_for_bbox": max(0, b.FinestResWithin(most, MaxCells))}}
+	}
+	a := store.Area{Res: res, BBox: b}
+	return a, checkCellCap(a)
+}
+
+// maxRes is the finest resolution the caller may see cells at: expertMaxRes for role
+// expert, the stored resolution for the other roles.
+func maxRes(c *gin.Context) int {
+	if principal(c).Role == roleExpert {
+		return expertMaxRes
+	}
+	return store.CellResolution
+}
+
+// checkCellCap refuses an area whose bbox can touch more than MaxCells cells at its
+// resolution (geo.BBox.TouchedCells), naming the finest resolution that fits.
 func checkCellCap(a store.Area) error {
 	b, res := a.BBox, a.Res
-	if est := b.AreaKm2() / h3.HexagonAreaAvgKm2(res); est > MaxCells {
-		fit := res
-		for fit > 0 && b.AreaKm2()/h3.HexagonAreaAvgKm2(fit) > MaxCells {
-			fit--
-		}
-		return &errs.Error{Kind: errs.Invalid, Param: "bbox",
-			Message: "the bbox holds about " + strconv.FormatFloat(math.Round(est), 'f', 0, 64) + " cells at res " +
-				strconv.Itoa(res) + ", over the limit of " + strconv.Itoa(MaxCells) + ": zoom in to a smaller bbox or use res " +
-				strconv.Itoa(fit) + " or coarser",
-			Details: gin.H{"estimated_cells": math.Round(est), "max_cells": MaxCells, "max_res_for_bbox": fit}}
+	est := b.TouchedCells(res)
+	if est <= MaxCells {
+		return nil
 	}
-	return nil
+	fit := max(0, b.FinestResWithin(res, MaxCells))
+	return &errs.Error{Kind: errs.Invalid, Param: "bbox",
+		Message: "the bbox can touch about " + strconv.FormatFloat(math.Round(est), 'f', 0, 64) + " cells at res " +
+			strconv.Itoa(res) + ", over the limit of " + strconv.Itoa(MaxCells) + ": use a smaller bbox or res " +
+			strconv.Itoa(fit) + " or coarser",
+		Details: gin.H{"estimated_cells": math.Round(est), "max_cells": MaxCells, "max_res_for_bbox": fit}}
 }
 
 // parseTime reads an RFC 3339 timestamp or a YYYY-MM-DD date (UTC midnight).
