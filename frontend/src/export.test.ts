@@ -2,7 +2,7 @@ import { cellToBoundary, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { fillWeeks } from './cellpanel';
 import { falls, rises, shiftRows, shiftVerdict } from './comparepanel';
-import { cellGeometry, toCSV, toGeoJSON } from './export';
+import { cellGeometry, csvField, toCSV, toGeoJSON } from './export';
 import type { CompareCell, DimensionShift } from './api';
 
 describe('GeoJSON export', () => {
@@ -44,6 +44,23 @@ describe('CSV export', () => {
     expect(row).toMatch(new RegExp(`^${h3},35\\.\\d{5},12\\.\\d{5},3,boat_rubber:2;car:1,"a, ""b"""$`));
     expect(end).toBe('');
     expect(toCSV([])).toBe('h3,lat,lon\r\n');
+  });
+
+  it('writes a formula in a route label as text, not as a formula', () => {
+    const h3 = latLngToCell(35.5, 12.6, 5);
+    const csv = toCSV([{ h3, route: '=HYPERLINK("http://x","y")', sightings: 3 }]);
+    const row = csv.split('\r\n')[1]!;
+    expect(row.endsWith(`,"'=HYPERLINK(""http://x"",""y"")",3`)).toBe(true);
+  });
+
+  it('prefixes every formula start with a quote but keeps the numbers the app computed', () => {
+    expect(['=1+1', '+1', '-1+cmd', '@SUM(A1)', '\tx', '\rx', '-3'].map(csvField)).toEqual(
+      ["'=1+1", "'+1", "'-1+cmd", "'@SUM(A1)", "'\tx", `"'\rx"`, "'-3"],
+    );
+    expect([-3, -0.5, 0, 12].map(csvField)).toEqual(['-3', '-0.5', '0', '12']);
+    expect(csvField(-Infinity)).toBe("'-Infinity");
+    expect(csvField([{ mode: '=cmd', sightings: 2 }])).toBe("'=cmd:2");
+    expect(csvField('Central Mediterranean')).toBe('Central Mediterranean');
   });
 });
 

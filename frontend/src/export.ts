@@ -43,11 +43,27 @@ export function toGeoJSON(rows: Row[], meta: Record<string, unknown> = {}): GeoJ
   };
 }
 
+/**
+ * FORMULA_START: a spreadsheet reads a cell starting with one of these as a formula (OWASP CSV
+ * injection: = + - @, tab, carriage return).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * csvField writes one CSV field. Text that a spreadsheet would run as a formula (route labels
+ * and sources come from agency files: `=HYPERLINK(...)`) is prefixed with a single quote so it
+ * opens as text, as OWASP recommends, then quoted where needed. Numbers the app holds as
+ * numbers (counts, rates, differences such as -3 or -0.5) are written as they are, so they
+ * stay numbers; a string that only looks like a number (a label "-3") is text and is
+ * prefixed too.
+ */
 export function csvField(v: unknown): string {
   let s: string;
   if (v === null || v === undefined) s = '';
+  else if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   else if (Array.isArray(v)) s = v.map((x) => (typeof x === 'object' && x !== null ? Object.values(x).join(':') : String(x))).join(';');
   else s = String(v);
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
