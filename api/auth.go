@@ -106,6 +106,9 @@ func (h *handlers) security() gin.HandlerFunc {
 	}
 }
 
+// guardProtected authenticates (the client address's budget first), applies the
+// same-origin check to cookie-authenticated state changes and sign-outs, then the role
+// table and the key's rate limit, and serves the request between its two audit rows.
 func (h *handlers) guardProtected(c *gin.Context, g *guard) {
 	e := h.auditEntry(c)
 	c.Set(httpsKey, g.https(c))
