@@ -31,10 +31,9 @@ func (b BBox) PerimeterKm() float64 {
 // regular hexagons that is a strict upper bound, and with the largest circumradius and the
 // smallest area of the cells where b lies it bounds the count on the globe too (tested). With
 // the averages it is an estimate of the same kind as AreaKm2/A, which it never undercuts:
-// where H3's cells are smaller than the average both fall short,
-// by up to 1.5 in the tests' random boxes. For a large square box the edge terms add about
-// 8e/side (2% at 50,000 cells); a long thin box meets about half the cells it bounds (the
-// strip above: 199,949).
+// where H3's cells are smaller than the average both fall short, by up to 1.5 in the tests'
+// random boxes. For a large square box the edge terms add about 8e/side (2% at 50,000
+// cells); a long thin box meets about half the cells it bounds (the strip above: 199,949).
 func (b BBox) TouchedCells(res int) float64 {
 	e := h3.HexagonEdgeLengthAvgKm(res)
 	return (b.AreaKm2() + 2*e*b.PerimeterKm() + 4*math.Pi*e*e) / h3.HexagonAreaAvgKm2(res)
