@@ -404,8 +404,9 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 	if resp, _ := send(t, "GET", srv.URL+"/api/v1/session", nil, "", expert); resp.StatusCode != 200 {
 		t.Errorf("session after a refused cross-site sign-out: got %d, want 200", resp.StatusCode)
 	}
-	if resp, _ := send(t, "DELETE", srv.URL+"/api/v1/session", map[string]string{"Origin": srv.URL, "Sec-Fetch-Site": "same-origin"}, "", expert); resp.StatusCode != 204 {
-		t.Errorf("same-origin sign-out: got %d, want 204", resp.StatusCode)
+	if resp, _ := send(t, "DELETE", srv.URL+"/api/v1/session", map[string]string{"Origin": srv.URL, "Sec-Fetch-Site": "same-origin"}, "", expert); resp.StatusCode != 204 ||
+		resp.Header.Get("Clear-Site-Data") != `"cache"` {
+		t.Errorf("same-origin sign-out: got %d (Clear-Site-Data %q), want 204 clearing the cache", resp.StatusCode, resp.Header.Get("Clear-Site-Data"))
 	}
 	if resp, _ := send(t, "GET", srv.URL+"/api/v1/session", nil, "", expert); resp.StatusCode != 401 {
 		t.Errorf("session after signing out: got %d, want 401", resp.StatusCode)

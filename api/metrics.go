@@ -104,8 +104,7 @@ const requestIDKey = "routewatch.request_id"
 
 // observe times every request into the latency histogram and writes one log line per
 // request: method, route template, status, duration, bytes, client and request id. The id is
-// sent as X-Request-Id; on protected routes the security middleware replaces it with the
-// audit log's id, and the log line carries the one the client received. Query strings and
+// sent as X-Request-Id; on protected routes the audit log's rows carry the same id. Query strings and
 // headers are never logged (keys travel in the Authorization header). Health and readiness
 // requests log at debug level unless they fail.
 func (m *Metrics) observe() gin.HandlerFunc {

@@ -19,7 +19,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strings"
 
@@ -279,19 +278,4 @@ func validHost(s string) bool {
 	return true
 }
 
-func (h *handlers) fromTrustedProxy(c *gin.Context) bool {
-	peer, err := netip.ParseAddr(c.RemoteIP())
-	if err != nil {
-		return false
-	}
-	peer = peer.Unmap()
-	for _, t := range h.cfg.TrustedProxies {
-		if p, err := netip.ParsePrefix(t); err == nil && p.Contains(peer) {
-			return true
-		}
-		if a, err := netip.ParseAddr(t); err == nil && a.Unmap() == peer {
-			return true
-		}
-	}
-	return false
-}
+func (h *handlers) fromTrustedProxy(c *gin.Context) bool { return trustedPeer(c, h.cfg.TrustedProxies) }

@@ -1,0 +1,71 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"routewatch/errs"
+	"routewatch/store"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// postSession signs in: the key (JSON {"key": "..."}, or the Authorization header with no
+// body) opens a short-lived session held in an HttpOnly, SameSite=Strict cookie, Secure when
+// the client reached us over TLS. guardSignIn has checked origin, Content-Type and rate.
+func (h *handlers) postSession(c *gin.Context) {
+	if h.deps.Auth == nil {
+		writeError(c, errs.E(errs.NotFound, "", "this server runs without authentication"))
+		return
+	}
+	var body struct {
+		Key string `json:"key"`
+	}
+	secret := bearer(c)
+	if secret == "" {
+		if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 4096)).Decode(&body); err != nil {
+			writeError(c, errs.E(errs.Invalid, "key", "send the key as JSON {\"key\": \"...\"}"))
+			return
+		}
+		secret = strings.TrimSpace(body.Key)
+	}
+	key, err := h.deps.Auth.Authenticate(c.Request.Context(), secret)
+	if err != nil {
+		if errors.Is(err, store.ErrBadKey) {
+			c.AbortWithStatusJSON(http.StatusUnauthorized, errorBody{Error: errorPayload{Code: "unauthenticated", Message: "unknown or revoked key"}})
+			return
+		}
+		writeError(c, err)
+		return
+	}
+	c.Set(principalKey, Principal{KeyID: key.ID, Prefix: key.Prefix, Role: key.Role, Clearance: key.Clearance})
+	token, err := h.deps.Auth.OpenSession(c.Request.Context(), key.ID, sessionTTL)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(sessionTTL.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.GetBool(httpsKey)})
+	c.JSON(http.StatusCreated, gin.H{"role": key.Role, "clearance": "H" + strconv.Itoa(key.Clearance), "key": key.Prefix,
+		"expires_in_s": int(sessionTTL.Seconds())})
+}
+
+// getSession says who the caller is.
+func (h *handlers) getSession(c *gin.Context) {
+	p := principal(c)
+	c.JSON(http.StatusOK, gin.H{"role": p.Role, "clearance": "H" + strconv.Itoa(p.Clearance), "key": p.Prefix})
+}
+
+// deleteSession signs out, and asks the browser to drop its cache of this origin: answers
+// cached for this key (private, but on the machine's disk) must not outlive the session.
+func (h *handlers) deleteSession(c *gin.Context) {
+	c.Header("Clear-Site-Data", `"cache"`)
+	if token, err := c.Cookie(sessionCookie); err == nil && h.deps.Auth != nil {
+		_ = h.deps.Auth.CloseSession(c.Request.Context(), token)
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: c.GetBool(httpsKey)})
+	c.Status(http.StatusNoContent)
+}
