@@ -28,7 +28,7 @@ schema_version() { # the newest applied goose migration, or "none"
 backup() {
   local url=$1 file=$2
   local tmp="$file.partial"
-  trap 'rm -f "$tmp"' EXIT
+  trap "rm -f '$tmp'" EXIT # expanded now: the trap runs after this function's locals are gone
   pg_dump --format=custom --compress=6 --no-owner --no-privileges --file "$tmp" "$url"
   mv "$tmp" "$file"
   trap - EXIT

@@ -26,7 +26,7 @@ func AdminURL() string {
 	if u := os.Getenv("DATABASE_URL"); u != "" {
 		return u
 	}
-	return "postgres://routewatch@127.0.0.1:54329/routewatch?sslmode=disable"
+	return "postgres://routewatch_app@127.0.0.1:54329/routewatch?sslmode=disable" // the server's role (scripts/db.sh url)
 }
 
 var (
