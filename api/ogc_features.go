@@ -50,7 +50,7 @@ func cellItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, 
 		return plannerCellItem(h, c, id, q)
 	}
 	cell, err := geo.ParseCell(id)
-	if err != nil || cell.Resolution() > store.CellResolution {
+	if err != nil || cell.Resolution() > min(store.CellResolution, maxRes(c)) { // experts: aggregates only
 		return nil, featureNotFound("cells", id)
 	}
 	f, err := parseFilters(c)

@@ -156,6 +156,14 @@ func TestExpertResolutionCap(t *testing.T) {
 	if cells, _ := hm["cells"].([]any); code != 200 || len(cells) != 1 || cellRes(cells[0].(map[string]any)["h3"].(string)) != 8 {
 		t.Errorf("heatmap as analyst without res: got %d %v, want the default res 8", code, hm)
 	}
+	// A single OGC cell by id: not found for an expert finer than res 6, found for an analyst.
+	ten := geo.CellString(h3.LatLngToCell(h3.LatLng{Lat: 36.8, Lng: 10.2}, 10))
+	if code, _ := getAs(t, srv.URL+"/ogc/collections/cells/items/"+ten, keys["expert"]); code != 404 {
+		t.Errorf("OGC res-10 cell item as expert: got %d, want 404", code)
+	}
+	if code, _ := getAs(t, srv.URL+"/ogc/collections/cells/items/"+ten, keys["analyst"]); code != 200 {
+		t.Errorf("OGC res-10 cell item as analyst: got %d, want 200", code)
+	}
 	if a := h3.HexagonAreaAvgKm2(finest); a < 30 || a > 40 {
 		t.Errorf("res %d cells average %.1f km², not the ~36 km² the docs say", finest, a)
 	}

@@ -35,7 +35,8 @@ type Config struct {
 	RateBurst int
 	// SuppressBelow is the k of small-count suppression in planner outputs; default 11.
 	SuppressBelow int
-	// MaxQueries bounds the data requests served at once (the rest wait in arrival order);
+	// MaxQueries bounds the data requests served at once (the rest wait, a queue per caller,
+	// served in turn: api/gate.go);
 	// default twice the CPUs Go may use.
 	MaxQueries int
 	// PublicURL is the server's address as clients reach it (scheme, host and any path
