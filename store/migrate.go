@@ -32,8 +32,7 @@ func newProvider(db *DB) (*goose.Provider, error) {
 		return nil, err
 	}
 	return goose.NewProvider(goose.DialectPostgres, db.x.DB, sub,
-		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true),
-		goose.WithGoMigrations(migration6))
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
 }
 
 // MigrateUp applies every pending migration under a PostgreSQL advisory lock, so several
