@@ -62,8 +62,8 @@ func (h *handlers) getHeatmap(c *gin.Context) {
 	var force store.Plan
 	if h.cfg.PlanOverride {
 		force = store.Plan(c.Query("plan"))
-		if force != "" && force != store.PlanRaw && force != store.ChoosePlan(a, p, f) {
-			writeError(c, errs.E(errs.Invalid, "plan", "want raw or %s, got %q", store.ChoosePlan(a, p, f), force))
+		if force != "" && force != store.PlanRaw && force != store.ChoosePlan(store.Query{Area: a, Period: p, Filters: f}) {
+			writeError(c, errs.E(errs.Invalid, "plan", "want raw or %s, got %q", store.ChoosePlan(store.Query{Area: a, Period: p, Filters: f}), force))
 			return
 		}
 	}

@@ -65,7 +65,7 @@ func (db *DB) CellDims(ctx context.Context, res int, p Period) ([]CellDim, error
 	      FROM cell_dims WHERE month >= ($2::timestamptz AT TIME ZONE 'UTC')::date
 	        AND month < ($3::timestamptz AT TIME ZONE 'UTC')::date
 	      GROUP BY 1, 2, 3, 4`
-	if res > cellDimsRes || !p.MonthAligned() {
+	if choosePlan(Query{Area: Area{Res: res}, Period: p}, dimCounts) != PlanCellDims {
 		q = `SELECT h3_parent(s.cell, $1), substr(s.handling_code, 2)::int, d.dim, d.value, count(*),
 		       sum(coalesce(s.persons, 0))::bigint, min(s.observed_at), max(s.observed_at)
 		     FROM sightings s CROSS JOIN LATERAL sighting_dims(s.transport_mode, s.modus_operandi,

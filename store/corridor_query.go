@@ -150,7 +150,7 @@ func (db *DB) Flows(ctx context.Context, a Area, p Period, f Filters) ([]Flow, e
 	if !slices.Contains(FlowResolutions, a.Res) {
 		return nil, errs.E(errs.Invalid, "res", "flows exist at resolutions %v, not %d", FlowResolutions, a.Res)
 	}
-	if !f.rollupable() || len(f.Modes) > 0 || f.MinReliability != "" {
+	if len(f.dims()) > 0 {
 		return nil, errs.E(errs.Invalid, "filters", "flows cannot be filtered by mode, modus operandi, nationality, route, source or reliability yet")
 	}
 	edges, err := db.FlowEdges(ctx, a.Res, p, f.MaxHandling)
@@ -173,7 +173,7 @@ func (db *DB) Flows(ctx context.Context, a Area, p Period, f Filters) ([]Flow, e
 // month rollups, visible to maxHandling.
 func (db *DB) CellsMonthly(ctx context.Context, res int, cells []h3.Cell, maxHandling int) ([]Bucket, error) {
 	from := rollupRes(res)
-	if from < 0 {
+	if ChoosePlan(Query{Area: Area{Res: res}, Bucket: "month"}) != PlanRollup { // all months
 		return nil, errs.E(errs.Invalid, "res", "monthly series exist up to resolution %d", RollupResolutions[len(RollupResolutions)-1])
 	}
 	rows, err := db.x.QueryContext(ctx, `

@@ -26,7 +26,7 @@ type DimCount struct {
 func (db *DB) DimCounts(ctx context.Context, b geo.BBox, p Period, f Filters) ([]DimCount, error) {
 	var ps params
 	var q string
-	rollup := p.MonthAligned() && f.rollupable() && len(f.Modes) == 0 && f.MinReliability == ""
+	rollup := choosePlan(Query{Area: Area{Res: cellDimsRes, BBox: b}, Period: p, Filters: f}, dimCounts) == PlanCellDims
 	if rollup {
 		q = `SELECT d.cell, d.dim, d.value, sum(d.sightings)::bigint
 		     FROM cells c JOIN cell_dims d ON d.cell = c.cell

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"fmt"
-	"strings"
 	"time"
 )
 
@@ -54,42 +52,23 @@ type Filters struct {
 	MaxHandling    int      // the caller's clearance: 0..3 for H0..H3
 }
 
-// rollupable reports whether cell_months can answer f exactly: it holds transport mode,
-// handling code and reliability, but none of the other dimensions.
-func (f Filters) rollupable() bool {
-	return len(f.MO) == 0 && len(f.Nationalities) == 0 && len(f.Routes) == 0 && len(f.Sources) == 0
-}
-
-// handlingCodes lists the codes a clearance may see.
-func handlingCodes(max int) []string {
+// dims names the filter dimensions f uses (mode, mo, nationality, route, source,
+// min_reliability), which decide the rollups that can answer it (plan.go). The caller's
+// clearance is not among them: every rollup holds it.
+func (f Filters) dims() []string {
 	var out []string
-	for i := 0; i <= max && i <= 3; i++ {
-		out = append(out, fmt.Sprintf("H%d", i))
+	for _, d := range []struct {
+		name string
+		used bool
+	}{
+		{"mode", len(f.Modes) > 0}, {"mo", len(f.MO) > 0}, {"nationality", len(f.Nationalities) > 0},
+		{"route", len(f.Routes) > 0}, {"source", len(f.Sources) > 0}, {"min_reliability", f.MinReliability != ""},
+	} {
+		if d.used {
+			out = append(out, d.name)
+		}
 	}
 	return out
-}
-
-// params collects the values of one query and numbers their placeholders. Conditions are
-// constant SQL written in this package; only values travel as parameters.
-type params struct {
-	args []any
-}
-
-// bind returns cond with each "?" replaced by the placeholder of the next of args.
-func (p *params) bind(cond string, args ...any) string {
-	for _, a := range args {
-		p.args = append(p.args, a)
-		cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(p.args)), 1)
-	}
-	return cond
-}
-
-// and joins conditions with AND (TRUE when there are none).
-func and(conds []string) string {
-	if len(conds) == 0 {
-		return "TRUE"
-	}
-	return "(" + strings.Join(conds, " AND ") + ")"
 }
 
 // Previous is the period of the same length just before p. Whole-month periods step back

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -34,55 +33,18 @@ type ModeCount struct {
 	Sightings int64  `json:"sightings"`
 }
 
-// Plan names how a query was answered: "rollup" (cell_months) or "raw"
-// (GROUP BY over sightings).
-type Plan string
-
-// Plans.
-const (
-	PlanRollup Plan = "rollup"
-	PlanRaw    Plan = "raw"
-	// PlanMixed answers the whole months of a period from the rollup and its partial first
-	// and last months from the raw table.
-	PlanMixed Plan = "rollup+raw"
-)
-
-// ChoosePlan says which plan answers a query over area, period and filters exactly.
-func ChoosePlan(a Area, p Period, f Filters) Plan {
-	if !f.rollupable() || rollupRes(a.Res) < 0 {
-		return PlanRaw
-	}
-	if p.MonthAligned() {
-		return PlanRollup
-	}
-	if _, _, _, ok := p.splitMonths(); ok {
-		return PlanMixed
-	}
-	return PlanRaw
-}
-
-// rollupRes is the rollup resolution that answers queries at res, or -1 when none does.
-func rollupRes(res int) int {
-	for _, r := range RollupResolutions {
-		if r >= res {
-			return r
-		}
-	}
-	return -1
-}
-
 // Heatmap counts sightings and persons per cell of area in period, under filters, sorted by
 // cell. forcePlan, when not empty, overrides the choice (tests compare both).
 func (db *DB) Heatmap(ctx context.Context, a Area, p Period, f Filters, forcePlan Plan) ([]CellCount, Plan, error) {
 	plan := forcePlan
 	if plan == "" {
-		plan = ChoosePlan(a, p, f)
+		plan = ChoosePlan(Query{Area: a, Period: p, Filters: f})
 	}
 	var q string
 	var args []any
 	switch plan {
 	case PlanRollup, PlanMixed:
-		if ChoosePlan(a, p, f) != plan {
+		if ChoosePlan(Query{Area: a, Period: p, Filters: f}) != plan {
 			return nil, plan, fmt.Errorf("heatmap: plan %s cannot answer res %d, %v with these filters", plan, a.Res, p)
 		}
 		q, args = rollupCellsQuery(a, p, f)
@@ -194,15 +156,6 @@ func rollupRows(ps *params, a Area, p Period, f Filters) string {
 	        WHERE c.res = ` + res + ` AND ` + bboxCentre(ps, a.BBox) + ` AND ` + and(conds)
 }
 
-// bboxCentre selects cells (alias c) whose centre lies in b.
-func bboxCentre(ps *params, b geo.BBox) string {
-	lat := ps.bind("c.lat BETWEEN ? AND ?", b.South, b.North)
-	if b.CrossesAntimeridian() {
-		return lat + " AND " + ps.bind("(c.lon >= ? OR c.lon <= ?)", b.West, b.East)
-	}
-	return lat + " AND " + ps.bind("c.lon BETWEEN ? AND ?", b.West, b.East)
-}
-
 // rawCellsQuery groups raw sightings by their parent cell at the area's resolution. The
 // bbox, padded by a cell's reach, only narrows the scan (see rawBBox); the caller keeps
 // the cells whose centre lies in the bbox.
@@ -213,74 +166,4 @@ func rawCellsQuery(a Area, p Period, f Filters) (string, []any) {
 	q := `SELECT h3_parent(cell, ` + res + `), coalesce(transport_mode, ''), count(*), sum(coalesce(persons, 0))::bigint
 	      FROM sightings WHERE ` + and(conds) + ` GROUP BY 1, 2`
 	return q, ps.args
-}
-
-// rawBBox narrows a raw scan to the sightings whose resolution-3 cell can hold a cell of
-// the area: a res-3 cell with data (table cells) whose centre lies in the bbox padded by the
-// reach of a cell of resolution min(a.Res, 3). The index on (h3_parent(cell, 3),
-// observed_at) then reads each region's period in the order ingest writes it (and CLUSTER
-// restores). The caller still keeps only the cells whose centre lies in the bbox.
-func rawBBox(ps *params, a Area) string {
-	var boxes []string
-	for _, b := range padded(a.BBox, min(a.Res, 3)) {
-		boxes = append(boxes, ps.bind("(c.lat BETWEEN ? AND ? AND c.lon BETWEEN ? AND ?)", b.South, b.North, b.West, b.East))
-	}
-	return "h3_parent(cell, 3) = ANY(ARRAY(SELECT c.cell FROM cells c WHERE c.res = 3 AND (" + strings.Join(boxes, " OR ") + ")))"
-}
-
-// rawConds are the conditions of period p and filters f on the sightings table.
-func rawConds(ps *params, p Period, f Filters) []string {
-	conds := []string{
-		ps.bind("observed_at >= ? AND observed_at < ?", p.From, p.To),
-		ps.bind("handling_code = ANY(?)", pq.Array(handlingCodes(f.MaxHandling))),
-	}
-	for _, c := range []struct {
-		cond   string
-		values []string
-	}{
-		{"transport_mode = ANY(?)", f.Modes},
-		{"modus_operandi && ?", f.MO},
-		{"nationalities && ?", f.Nationalities},
-		{"route_label = ANY(?)", f.Routes},
-		{"source = ANY(?)", f.Sources},
-	} {
-		if len(c.values) > 0 {
-			conds = append(conds, ps.bind(c.cond, pq.Array(c.values)))
-		}
-	}
-	if f.MinReliability != "" {
-		conds = append(conds, ps.bind("source_reliability <= ?", f.MinReliability))
-	}
-	return conds
-}
-
-// padded returns b grown by the farthest a cell of res reaches from its centre (twice the
-// average edge length, which bounds the distortion of H3 cells), as pieces inside
-// [-180, 180] (two when it crosses the antimeridian).
-func padded(b geo.BBox, res int) []geo.BBox {
-	dLat := 2 * h3.HexagonEdgeLengthAvgKm(res) / 111.0
-	south, north := math.Max(-90, b.South-dLat), math.Min(90, b.North+dLat)
-	maxLat := math.Max(math.Abs(south), math.Abs(north))
-	world := []geo.BBox{{West: -180, South: south, East: 180, North: north}}
-	if maxLat > 85 {
-		return world
-	}
-	dLon := dLat / math.Cos(maxLat*math.Pi/180)
-	w, e := b.West-dLon, b.East+dLon
-	if b.CrossesAntimeridian() {
-		e += 360
-	}
-	if e-w >= 360 {
-		return world
-	}
-	var boxes []geo.BBox
-	if w < -180 {
-		boxes = append(boxes, geo.BBox{West: w + 360, South: south, East: 180, North: north})
-		w = -180
-	}
-	if e > 180 {
-		boxes = append(boxes, geo.BBox{West: -180, South: south, East: e - 360, North: north})
-		e = 180
-	}
-	return append(boxes, geo.BBox{West: w, South: south, East: e, North: north})
 }

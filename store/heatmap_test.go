@@ -179,7 +179,7 @@ func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
 		a, p, f := randomQuery(r)
 		want := w.truth(a, p, f)
 		plans := []store.Plan{store.PlanRaw}
-		switch plan := store.ChoosePlan(a, p, f); plan {
+		switch plan := store.ChoosePlan(store.Query{Area: a, Period: p, Filters: f}); plan {
 		case store.PlanRollup:
 			plans = append(plans, plan)
 			rolled++
@@ -241,7 +241,7 @@ func TestChoosePlan(t *testing.T) {
 		{"res 7", 7, months, store.Filters{}, store.PlanRaw},
 	}
 	for _, c := range cases {
-		if got := store.ChoosePlan(store.Area{Res: c.res, BBox: b}, c.p, c.f); got != c.want {
+		if got := store.ChoosePlan(store.Query{Area: store.Area{Res: c.res, BBox: b}, Period: c.p, Filters: c.f}); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
 		}
 	}

@@ -25,10 +25,7 @@ func (db *DB) Timeline(ctx context.Context, a Area, p Period, f Filters, bucket 
 	if !Buckets[bucket] {
 		return nil, "", fmt.Errorf("timeline: unknown bucket %q", bucket)
 	}
-	plan := ChoosePlan(a, p, f)
-	if bucket != "month" { // month rows cannot be cut into days or weeks
-		plan = PlanRaw
-	}
+	plan := ChoosePlan(Query{Area: a, Period: p, Filters: f, Bucket: bucket}) // month rows cannot be cut into days or weeks
 	var ps params
 	var q string
 	trunc := ps.bind("?", bucket)
@@ -66,12 +63,4 @@ func (db *DB) Timeline(ctx context.Context, a Area, p Period, f Filters, bucket 
 		out[len(out)-1].Persons += persons
 	}
 	return out, plan, rows.Err()
-}
-
-// DataVersion is the id of the newest completed ingest batch: answers computed at one
-// version stay true until the next load.
-func (db *DB) DataVersion(ctx context.Context) (int64, error) {
-	var v int64
-	err := db.x.GetContext(ctx, &v, `SELECT coalesce(max(id), 0) FROM ingest_batches WHERE status = 'completed'`)
-	return v, err
 }

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/lib/pq"
+	"github.com/uber/h3-go/v4"
+
+	"routewatch/geo"
+)
+
+// The WHERE fragments the read queries share: placeholders, the period and filters on the
+// sightings table, the bbox on cells by centre and the padded bbox that narrows a raw scan.
+
+// handlingCodes lists the codes a clearance may see.
+func handlingCodes(max int) []string {
+	var out []string
+	for i := 0; i <= max && i <= 3; i++ {
+		out = append(out, fmt.Sprintf("H%d", i))
+	}
+	return out
+}
+
+// params collects the values of one query and numbers their placeholders. Conditions are
+// constant SQL written in this package; only values travel as parameters.
+type params struct {
+	args []any
+}
+
+// bind returns cond with each "?" replaced by the placeholder of the next of args.
+func (p *params) bind(cond string, args ...any) string {
+	for _, a := range args {
+		p.args = append(p.args, a)
+		cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(p.args)), 1)
+	}
+	return cond
+}
+
+// and joins conditions with AND (TRUE when there are none).
+func and(conds []string) string {
+	if len(conds) == 0 {
+		return "TRUE"
+	}
+	return "(" + strings.Join(conds, " AND ") + ")"
+}
+
+// bboxCentre selects cells (alias c) whose centre lies in b.
+func bboxCentre(ps *params, b geo.BBox) string {
+	lat := ps.bind("c.lat BETWEEN ? AND ?", b.South, b.North)
+	if b.CrossesAntimeridian() {
+		return lat + " AND " + ps.bind("(c.lon >= ? OR c.lon <= ?)", b.West, b.East)
+	}
+	return lat + " AND " + ps.bind("c.lon BETWEEN ? AND ?", b.West, b.East)
+}
+
+// rawBBox narrows a raw scan to the sightings whose resolution-3 cell can hold a cell of
+// the area: a res-3 cell with data (table cells) whose centre lies in the bbox padded by the
+// reach of a cell of resolution min(a.Res, 3). The index on (h3_parent(cell, 3),
+// observed_at) then reads each region's period in the order ingest writes it (and CLUSTER
+// restores). The caller still keeps only the cells whose centre lies in the bbox.
+func rawBBox(ps *params, a Area) string {
+	var boxes []string
+	for _, b := range padded(a.BBox, min(a.Res, 3)) {
+		boxes = append(boxes, ps.bind("(c.lat BETWEEN ? AND ? AND c.lon BETWEEN ? AND ?)", b.South, b.North, b.West, b.East))
+	}
+	return "h3_parent(cell, 3) = ANY(ARRAY(SELECT c.cell FROM cells c WHERE c.res = 3 AND (" + strings.Join(boxes, " OR ") + ")))"
+}
+
+// rawConds are the conditions of period p and filters f on the sightings table.
+func rawConds(ps *params, p Period, f Filters) []string {
+	conds := []string{
+		ps.bind("observed_at >= ? AND observed_at < ?", p.From, p.To),
+		ps.bind("handling_code = ANY(?)", pq.Array(handlingCodes(f.MaxHandling))),
+	}
+	for _, c := range []struct {
+		cond   string
+		values []string
+	}{
+		{"transport_mode = ANY(?)", f.Modes},
+		{"modus_operandi && ?", f.MO},
+		{"nationalities && ?", f.Nationalities},
+		{"route_label = ANY(?)", f.Routes},
+		{"source = ANY(?)", f.Sources},
+	} {
+		if len(c.values) > 0 {
+			conds = append(conds, ps.bind(c.cond, pq.Array(c.values)))
+		}
+	}
+	if f.MinReliability != "" {
+		conds = append(conds, ps.bind("source_reliability <= ?", f.MinReliability))
+	}
+	return conds
+}
+
+// padded returns b grown by the farthest a cell of res reaches from its centre (twice the
+// average edge length, which bounds the distortion of H3 cells), as pieces inside
+// [-180, 180] (two when it crosses the antimeridian).
+func padded(b geo.BBox, res int) []geo.BBox {
+	dLat := 2 * h3.HexagonEdgeLengthAvgKm(res) / 111.0
+	south, north := math.Max(-90, b.South-dLat), math.Min(90, b.North+dLat)
+	maxLat := math.Max(math.Abs(south), math.Abs(north))
+	world := []geo.BBox{{West: -180, South: south, East: 180, North: north}}
+	if maxLat > 85 {
+		return world
+	}
+	dLon := dLat / math.Cos(maxLat*math.Pi/180)
+	w, e := b.West-dLon, b.East+dLon
+	if b.CrossesAntimeridian() {
+		e += 360
+	}
+	if e-w >= 360 {
+		return world
+	}
+	var boxes []geo.BBox
+	if w < -180 {
+		boxes = append(boxes, geo.BBox{West: w + 360, South: south, East: 180, North: north})
+		w = -180
+	}
+	if e > 180 {
+		boxes = append(boxes, geo.BBox{West: -180, South: south, East: e - 360, North: north})
+		e = 180
+	}
+	return append(boxes, geo.BBox{West: w, South: south, East: e, North: north})
+}
