@@ -43,4 +43,16 @@ describe('format', () => {
   it('turns vocabulary values into words', () => {
     expect(fmt.label('boat_rubber')).toBe('boat rubber');
   });
+
+  it('shows errors as the app always has', () => {
+    expect(fmt.errorText(new Error('the API is down'))).toBe('the API is down');
+    expect(fmt.errorText('not found')).toBe('not found');
+    expect(fmt.errorText(404)).toBe('404');
+    expect(fmt.errorText(undefined)).toBe('undefined');
+    expect(fmt.errorText(new Error('timed out'), 'corridors')).toBe('corridors: timed out');
+    expect(fmt.errorText('bad', 'vocabulary')).toBe('vocabulary: bad');
+    expect(fmt.errorText(new TypeError('Failed to fetch'), 'Could not sign in')).toBe('Could not sign in: Failed to fetch');
+    class ApiLike extends Error { constructor(readonly status: number, m: string) { super(m); } }
+    expect(fmt.errorText(new ApiLike(429, 'too many requests'))).toBe('too many requests');
+  });
 });

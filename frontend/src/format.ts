@@ -96,3 +96,10 @@ export function snapPeriod(p: Period, step: Step): Period {
 export function label(value: string): string {
   return value.replace(/_/g, ' ');
 }
+
+/** errorText is how the app shows an error: its message (or the value itself), after
+ * "context: " when given. */
+export function errorText(err: unknown, context?: string): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return context ? `${context}: ${text}` : text;
+}

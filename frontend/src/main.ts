@@ -1,33 +1,35 @@
 // main.ts: wires the view state to the map, the panels and the API.
 
 import './style.css';
-import { type AreaGeometry, type AreaQuery, type Compare, getCell, getCompare, getCompareShifts, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, type Findings, type Hotspot, getTimeline, getVocabulary, type Heatmap, type LineGeometry, onUnauthenticated, type Timeline, withCoarserRetry } from './api';
+import { type AreaGeometry, type AreaQuery, getCell, getCompare, getCompareShifts, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, getTimeline, getVocabulary, type LineGeometry, onUnauthenticated, withCoarserRetry } from './api';
 import { bench } from './bench';
 import { renderCellContext } from './cellcontext';
 import { renderCell, renderCellMessage } from './cellpanel';
-import { type Scale, diverging, sequential } from './colors';
+import { diverging, sequential } from './colors';
 import { ComparePanel } from './comparepanel';
-import { bounds, type Corridor, CorridorList, corridorsCSV, corridorsGeoJSON, joinCorridors } from './corridors';
+import { bounds, CorridorList, corridorsCSV, corridorsGeoJSON, joinCorridors } from './corridors';
 import { byId } from './dom';
-import { download, toCSV, toGeoJSON, type Row } from './export';
+import { download, toCSV, toGeoJSON } from './export';
 import { FilterPanel } from './filters';
 import { renderEmerging, renderShifts } from './findings';
-import { nearestRes, PATTERNS, renderHotspots } from './hotspots';
+import { PATTERNS } from './hotspots';
 import * as fmt from './format';
 import { type BBox, cellAt, heatmapRes } from './geo';
-import { compareLayer, corridorLayers, heatmapLayer, hotspotLayer, outlineLayers, significant } from './layers';
-import { compareLegend, compareTooltipLines, heatLegend, heatTooltipLines, Tooltip } from './legend';
+import { significant } from './layers';
+import { Tooltip } from './legend';
+import { loader } from './loader';
 import { createMap } from './map';
-import { dataKey, decodeState, type Filters, type Period, type ViewState } from './state';
+import { cellsExport, drawScene } from './scene';
+import { dataKey, decodeState, emptyData, type Filters, type Loaded, type Period, type ViewState } from './state';
 import { askForKey, initAccount, signInFromLink } from './signin';
 import { mirrorToUrl, Store } from './store';
 import { TimeControls } from './timecontrols';
 import { TimelineChart } from './timeline';
 
-type Loaded = { kind: 'heatmap'; data: Heatmap; scale: Scale } | { kind: 'compare'; data: Compare; scale: Scale };
-
 const store = new Store(decodeState(location.search));
 mirrorToUrl(store);
+/** What the view has loaded: the map's cells, the timeline, hot spots and corridors. */
+const data = emptyData();
 const body = document.body;
 const statusEl = byId('status');
 const view = await createMap(byId('map'), store.get());
@@ -45,19 +47,13 @@ const corridorList = new CorridorList(byId('corridor-list'), (c) => {
 });
 const showCorridors = byId<HTMLInputElement>('show-corridors');
 showCorridors.addEventListener('change', () => store.set({ corridors: showCorridors.checked }));
-let corridors: Corridor[] = [];
 /** refreshCellContext redraws an open cell panel's hot spot and corridors once they load. */
 function refreshCellContext(): void {
   const cell = store.get().cell;
-  if (cell && body.dataset.cell === 'loaded') renderCellContext(cellPanel, cell, hotspots?.items ?? null, corridors);
+  if (cell && body.dataset.cell === 'loaded') renderCellContext(cellPanel, cell, data.hotspots?.items ?? null, data.corridors);
 }
 const showHotspots = byId<HTMLInputElement>('show-hotspots');
 showHotspots.addEventListener('change', () => store.set({ hotspots: showHotspots.checked }));
-let hotspots: Findings<Hotspot> | null = null;
-let loaded: Loaded | null = null;
-let timelineData: Timeline | null = null;
-let benching = false;
-let loads = 0;
 
 function setStatus(state: 'loading' | 'ready' | 'error', text: string): void {
   body.dataset.status = state;
@@ -81,97 +77,66 @@ function defaultComparePeriods(): { a: Period; b: Period } {
 /** ensureComparePeriods fills in periods A and B (once the data's span is known) when a link
  * opened compare mode without them. */
 function ensureComparePeriods(s: ViewState): boolean {
-  if (s.view !== 'compare' || (s.a && s.b) || !timelineData) return false;
+  if (s.view !== 'compare' || (s.a && s.b) || !data.timeline) return false;
   const d = defaultComparePeriods();
   store.set({ a: s.a ?? d.a, b: s.b ?? d.b }, { replace: true });
   return true;
 }
 
-let layerCtl: AbortController | null = null;
-let layerTimer = 0;
-function scheduleLayers(delay = 120): void {
-  window.clearTimeout(layerTimer);
-  layerTimer = window.setTimeout(() => void loadLayers(), delay);
-}
-
-async function loadLayers(): Promise<void> {
-  if (benching) return;
-  const s = store.get();
-  if (s.view === 'compare' && !(s.a && s.b)) return; // waits for the timeline's extent
-  layerCtl?.abort();
-  const ctl = (layerCtl = new AbortController());
-  setStatus('loading', 'loading…');
-  try {
+/** mapLoad loads the map's cells for the view: the heatmap, or the comparison of A and B. */
+const mapLoad = loader({
+  delay: 120,
+  begin: () => {
+    const s = store.get();
+    if (data.benching || (s.view === 'compare' && !(s.a && s.b))) return null; // compare waits for the timeline's extent
+    return s;
+  },
+  load: async (s, signal): Promise<Loaded | null> => {
+    setStatus('loading', 'loading…');
     if (s.view === 'heatmap') {
-      const data = await withCoarserRetry(area(), (a) => getHeatmap(a, s.period, s.filters, ctl.signal));
-      const max = Math.max(1, ...data.cells.map((c) => c[s.metric]));
-      loaded = { kind: 'heatmap', data, scale: sequential(max) };
-      setStatus('ready', `res ${data.res} · ${fmt.count(data.cells.length)} cells · ${fmt.count(data.totals.sightings)} sightings · ${fmt.count(data.totals.persons)} persons · ${fmt.periodLabel(s.period)}`);
-    } else if (s.a && s.b) {
-      const [pa, pb] = [s.a, s.b];
-      const here = area();
-      loadShifts(here.bbox, pa, pb, s.filters, ctl.signal);
-      const data = await withCoarserRetry(here, (a) => getCompare(a, pa, pb, s.filters, ctl.signal));
-      loaded = { kind: 'compare', data, scale: diverging() };
-      compare.setData(data);
-      const sig = data.cells.filter((c) => significant(c, data.alpha)).length;
-      setStatus('ready', `res ${data.res} · ${fmt.count(data.cells.length)} cells · ${sig} significant · B vs A: ${fmt.ratio(data.totals.rate_ratio)}`);
+      const d = await withCoarserRetry(area(), (a) => getHeatmap(a, s.period, s.filters, signal));
+      return { kind: 'heatmap', data: d, scale: sequential(Math.max(1, ...d.cells.map((c) => c[s.metric]))) };
+    }
+    if (!(s.a && s.b)) return data.loaded; // not reached: begin waits for both periods
+    const [pa, pb] = [s.a, s.b];
+    const here = area();
+    loadShifts(here.bbox, pa, pb, s.filters, signal);
+    const d = await withCoarserRetry(here, (a) => getCompare(a, pa, pb, s.filters, signal));
+    return { kind: 'compare', data: d, scale: diverging() };
+  },
+  paint: (loaded, s) => {
+    data.loaded = loaded;
+    if (loaded?.kind === 'heatmap') {
+      const d = loaded.data;
+      setStatus('ready', `res ${d.res} · ${fmt.count(d.cells.length)} cells · ${fmt.count(d.totals.sightings)} sightings · ${fmt.count(d.totals.persons)} persons · ${fmt.periodLabel(s.period)}`);
+    } else if (loaded?.kind === 'compare') {
+      const d = loaded.data;
+      compare.setData(d);
+      const sig = d.cells.filter((c) => significant(c, d.alpha)).length;
+      setStatus('ready', `res ${d.res} · ${fmt.count(d.cells.length)} cells · ${sig} significant · B vs A: ${fmt.ratio(d.totals.rate_ratio)}`);
     }
     body.dataset.cells = String(loaded?.data.cells.length ?? 0);
-    body.dataset.loads = String(++loads);
+    body.dataset.loads = String(++data.loads);
     draw();
-  } catch (e) {
-    if (ctl.signal.aborted) return;
-    loaded = null;
+  },
+  fail: (e, s) => {
+    data.loaded = null;
     draw();
-    if (s.view === 'compare') compare.setMessage(e instanceof Error ? e.message : String(e));
-    setStatus('error', e instanceof Error ? e.message : String(e));
-  }
-}
+    if (s.view === 'compare') compare.setMessage(fmt.errorText(e));
+    setStatus('error', fmt.errorText(e));
+  },
+});
 
 /** loadShifts fills the compare panel's modus-operandi shifts; a failure stays in the panel. */
 function loadShifts(bbox: BBox, a: Period, b: Period, f: Filters, signal: AbortSignal): void {
   compare.setShiftsMessage('loading…');
   getCompareShifts(bbox, a, b, f, signal).then((d) => compare.setShifts(d), (e: unknown) => {
-    if (!signal.aborted) compare.setShiftsMessage(e instanceof Error ? e.message : String(e));
+    if (!signal.aborted) compare.setShiftsMessage(fmt.errorText(e));
   });
 }
 
 function draw(): void {
-  const s = store.get();
-  const legend = byId('legend');
-  const layers = [];
-  const onHover = (lines: (string | [string, string])[] | null, x: number, y: number): void => {
-    if (lines) tooltip.show(x, y, lines);
-    else tooltip.hide();
-  };
-  if (loaded?.kind === 'heatmap' && s.view === 'heatmap') {
-    const max = Math.max(1, ...loaded.data.cells.map((c) => c[s.metric]));
-    if (loaded.scale.ticks[loaded.scale.ticks.length - 1]?.value !== Math.max(2, max)) loaded.scale = sequential(max);
-    layers.push(heatmapLayer(loaded.data.cells, s.metric, loaded.scale, {
-      onHover: (c, x, y) => onHover(c && heatTooltipLines(c), x, y), onClick: (c) => selectCell(c.h3),
-    }));
-    heatLegend(legend, loaded.scale, s.metric);
-  } else if (loaded?.kind === 'compare' && s.view === 'compare') {
-    const { data } = loaded;
-    layers.push(compareLayer(data.cells, loaded.scale, {
-      onHover: (c, x, y) => onHover(c && compareTooltipLines(c), x, y), onClick: (c) => selectCell(c.h3),
-    }));
-    layers.push(...outlineLayers('significant', data.cells.filter((c) => significant(c, data.alpha)).map((c) => c.h3), [255, 255, 255, 255], 1.5));
-    compareLegend(legend, loaded.scale, data.alpha);
-  } else {
-    legend.replaceChildren();
-  }
-  if (hotspots) {
-    const res = nearestRes(hotspots.items, loaded?.data.res ?? heatmapRes(view.zoom(), view.bbox()));
-    renderHotspots(byId('hotspot-list'), hotspots, res);
-    if (s.hotspots && s.view === 'heatmap') layers.push(hotspotLayer(hotspots.items.filter((h) => h.res === res)));
-  }
-  if (s.corridors && s.view === 'heatmap' && corridors.length) {
-    layers.push(...corridorLayers(corridors));
-  }
-  if (s.cell) layers.push(...outlineLayers('selected', [s.cell], [255, 255, 255, 255], 3.5));
-  view.setLayers(layers);
+  drawScene(view, store.get(), data, { legend: byId('legend'), hotspots: byId('hotspot-list'), tooltip, select: selectCell });
 }
 
 /** loadFindings shows the latest emerging-routes and modus-operandi runs' findings. */
@@ -180,16 +145,16 @@ async function loadFindings(): Promise<void> {
     try {
       render(el, await read());
     } catch (e) {
-      el.replaceChildren(document.createTextNode(e instanceof Error ? e.message : String(e)));
+      el.replaceChildren(document.createTextNode(fmt.errorText(e)));
     }
   };
   await Promise.all([show(byId('emerging-list'), () => getEmerging(), renderEmerging), show(byId('shift-list'), () => getShifts(), renderShifts)]);
   try {
-    hotspots = await getHotspots(PATTERNS);
+    data.hotspots = await getHotspots(PATTERNS);
     draw();
     refreshCellContext();
   } catch (e) {
-    byId('hotspot-list').replaceChildren(document.createTextNode(e instanceof Error ? e.message : String(e)));
+    byId('hotspot-list').replaceChildren(document.createTextNode(fmt.errorText(e)));
   }
   body.dataset.findings = 'loaded';
 }
@@ -198,85 +163,79 @@ async function loadFindings(): Promise<void> {
 async function loadCorridors(): Promise<void> {
   try {
     const [lines, areas] = await Promise.all([getCorridors<LineGeometry>('centerline'), getCorridors<AreaGeometry>('outline')]);
-    corridors = joinCorridors(lines.features, areas.features);
-    corridorList.setData(corridors);
-    body.dataset.corridors = String(corridors.length);
+    data.corridors = joinCorridors(lines.features, areas.features);
+    corridorList.setData(data.corridors);
+    body.dataset.corridors = String(data.corridors.length);
     draw();
     refreshCellContext();
   } catch (e) {
-    corridorList.setMessage(`corridors: ${e instanceof Error ? e.message : String(e)}`);
+    corridorList.setMessage(fmt.errorText(e, 'corridors'));
   }
 }
 
-let timelineCtl: AbortController | null = null;
-let timelineTimer = 0;
-function scheduleTimeline(delay = 300): void {
-  window.clearTimeout(timelineTimer);
-  timelineTimer = window.setTimeout(() => void loadTimeline(), delay);
-}
-
-async function loadTimeline(): Promise<void> {
-  const s = store.get();
-  timelineCtl?.abort();
-  const ctl = (timelineCtl = new AbortController());
-  try {
-    timelineData = await getTimeline(s.step, view.bbox(), s.filters, ctl.signal);
+/** timelineLoad loads the timeline's buckets for the map's area and the filters. */
+const timelineLoad = loader({
+  delay: 300,
+  begin: () => store.get(),
+  load: (s, signal) => getTimeline(s.step, view.bbox(), s.filters, signal),
+  paint: (t) => {
+    data.timeline = t;
     drawTimeline(store.get());
-    if (ensureComparePeriods(store.get())) return;
-  } catch (e) {
-    if (!ctl.signal.aborted) console.warn('timeline', e);
-  }
-}
+    ensureComparePeriods(store.get());
+  },
+  fail: (e) => console.warn('timeline', e),
+});
 
 function drawTimeline(s: ViewState): void {
-  if (!timelineData || timelineData.bucket !== s.step) return;
+  const t = data.timeline;
+  if (!t || t.bucket !== s.step) return;
   const compareMode = s.view === 'compare';
-  timeline.update({ buckets: timelineData.buckets, step: s.step, metric: s.metric,
+  timeline.update({ buckets: t.buckets, step: s.step, metric: s.metric,
     period: compareMode ? s.b : s.period, a: compareMode ? s.a : null, b: compareMode ? s.b : null });
 }
 
-let cellCtl: AbortController | null = null;
-async function loadCell(s: ViewState): Promise<void> {
-  cellCtl?.abort();
-  const panel = cellPanel;
-  panel.hidden = !s.cell;
-  body.dataset.cell = s.cell ? 'open' : '';
-  if (!s.cell) return;
-  const ctl = (cellCtl = new AbortController());
-  const period = s.view === 'compare' && s.a && s.b
-    ? { from: s.a.from < s.b.from ? s.a.from : s.b.from, to: s.a.to > s.b.to ? s.a.to : s.b.to } : s.period;
-  renderCellMessage(panel, 'loading…', () => selectCell(null));
-  try {
-    const c = await getCell(s.cell, period, s.filters, ctl.signal);
-    renderCell(panel, c, s.metric, period, { close: () => selectCell(null), select: selectCell });
-    renderCellContext(panel, c.h3, hotspots?.items ?? null, corridors);
+/** cellLoad loads the open cell's detail for the view's period (compare: both periods') and filters. */
+const cellLoad = loader({
+  begin: () => {
+    const s = store.get();
+    if (!s.cell) return null;
+    const period = s.view === 'compare' && s.a && s.b
+      ? { from: s.a.from < s.b.from ? s.a.from : s.b.from, to: s.a.to > s.b.to ? s.a.to : s.b.to } : s.period;
+    return { s, h3: s.cell, period };
+  },
+  load: ({ h3, s, period }, signal) => {
+    renderCellMessage(cellPanel, 'loading…', () => selectCell(null));
+    return getCell(h3, period, s.filters, signal);
+  },
+  paint: (c, { s, period }) => {
+    renderCell(cellPanel, c, s.metric, period, { close: () => selectCell(null), select: selectCell });
+    renderCellContext(cellPanel, c.h3, data.hotspots?.items ?? null, data.corridors);
     body.dataset.cell = 'loaded';
-  } catch (e) {
-    if (!ctl.signal.aborted) renderCellMessage(panel, e instanceof Error ? e.message : String(e), () => selectCell(null));
-  }
-}
+  },
+  fail: (e) => renderCellMessage(cellPanel, fmt.errorText(e), () => selectCell(null)),
+});
 
-function exportRows(): { rows: Row[]; name: string } | null {
-  const s = store.get();
-  if (!loaded) return null;
-  const period = loaded.kind === 'heatmap'
-    ? (s.period ? `${s.period.from}_${s.period.to}` : 'all-time')
-    : `A${loaded.data.a.from.slice(0, 10)}_${loaded.data.a.to.slice(0, 10)}-B${loaded.data.b.from.slice(0, 10)}_${loaded.data.b.to.slice(0, 10)}`;
-  return { rows: loaded.data.cells as unknown as Row[], name: `routewatch-${loaded.kind}-res${loaded.data.res}-${period}` };
+/** loadCell opens, reloads or closes the cell panel for the state's cell. */
+function loadCell(): void {
+  cellLoad.cancel();
+  const open = store.get().cell;
+  cellPanel.hidden = !open;
+  body.dataset.cell = open ? 'open' : '';
+  void cellLoad.run();
 }
 
 byId('export-geojson').addEventListener('click', () => {
-  const x = exportRows();
+  const x = cellsExport(store.get(), data.loaded);
   if (x) download(`${x.name}.geojson`, 'application/geo+json', JSON.stringify(toGeoJSON(x.rows)));
 });
 byId('export-csv').addEventListener('click', () => {
-  const x = exportRows();
+  const x = cellsExport(store.get(), data.loaded);
   if (x) download(`${x.name}.csv`, 'text/csv', toCSV(x.rows));
 });
 byId('export-corridors-geojson').addEventListener('click', () => {
-  download('routewatch-corridors.geojson', 'application/geo+json', JSON.stringify(corridorsGeoJSON(corridors)));
+  download('routewatch-corridors.geojson', 'application/geo+json', JSON.stringify(corridorsGeoJSON(data.corridors)));
 });
-byId('export-corridors-csv').addEventListener('click', () => download('routewatch-corridors.csv', 'text/csv', corridorsCSV(corridors)));
+byId('export-corridors-csv').addEventListener('click', () => download('routewatch-corridors.csv', 'text/csv', corridorsCSV(data.corridors)));
 for (const b of document.querySelectorAll<HTMLButtonElement>('.modes button')) {
   b.addEventListener('click', () => store.update((s) => {
     if (b.dataset.view !== 'compare') return { ...s, view: 'heatmap' };
@@ -307,37 +266,37 @@ store.subscribe((s, prev) => {
   view.jumpTo(s.lon, s.lat, s.zoom); // no-op unless the state moved without the map (Back)
   if (s.view !== prev.view) { time.stop(); tooltip.hide(); }
   if (ensureComparePeriods(s)) return;
-  if (dataKey(s) !== dataKey(prev)) scheduleLayers(s.period !== prev.period ? 0 : 120);
+  if (dataKey(s) !== dataKey(prev)) mapLoad.schedule(s.period !== prev.period ? 0 : undefined);
   else if (s.metric !== prev.metric || s.cell !== prev.cell || s.corridors !== prev.corridors || s.hotspots !== prev.hotspots) draw();
-  if (s.step !== prev.step || JSON.stringify(s.filters) !== JSON.stringify(prev.filters)) scheduleTimeline(0);
+  if (s.step !== prev.step || JSON.stringify(s.filters) !== JSON.stringify(prev.filters)) timelineLoad.schedule(0);
   else drawTimeline(s);
-  if (s.cell !== prev.cell || dataKey(s) !== dataKey(prev) || s.metric !== prev.metric) void loadCell(s);
+  if (s.cell !== prev.cell || dataKey(s) !== dataKey(prev) || s.metric !== prev.metric) loadCell();
 });
 view.onMove((lon, lat, zoom) => {
   store.set({ lon, lat, zoom });
-  scheduleLayers();
-  scheduleTimeline();
+  mapLoad.schedule();
+  timelineLoad.schedule();
 });
 
 onUnauthenticated(askForKey);
 renderControls(store.get());
 void signInFromLink().finally(() => {
   void initAccount();
-  void loadLayers();
-  void loadTimeline();
-  void loadCell(store.get());
+  void mapLoad.run();
+  void timelineLoad.run();
+  loadCell();
   void loadCorridors();
   void loadFindings();
-  getVocabulary().then((v) => filters.setVocabulary(v)).catch((e) => setStatus('error', `vocabulary: ${e instanceof Error ? e.message : e}`));
+  getVocabulary().then((v) => filters.setVocabulary(v)).catch((e: unknown) => setStatus('error', fmt.errorText(e, 'vocabulary')));
 });
 
 declare global {
   interface Window { routewatch: unknown }
 }
-/** A handle for scripts and the end-to-end tests: the state, and the 100k-cell benchmark. */
 // Keyboard picking: with the map focused (arrow keys pan, + and − zoom), Enter or Space
 // opens the cell under the crosshair at the map's centre.
 view.canvas().addEventListener('keydown', (e) => {
+  const { loaded } = data;
   if ((e.key !== 'Enter' && e.key !== ' ') || !loaded) return;
   e.preventDefault();
   const c = view.map.getCenter();
@@ -346,11 +305,12 @@ view.canvas().addEventListener('keydown', (e) => {
   else setStatus('ready', 'No sightings in the cell at the map centre: move the map with the arrow keys.');
 });
 
+/** A handle for scripts and the end-to-end tests: the state, and the 100k-cell benchmark. */
 window.routewatch = {
   state: () => store.get(),
   project: (lon: number, lat: number) => view.map.project([lon, lat]),
   centre: (lon: number, lat: number) => view.jumpTo(lon, lat, view.zoom()),
   /** Resolves once the map has drawn everything it has (MapLibre's idle event). */
   settled: () => new Promise<void>((resolve) => { view.map.once('idle', () => resolve()); view.map.triggerRepaint(); }),
-  bench: (n: number) => { benching = true; return bench(view, n); },
+  bench: (n: number) => { data.benching = true; return bench(view, n); },
 };

@@ -3,6 +3,7 @@
 
 import { ApiError, getSession, type Session, signIn, signOut } from './api';
 import { byId, h } from './dom';
+import { errorText } from './format';
 
 let dialog: HTMLDialogElement | null = null;
 
@@ -23,7 +24,7 @@ function build(onDone: () => void): HTMLDialogElement {
       showSession(s);
       onDone();
     }).catch((err: unknown) => {
-      error.textContent = err instanceof ApiError && err.status === 401 ? 'That key is unknown or revoked.' : `Could not sign in: ${err instanceof Error ? err.message : err}`;
+      error.textContent = err instanceof ApiError && err.status === 401 ? 'That key is unknown or revoked.' : errorText(err, 'Could not sign in');
       input.select();
     });
   });

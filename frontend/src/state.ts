@@ -1,5 +1,10 @@
 // state.ts: the whole view state in one value, and its encoding in the URL so that a view can
-// be shared by link. Pure functions; store.ts holds the live value.
+// be shared by link; and what the view has loaded for it (ViewData). Pure functions; store.ts
+// holds the live view state, main.ts the live ViewData.
+
+import type { Compare, Findings, Heatmap, Hotspot, Timeline } from './api';
+import type { Scale } from './colors';
+import type { Corridor } from './corridors';
 
 export type AppView = 'heatmap' | 'compare';
 export type Metric = 'sightings' | 'persons';
@@ -161,4 +166,27 @@ export function chips(f: Filters): Chip[] {
 /** dataKey is what the map's data depends on (not the map position): equal keys, same data. */
 export function dataKey(s: ViewState): string {
   return JSON.stringify([s.view, s.period, s.filters, s.view === 'compare' ? [s.a, s.b] : null]);
+}
+
+/** The map's cells as last loaded: the heatmap or the comparison, with their colour scale. */
+export type Loaded = { kind: 'heatmap'; data: Heatmap; scale: Scale } | { kind: 'compare'; data: Compare; scale: Scale };
+
+/** ViewData is what the view has loaded from the API (not in the URL: a link reloads it). */
+export interface ViewData {
+  /** The map's cells; null before the first load and after a failed one. */
+  loaded: Loaded | null;
+  /** The timeline's buckets for the current step, area and filters. */
+  timeline: Timeline | null;
+  /** The latest hot spot analysis; null until it loads. */
+  hotspots: Findings<Hotspot> | null;
+  /** The latest corridor run, centerlines and outlines joined. */
+  corridors: Corridor[];
+  /** How many map loads have painted (body[data-loads], for the end-to-end tests). */
+  loads: number;
+  /** Set once the benchmark owns the map: no map load starts after it. */
+  benching: boolean;
+}
+
+export function emptyData(): ViewData {
+  return { loaded: null, timeline: null, hotspots: null, corridors: [], loads: 0, benching: false };
 }
