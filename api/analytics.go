@@ -37,11 +37,11 @@ const maxRuns = 500
 func mountAnalytics(v1 *gin.RouterGroup, h *handlers) {
 	v1.GET("/hotspots", h.needAnalytics, h.getHotspots)
 	v1.GET("/emerging", h.needAnalytics, analyticsList(h, "emerging", "status", store.EmergingStatuses, AnalyticsData.EmergingRoutes,
-		func(e store.EmergingRoute) string { return e.Status }))
+		func(e store.EmergingRoute) string { return e.Status }, emergingRouteOf))
 	v1.GET("/mo-shifts", h.needAnalytics, analyticsList(h, "mo-shift", "kind", store.ShiftKinds, AnalyticsData.MOShifts,
-		func(s store.MOShift) string { return s.Kind }))
+		func(s store.MOShift) string { return s.Kind }, moShiftOf))
 	v1.GET("/displacements", h.needAnalytics, analyticsList(h, "displacement", "kind", store.DisplacementKinds, AnalyticsData.Displacements,
-		func(d store.Displacement) string { return d.Kind }))
+		func(d store.Displacement) string { return d.Kind }, displacementOf))
 	v1.GET("/jobs", h.needAnalytics, h.getJobs)
 	v1.POST("/jobs/:name/run", h.needAnalytics, h.postJobRun)
 }
@@ -76,9 +76,9 @@ func (h *handlers) analyticsRun(c *gin.Context, kind string) (int64, error) {
 }
 
 // analyticsList answers a results endpoint: {"run_id", "items"} for the run, items filtered
-// by the filter parameter (any of values, comma-separated or repeated).
-func analyticsList[T any](h *handlers, kind, filter string, values []string,
-	read func(AnalyticsData, context.Context, int64, int) ([]T, error), valueOf func(T) string) gin.HandlerFunc {
+// by the filter parameter (any of values, comma-separated or repeated), each shaped by of.
+func analyticsList[T, W any](h *handlers, kind, filter string, values []string,
+	read func(AnalyticsData, context.Context, int64, int) ([]T, error), valueOf func(T) string, of func(T) W) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		want := list(c, filter, true)
 		for _, v := range want {
@@ -106,7 +106,7 @@ func analyticsList[T any](h *handlers, kind, filter string, values []string,
 			items = []T{}
 		}
 		setRows(c, len(items))
-		c.JSON(http.StatusOK, gin.H{"run_id": nullID(run), "count": len(items), "items": items})
+		c.JSON(http.StatusOK, gin.H{"run_id": nullID(run), "count": len(items), "items": mapWire(items, of)})
 	}
 }
 
@@ -139,7 +139,7 @@ func (h *handlers) getHotspots(c *gin.Context) {
 	}
 	setRows(c, len(items))
 	if format == "json" {
-		c.JSON(http.StatusOK, gin.H{"run_id": nullID(run), "count": len(items), "items": items})
+		c.JSON(http.StatusOK, gin.H{"run_id": nullID(run), "count": len(items), "items": mapWire(items, hotspotOf)})
 		return
 	}
 	fc := geojson.NewFeatureCollection()
@@ -177,7 +177,7 @@ func (h *handlers) getJobs(c *gin.Context) {
 		runs = []store.Run{}
 	}
 	setRows(c, len(runs))
-	c.JSON(http.StatusOK, gin.H{"count": len(runs), "items": runs})
+	c.JSON(http.StatusOK, gin.H{"count": len(runs), "items": mapWire(runs, RunOf)})
 }
 
 // postJobRun answers POST /api/v1/jobs/{name}/run: 202 with the id of a run started in the

@@ -24,117 +24,117 @@ var (
 
 // Hotspot is one cell's emerging hot spot category in a hotspots run (METHODS.md §3–5).
 type Hotspot struct {
-	Clearance  int     `json:"-" db:"clearance"`
-	Cell       h3.Cell `json:"cell" db:"cell"`
-	Res        int     `json:"res" db:"res"`
-	Pattern    string  `json:"pattern" db:"pattern"`
-	Steps      int     `json:"steps" db:"steps"`
-	HotSteps   int     `json:"hot_steps" db:"hot_steps"`
-	ColdSteps  int     `json:"cold_steps" db:"cold_steps"`
-	Sightings  int64   `json:"sightings" db:"sightings"`     // over the whole cube
-	FinalCount int64   `json:"final_count" db:"final_count"` // in the final step
-	FinalZ     float64 `json:"final_z" db:"final_z"`
-	FinalQ     float64 `json:"final_q" db:"final_q"`
-	TrendZ     float64 `json:"trend_z" db:"trend_z"`
-	TrendP     float64 `json:"trend_p" db:"trend_p"`
+	Clearance  int     `db:"clearance"`
+	Cell       h3.Cell `db:"cell"`
+	Res        int     `db:"res"`
+	Pattern    string  `db:"pattern"`
+	Steps      int     `db:"steps"`
+	HotSteps   int     `db:"hot_steps"`
+	ColdSteps  int     `db:"cold_steps"`
+	Sightings  int64   `db:"sightings"`   // over the whole cube
+	FinalCount int64   `db:"final_count"` // in the final step
+	FinalZ     float64 `db:"final_z"`
+	FinalQ     float64 `db:"final_q"`
+	TrendZ     float64 `db:"trend_z"`
+	TrendP     float64 `db:"trend_p"`
 }
 
 // FindingCoverage says how many sources stand behind a finding and whether a source that
 // started or stopped reporting explains it (METHODS.md §9).
 type FindingCoverage struct {
-	Sources   int     `json:"sources" db:"sources"`
-	TopSource string  `json:"top_source" db:"top_source"`
-	TopShare  float64 `json:"top_share" db:"top_share"`
-	Note      string  `json:"coverage,omitempty" db:"coverage"` // e.g. "AG-X stopped reporting", when it explains the finding
+	Sources   int     `db:"sources"`
+	TopSource string  `db:"top_source"`
+	TopShare  float64 `db:"top_share"`
+	Note      string  `db:"coverage"` // e.g. "AG-X stopped reporting", when it explains the finding
 }
 
 // EmergingRoute is one unit's recent window vs baseline in an emerging-routes run.
 type EmergingRoute struct {
-	Clearance       int           `json:"-" db:"clearance"`
-	UnitID          int64         `json:"id" db:"unit_id"` // stable across runs
-	UnitKind        string        `json:"unit_kind" db:"unit_kind"`
-	UnitKey         string        `json:"unit_key" db:"unit_key"`
-	Label           string        `json:"label" db:"label"`
-	CorridorID      *int64        `json:"corridor_id,omitempty" db:"corridor_id"`
-	CellIDs         pq.Int64Array `json:"-" db:"cells"`
-	Cells           []h3.Cell     `json:"cells,omitempty" db:"-"`
-	Res             int           `json:"res" db:"res"`
-	Status          string        `json:"status" db:"status"`
-	BaselineCount   int64         `json:"baseline_count" db:"baseline_count"`
-	RecentCount     int64         `json:"recent_count" db:"recent_count"`
-	BaselineFrom    time.Time     `json:"baseline_from" db:"baseline_from"`
-	BaselineTo      time.Time     `json:"baseline_to" db:"baseline_to"`
-	RecentFrom      time.Time     `json:"recent_from" db:"recent_from"`
-	RecentTo        time.Time     `json:"recent_to" db:"recent_to"`
-	RateRatio       *float64      `json:"rate_ratio" db:"rate_ratio"` // nil when infinite (empty baseline) or undefined
-	PUp             float64       `json:"p_up" db:"p_up"`
-	QUp             float64       `json:"q_up" db:"q_up"`
-	PDown           float64       `json:"p_down" db:"p_down"`
-	QDown           float64       `json:"q_down" db:"q_down"`
-	FirstDetectedAt *time.Time    `json:"first_detected_at" db:"first_detected_at"`
+	Clearance       int           `db:"clearance"`
+	UnitID          int64         `db:"unit_id"` // stable across runs
+	UnitKind        string        `db:"unit_kind"`
+	UnitKey         string        `db:"unit_key"`
+	Label           string        `db:"label"`
+	CorridorID      *int64        `db:"corridor_id"`
+	CellIDs         pq.Int64Array `db:"cells"`
+	Cells           []h3.Cell     `db:"-"`
+	Res             int           `db:"res"`
+	Status          string        `db:"status"`
+	BaselineCount   int64         `db:"baseline_count"`
+	RecentCount     int64         `db:"recent_count"`
+	BaselineFrom    time.Time     `db:"baseline_from"`
+	BaselineTo      time.Time     `db:"baseline_to"`
+	RecentFrom      time.Time     `db:"recent_from"`
+	RecentTo        time.Time     `db:"recent_to"`
+	RateRatio       *float64      `db:"rate_ratio"` // nil when infinite (empty baseline) or undefined
+	PUp             float64       `db:"p_up"`
+	QUp             float64       `db:"q_up"`
+	PDown           float64       `db:"p_down"`
+	QDown           float64       `db:"q_down"`
+	FirstDetectedAt *time.Time    `db:"first_detected_at"`
 	FindingCoverage
 }
 
 // CategoryStat is one category of a shift test: its counts in A and B and its adjusted
 // standardized residual (single-valued) or B−A share difference (multi-valued).
 type CategoryStat struct {
-	Value    string  `json:"value"`
-	A        int64   `json:"a"`
-	B        int64   `json:"b"`
-	Residual float64 `json:"residual"`
+	Value    string
+	A        int64
+	B        int64
+	Residual float64
 }
 
 // MOShift is one unit's and dimension's period A vs B test in a mo-shift run.
 type MOShift struct {
-	Clearance  int            `json:"-" db:"clearance"`
-	UnitKind   string         `json:"unit_kind" db:"unit_kind"`
-	UnitKey    string         `json:"unit_key" db:"unit_key"`
-	Label      string         `json:"label" db:"label"`
-	CorridorID *int64         `json:"corridor_id,omitempty" db:"corridor_id"`
-	Dimension  string         `json:"dimension" db:"dimension"`
-	Kind       string         `json:"kind" db:"kind"` // shift, none or coverage_change
-	Method     string         `json:"method" db:"method"`
-	SightingsA int64          `json:"sightings_a" db:"sightings_a"`
-	SightingsB int64          `json:"sightings_b" db:"sightings_b"`
-	AFrom      time.Time      `json:"a_from" db:"a_from"`
-	ATo        time.Time      `json:"a_to" db:"a_to"`
-	BFrom      time.Time      `json:"b_from" db:"b_from"`
-	BTo        time.Time      `json:"b_to" db:"b_to"`
-	Statistic  float64        `json:"statistic" db:"statistic"`
-	G          float64        `json:"g" db:"g"`
-	DF         int            `json:"df" db:"df"`
-	P          float64        `json:"p" db:"p"`
-	Q          float64        `json:"q" db:"q"`
-	CramersV   float64        `json:"cramers_v" db:"cramers_v"`
-	JSD        float64        `json:"jsd" db:"jsd"`
-	Rose       pq.StringArray `json:"rose" db:"rose"`
-	Fell       pq.StringArray `json:"fell" db:"fell"`
-	Categories []CategoryStat `json:"categories" db:"-"`
-	CatJSON    string         `json:"-" db:"categories"`
-	ShiftMonth *time.Time     `json:"shift_month" db:"shift_month"`
-	ShiftFrom  *time.Time     `json:"shift_from" db:"shift_from"`
-	ShiftTo    *time.Time     `json:"shift_to" db:"shift_to"`
+	Clearance  int            `db:"clearance"`
+	UnitKind   string         `db:"unit_kind"`
+	UnitKey    string         `db:"unit_key"`
+	Label      string         `db:"label"`
+	CorridorID *int64         `db:"corridor_id"`
+	Dimension  string         `db:"dimension"`
+	Kind       string         `db:"kind"` // shift, none or coverage_change
+	Method     string         `db:"method"`
+	SightingsA int64          `db:"sightings_a"`
+	SightingsB int64          `db:"sightings_b"`
+	AFrom      time.Time      `db:"a_from"`
+	ATo        time.Time      `db:"a_to"`
+	BFrom      time.Time      `db:"b_from"`
+	BTo        time.Time      `db:"b_to"`
+	Statistic  float64        `db:"statistic"`
+	G          float64        `db:"g"`
+	DF         int            `db:"df"`
+	P          float64        `db:"p"`
+	Q          float64        `db:"q"`
+	CramersV   float64        `db:"cramers_v"`
+	JSD        float64        `db:"jsd"`
+	Rose       pq.StringArray `db:"rose"`
+	Fell       pq.StringArray `db:"fell"`
+	Categories []CategoryStat `db:"-"`
+	CatJSON    string         `db:"categories"`
+	ShiftMonth *time.Time     `db:"shift_month"`
+	ShiftFrom  *time.Time     `db:"shift_from"`
+	ShiftTo    *time.Time     `db:"shift_to"`
 	FindingCoverage
 }
 
 // Displacement is a pair of units toward one destination where one fell while the other
 // rose (METHODS.md §8).
 type Displacement struct {
-	Clearance        int       `json:"-" db:"clearance"`
-	Destination      string    `json:"destination" db:"destination"`
-	UnitKind         string    `json:"unit_kind" db:"unit_kind"`
-	Falling          string    `json:"falling" db:"falling"`
-	Rising           string    `json:"rising" db:"rising"`
-	Kind             string    `json:"kind" db:"kind"` // displacement or coverage_change
-	RateRatioFalling float64   `json:"rate_ratio_falling" db:"rate_ratio_falling"`
-	RateRatioRising  *float64  `json:"rate_ratio_rising" db:"rate_ratio_rising"` // nil when infinite
-	QFalling         float64   `json:"q_falling" db:"q_falling"`
-	QRising          float64   `json:"q_rising" db:"q_rising"`
-	Correlation      float64   `json:"correlation" db:"correlation"`
-	BaselineFrom     time.Time `json:"baseline_from" db:"baseline_from"`
-	BaselineTo       time.Time `json:"baseline_to" db:"baseline_to"`
-	WindowFrom       time.Time `json:"window_from" db:"window_from"`
-	WindowTo         time.Time `json:"window_to" db:"window_to"`
+	Clearance        int       `db:"clearance"`
+	Destination      string    `db:"destination"`
+	UnitKind         string    `db:"unit_kind"`
+	Falling          string    `db:"falling"`
+	Rising           string    `db:"rising"`
+	Kind             string    `db:"kind"` // displacement or coverage_change
+	RateRatioFalling float64   `db:"rate_ratio_falling"`
+	RateRatioRising  *float64  `db:"rate_ratio_rising"` // nil when infinite
+	QFalling         float64   `db:"q_falling"`
+	QRising          float64   `db:"q_rising"`
+	Correlation      float64   `db:"correlation"`
+	BaselineFrom     time.Time `db:"baseline_from"`
+	BaselineTo       time.Time `db:"baseline_to"`
+	WindowFrom       time.Time `db:"window_from"`
+	WindowTo         time.Time `db:"window_to"`
 	FindingCoverage
 }
 
@@ -188,7 +188,7 @@ func (db *DB) CompleteMOShiftRun(ctx context.Context, runID int64, rows []MOShif
 		if s.Categories == nil {
 			s.Categories = []CategoryStat{}
 		}
-		b, err := json.Marshal(s.Categories)
+		b, err := categoriesJSON(s.Categories)
 		s.CatJSON = string(b)
 		return err
 	})

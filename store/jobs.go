@@ -15,14 +15,14 @@ import (
 
 // Run is one run of an analytics job.
 type Run struct {
-	ID         int64           `json:"id" db:"id"`
-	Kind       string          `json:"kind" db:"kind"`
-	Params     json.RawMessage `json:"params" db:"params"`
-	Status     string          `json:"status" db:"status"`
-	StartedAt  time.Time       `json:"started_at" db:"started_at"`
-	FinishedAt *time.Time      `json:"finished_at" db:"finished_at"`
-	Rows       int             `json:"rows" db:"rows"`
-	Error      string          `json:"error,omitempty" db:"error"`
+	ID         int64           `db:"id"`
+	Kind       string          `db:"kind"`
+	Params     json.RawMessage `db:"params"`
+	Status     string          `db:"status"`
+	StartedAt  time.Time       `db:"started_at"`
+	FinishedAt *time.Time      `db:"finished_at"`
+	Rows       int             `db:"rows"`
+	Error      string          `db:"error"`
 }
 
 // RunLock holds the session-level advisory lock that keeps one run of a kind at a time

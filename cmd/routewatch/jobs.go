@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"routewatch/api"
 	"routewatch/jobs"
 	"routewatch/store"
 )
@@ -75,7 +76,7 @@ func runJobs(ctx context.Context, args []string) error {
 		}
 		enc := json.NewEncoder(os.Stdout)
 		for _, r := range runs {
-			_ = enc.Encode(r)
+			_ = enc.Encode(api.RunOf(r)) // the JSON of GET /api/v1/jobs
 		}
 		return nil
 	}
