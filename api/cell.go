@@ -44,7 +44,7 @@ func (h *handlers) getCell(c *gin.Context) {
 	ll := cell.LatLng()
 	setRows(c, 1)
 	c.JSON(http.StatusOK, gin.H{"h3": geo.CellString(cell), "res": cell.Resolution(), "centre": []float64{ll.Lng, ll.Lat},
-		"from": p.From, "to": p.To, "detail": d})
+		"from": p.From, "to": p.To, "detail": cellDetailOf(d)})
 }
 
 // getVocabulary answers GET /api/v1/vocabulary: the filter values present in the data, with
@@ -60,5 +60,5 @@ func (h *handlers) getVocabulary(c *gin.Context) {
 		n += len(vs)
 	}
 	setRows(c, n)
-	c.JSON(http.StatusOK, v)
+	c.JSON(http.StatusOK, valueCountsOf(v))
 }

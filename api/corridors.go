@@ -109,7 +109,7 @@ func (h *handlers) getCorridor(c *gin.Context) {
 	}
 	setRows(c, 1)
 	c.JSON(http.StatusOK, gin.H{"corridor": corridorFeature(*co, true), "centerline": corridorFeature(*co, false).Geometry,
-		"cells": cellStrings(co.Cells), "monthly": series, "legs": legs})
+		"cells": cellStrings(co.Cells), "monthly": mapWire(series, bucketOf), "legs": legs})
 }
 
 // getFlows answers GET /api/v1/flows: weighted edges between neighbouring cells at res 3–5

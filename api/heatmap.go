@@ -29,10 +29,10 @@ type Data interface {
 const topModes = 3
 
 type heatCell struct {
-	H3        string            `json:"h3"`
-	Sightings int64             `json:"sightings"`
-	Persons   int64             `json:"persons"`
-	TopModes  []store.ModeCount `json:"top_modes"`
+	H3        string      `json:"h3"`
+	Sightings int64       `json:"sightings"`
+	Persons   int64       `json:"persons"`
+	TopModes  []modeCount `json:"top_modes"`
 }
 
 func shapeCell(c store.CellCount) heatCell {
@@ -40,7 +40,7 @@ func shapeCell(c store.CellCount) heatCell {
 	if len(top) > topModes {
 		top = top[:topModes]
 	}
-	return heatCell{H3: geo.CellString(c.Cell), Sightings: c.Sightings, Persons: c.Persons, TopModes: top}
+	return heatCell{H3: geo.CellString(c.Cell), Sightings: c.Sightings, Persons: c.Persons, TopModes: mapWire(top, modeCountOf)}
 }
 
 // getHeatmap answers GET /api/v1/heatmap: cells with sightings, persons and top modes, as

@@ -99,18 +99,18 @@ var cellQueryables = []ogcQueryable{
 		"description": "keep sightings of this source reliability grade or better"}},
 }
 
-// corridorField is one JSON field of store.Corridor: a property of corridor features.
+// corridorField is one JSON field of corridor (wire_corridors.go): a property of corridor features.
 type corridorField struct {
 	name      string
 	index     int
 	omitEmpty bool
 }
 
-// corridorFields are store.Corridor's JSON fields, read once so features follow the struct's
-// tags (the store's JSON shape) without encoding every corridor twice.
+// corridorFields are corridor's JSON fields, read once so features follow the wire type's
+// tags without encoding every corridor twice.
 var corridorFields = func() []corridorField {
 	var out []corridorField
-	t := reflect.TypeFor[store.Corridor]()
+	t := reflect.TypeFor[corridor]()
 	for i := range t.NumField() {
 		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		if name != "" && name != "-" && t.Field(i).IsExported() {

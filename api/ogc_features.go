@@ -237,7 +237,7 @@ func corridorMeets(co store.Corridor, p store.Period) bool {
 // corridorFeature shapes a corridor: its JSON fields as properties (unknown first/last seen
 // as null), entry and exit cells in hex, and the centreline or outline as geometry.
 func corridorFeature(co store.Corridor, outline bool) ogcFeature {
-	v := reflect.ValueOf(co)
+	v := reflect.ValueOf(corridorOf(co))
 	props := make(map[string]any, len(corridorFields)+2)
 	for _, f := range corridorFields {
 		fv := v.Field(f.index)

@@ -41,5 +41,5 @@ func (h *handlers) getTimeline(c *gin.Context) {
 	c.Header("X-Routewatch-Plan", string(plan))
 	setRows(c, len(buckets))
 	c.JSON(http.StatusOK, gin.H{"bucket": bucket, "res": a.Res, "from": p.From, "to": p.To,
-		"totals": gin.H{"sightings": sightings, "persons": persons}, "buckets": buckets})
+		"totals": gin.H{"sightings": sightings, "persons": persons}, "buckets": mapWire(buckets, bucketOf)})
 }

@@ -15,18 +15,18 @@ import (
 
 // ValueCount is the sightings and persons of one value of a dimension.
 type ValueCount struct {
-	Value     string `json:"value"`
-	Sightings int64  `json:"sightings"`
-	Persons   int64  `json:"persons"`
+	Value     string
+	Sightings int64
+	Persons   int64
 }
 
 // CellDetail is one cell's weekly series and breakdowns over a period.
 type CellDetail struct {
-	Sightings  int64                   `json:"sightings"`
-	Persons    int64                   `json:"persons"`
-	Weekly     []Bucket                `json:"weekly"`
-	Breakdowns map[string][]ValueCount `json:"breakdowns"` // mode, mo, nationality, source, reliability, route
-	Neighbours []ValueCount            `json:"neighbours"` // the k=1 ring, Value = cell hex
+	Sightings  int64
+	Persons    int64
+	Weekly     []Bucket
+	Breakdowns map[string][]ValueCount // mode, mo, nationality, source, reliability, route
+	Neighbours []ValueCount            // the k=1 ring, Value = cell hex
 }
 
 // cellBreakdowns are the dimensions of CellDetail.Breakdowns and the SQL yielding each

@@ -34,27 +34,27 @@ type CorridorQuery struct {
 // Corridor is one route corridor found by the corridor job: a connected chain (or tree) of
 // strong flow edges, or the cells of one route label where the data has no journeys.
 type Corridor struct {
-	ID         int64            `json:"id"`
-	RunID      int64            `json:"run_id"`
-	Clearance  int              `json:"-"`    // the level whose data built it
-	Kind       string           `json:"kind"` // "flow" or "label"
-	Label      string           `json:"label"`
-	Res        int              `json:"res"`
-	Centerline orb.LineString   `json:"-"`
-	Outline    orb.MultiPolygon `json:"-"`
-	Cells      []h3.Cell        `json:"-"`
-	Entry      []h3.Cell        `json:"-"`
-	Exit       []h3.Cell        `json:"-"`
-	Legs       int64            `json:"legs"`
-	Journeys   int64            `json:"journeys"`
-	Persons    int64            `json:"persons"`
-	Sightings  int64            `json:"sightings"`
-	FirstSeen  time.Time        `json:"first_seen"`
-	LastSeen   time.Time        `json:"last_seen"`
-	TopModes   []ValueCount     `json:"top_modes"`
-	TopMO      []ValueCount     `json:"top_modus_operandi"`
-	TopNations []ValueCount     `json:"top_nationalities"`
-	Trend      *float64         `json:"trend"` // rate ratio against the previous period of equal length; nil when undefined
-	Status     string           `json:"status"`
-	Period     Period           `json:"-"`
+	ID         int64
+	RunID      int64
+	Clearance  int    // the level whose data built it
+	Kind       string // "flow" or "label"
+	Label      string
+	Res        int
+	Centerline orb.LineString
+	Outline    orb.MultiPolygon
+	Cells      []h3.Cell
+	Entry      []h3.Cell
+	Exit       []h3.Cell
+	Legs       int64
+	Journeys   int64
+	Persons    int64
+	Sightings  int64
+	FirstSeen  time.Time
+	LastSeen   time.Time
+	TopModes   []ValueCount
+	TopMO      []ValueCount
+	TopNations []ValueCount
+	Trend      *float64 // rate ratio against the previous period of equal length; nil when undefined
+	Status     string
+	Period     Period
 }

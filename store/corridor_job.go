@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -140,9 +139,9 @@ func (db *DB) CompleteCorridorRun(ctx context.Context, runID int64, cs []Corrido
 	}
 	defer tx.Rollback()
 	for _, c := range cs {
-		tm, _ := json.Marshal(nonNilVC(c.TopModes))
-		tmo, _ := json.Marshal(nonNilVC(c.TopMO))
-		tn, _ := json.Marshal(nonNilVC(c.TopNations))
+		tm, _ := valueCountsJSON(c.TopModes)
+		tmo, _ := valueCountsJSON(c.TopMO)
+		tn, _ := valueCountsJSON(c.TopNations)
 		var centre, outline any
 		if len(c.Centerline) >= 2 {
 			centre = ewkb.Value(c.Centerline, 4326)
@@ -181,11 +180,4 @@ func nullTime(t time.Time) any {
 		return nil
 	}
 	return t
-}
-
-func nonNilVC(v []ValueCount) []ValueCount {
-	if v == nil {
-		return []ValueCount{}
-	}
-	return v
 }

@@ -29,8 +29,8 @@ type CellCount struct {
 
 // ModeCount is the sightings of one transport mode.
 type ModeCount struct {
-	Mode      string `json:"mode"`
-	Sightings int64  `json:"sightings"`
+	Mode      string
+	Sightings int64
 }
 
 // Heatmap counts sightings and persons per cell of area in period, under filters, sorted by

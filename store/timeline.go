@@ -11,9 +11,9 @@ import (
 
 // Bucket is one time step of a timeline.
 type Bucket struct {
-	Start     time.Time `json:"start"`
-	Sightings int64     `json:"sightings"`
-	Persons   int64     `json:"persons"`
+	Start     time.Time
+	Sightings int64
+	Persons   int64
 }
 
 // Buckets a timeline can use; weeks start on Monday (ISO 8601), all in UTC.
