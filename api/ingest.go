@@ -66,7 +66,7 @@ func (h *handlers) postIngest(c *gin.Context) {
 	rep, err := h.deps.Ingest.Ingest(c.Request.Context(), tmp, opt)
 	if err != nil {
 		if errors.Is(err, loader.ErrStrictRefused) && rep != nil {
-			c.JSON(http.StatusUnprocessableEntity, rep)
+			c.JSON(http.StatusUnprocessableEntity, ReportOf(*rep))
 			return
 		}
 		writeError(c, err)
@@ -77,7 +77,7 @@ func (h *handlers) postIngest(c *gin.Context) {
 	if rep.Status != "completed" {
 		status = http.StatusOK
 	}
-	c.JSON(status, rep)
+	c.JSON(status, ReportOf(*rep))
 }
 
 func ingestOptions(c *gin.Context) (loader.Options, error) {

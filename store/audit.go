@@ -10,19 +10,19 @@ import (
 
 // AuditEntry is one row of the append-only audit log.
 type AuditEntry struct {
-	ID        int64           `json:"id" db:"id"`
-	RequestID string          `json:"request_id" db:"request_id"`
-	Phase     string          `json:"phase" db:"phase"`
-	At        time.Time       `json:"at" db:"at"`
-	KeyID     *int64          `json:"key_id" db:"key_id"`
-	KeyPrefix string          `json:"key_prefix" db:"key_prefix"`
-	Role      string          `json:"role" db:"role"`
-	Method    string          `json:"method" db:"method"`
-	Route     string          `json:"route" db:"route"`
-	Params    json.RawMessage `json:"params" db:"params"`
-	Status    *int            `json:"status,omitempty" db:"status"`
-	Rows      *int64          `json:"rows,omitempty" db:"rows"`
-	Client    string          `json:"client" db:"client"`
+	ID        int64           `db:"id"`
+	RequestID string          `db:"request_id"`
+	Phase     string          `db:"phase"`
+	At        time.Time       `db:"at"`
+	KeyID     *int64          `db:"key_id"`
+	KeyPrefix string          `db:"key_prefix"`
+	Role      string          `db:"role"`
+	Method    string          `db:"method"`
+	Route     string          `db:"route"`
+	Params    json.RawMessage `db:"params"`
+	Status    *int            `db:"status"`
+	Rows      *int64          `db:"rows"`
+	Client    string          `db:"client"`
 }
 
 // prefixShape is what a key prefix looks like: rwk_ and 8 hex digits, never more of a key.

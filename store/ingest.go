@@ -28,32 +28,32 @@ type BatchMeta struct {
 	Profile  string
 }
 
-// Report is the outcome of one batch, as the CLI prints it and the API returns it. Loaded,
+// Report is the outcome of one batch (api.Report is its JSON, for the API and the CLI). Loaded,
 // Duplicate and Rejected add up to RowsRead.
 type Report struct {
-	BatchID     int64            `json:"batch_id,omitempty"`
-	File        string           `json:"file"`
-	SHA256      string           `json:"sha256"`
-	Format      string           `json:"format,omitempty"`
-	Profile     string           `json:"profile,omitempty"`
-	Status      string           `json:"status"` // completed, refused, dry_run, already_loaded
-	DuplicateOf int64            `json:"duplicate_of_batch,omitempty"`
-	RowsRead    int64            `json:"rows_read"`
-	Loaded      int64            `json:"loaded"`
-	Duplicate   int64            `json:"duplicate"`
-	Rejected    int64            `json:"rejected"`
-	Rejects     []RejectRow      `json:"rejects,omitempty"` // the first few, for the reader
-	Seconds     float64          `json:"seconds"`
-	Reasons     map[string]int64 `json:"reject_reasons,omitempty"`
+	BatchID     int64
+	File        string
+	SHA256      string
+	Format      string
+	Profile     string
+	Status      string // completed, refused, dry_run, already_loaded
+	DuplicateOf int64
+	RowsRead    int64
+	Loaded      int64
+	Duplicate   int64
+	Rejected    int64
+	Rejects     []RejectRow // the first few, for the reader
+	Seconds     float64
+	Reasons     map[string]int64
 }
 
 // RejectRow is one input record that was not loaded, with the reason a person can act on.
 type RejectRow struct {
-	Line   int64  `json:"line" db:"line"`
-	Field  string `json:"field,omitempty" db:"field"`
-	Code   string `json:"code" db:"code"`
-	Reason string `json:"reason" db:"reason"`
-	Raw    string `json:"raw,omitempty" db:"raw"`
+	Line   int64  `db:"line"`
+	Field  string `db:"field"`
+	Code   string `db:"code"`
+	Reason string `db:"reason"`
+	Raw    string `db:"raw"`
 }
 
 // CompletedBatch returns the report of a completed batch of the same file content, or nil.

@@ -20,14 +20,14 @@ var Roles = []string{"admin", "analyst", "expert", "planner"}
 
 // Key is an API key as stored: never the secret itself.
 type Key struct {
-	ID         int64      `json:"id" db:"id"`
-	Name       string     `json:"name" db:"name"`
-	Prefix     string     `json:"prefix" db:"prefix"`
-	Role       string     `json:"role" db:"role"`
-	Clearance  int        `json:"clearance" db:"clearance"`
-	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty" db:"revoked_at"`
-	LastUsedAt *time.Time `json:"last_used_at,omitempty" db:"last_used_at"`
+	ID         int64      `db:"id"`
+	Name       string     `db:"name"`
+	Prefix     string     `db:"prefix"`
+	Role       string     `db:"role"`
+	Clearance  int        `db:"clearance"`
+	CreatedAt  time.Time  `db:"created_at"`
+	RevokedAt  *time.Time `db:"revoked_at"`
+	LastUsedAt *time.Time `db:"last_used_at"`
 }
 
 // keyPrefix starts every key, so leaked keys are recognisable by scanners.

@@ -17,6 +17,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"routewatch/api"
 	"routewatch/ingest"
 	"routewatch/loader"
 	"routewatch/store"
@@ -87,7 +88,7 @@ func runIngest(ctx context.Context, args []string) error {
 			return err
 		}
 		for _, r := range rows {
-			_ = out.Encode(r)
+			_ = out.Encode(api.RejectRowOf(r))
 		}
 		return nil
 	}
@@ -95,7 +96,7 @@ func runIngest(ctx context.Context, args []string) error {
 	for _, path := range fs.Args() {
 		rep, err := ingestFile(ctx, db, path, opt)
 		if rep != nil {
-			_ = out.Encode(rep)
+			_ = out.Encode(api.ReportOf(*rep))
 		}
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "routewatch ingest: %s: %v\n", path, err)

@@ -58,7 +58,7 @@ func runKeys(ctx context.Context, args []string) error {
 			return err
 		}
 		for _, k := range keys {
-			_ = out.Encode(k)
+			_ = out.Encode(keyLineOf(k))
 		}
 		return nil
 	case "revoke":
@@ -115,7 +115,7 @@ func runAudit(ctx context.Context, args []string) error {
 	}
 	out := json.NewEncoder(os.Stdout)
 	for _, r := range rows {
-		_ = out.Encode(r)
+		_ = out.Encode(auditLineOf(r))
 	}
 	return nil
 }
