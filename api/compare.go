@@ -55,12 +55,12 @@ func (h *handlers) getCompare(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	ca, _, err := h.deps.Data.Heatmap(ctx, area, pa, f, "")
+	ca, _, err := h.deps.Data.Heatmap(ctx, store.Query{Area: area, Period: pa, Filters: f})
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	cb, _, err := h.deps.Data.Heatmap(ctx, area, pb, f, "")
+	cb, _, err := h.deps.Data.Heatmap(ctx, store.Query{Area: area, Period: pb, Filters: f})
 	if err != nil {
 		writeError(c, err)
 		return

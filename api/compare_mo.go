@@ -70,12 +70,12 @@ func (h *handlers) getCompareMOShifts(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	countsA, err := h.deps.Data.DimCounts(ctx, area.BBox, pa, f)
+	countsA, err := h.deps.Data.DimCounts(ctx, store.Query{Area: area, Period: pa, Filters: f})
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	countsB, err := h.deps.Data.DimCounts(ctx, area.BBox, pb, f)
+	countsB, err := h.deps.Data.DimCounts(ctx, store.Query{Area: area, Period: pb, Filters: f})
 	if err != nil {
 		writeError(c, err)
 		return

@@ -16,11 +16,11 @@ import (
 
 // Data is what the read endpoints ask of the store.
 type Data interface {
-	Heatmap(ctx context.Context, a store.Area, p store.Period, f store.Filters, plan store.Plan) ([]store.CellCount, store.Plan, error)
-	Timeline(ctx context.Context, a store.Area, p store.Period, f store.Filters, bucket string) ([]store.Bucket, store.Plan, error)
+	Heatmap(ctx context.Context, q store.Query) ([]store.CellCount, store.Plan, error)
+	Timeline(ctx context.Context, q store.Query) ([]store.Bucket, store.Plan, error)
 	Cell(ctx context.Context, c h3.Cell, p store.Period, f store.Filters) (*store.CellDetail, error)
 	FilterValues(ctx context.Context, maxHandling int) (map[string][]store.ValueCount, error)
-	DimCounts(ctx context.Context, b geo.BBox, p store.Period, f store.Filters) ([]store.DimCount, error)
+	DimCounts(ctx context.Context, q store.Query) ([]store.DimCount, error)
 	DataVersion(ctx context.Context) (int64, error)
 	LatestMonth(ctx context.Context, maxHandling int) (time.Time, bool, error)
 }
@@ -59,15 +59,7 @@ func (h *handlers) getHeatmap(c *gin.Context) {
 	if h.notModified(c, p) {
 		return
 	}
-	var force store.Plan
-	if h.cfg.PlanOverride {
-		force = store.Plan(c.Query("plan"))
-		if force != "" && force != store.PlanRaw && force != store.ChoosePlan(store.Query{Area: a, Period: p, Filters: f}) {
-			writeError(c, errs.E(errs.Invalid, "plan", "want raw or %s, got %q", store.ChoosePlan(store.Query{Area: a, Period: p, Filters: f}), force))
-			return
-		}
-	}
-	cells, plan, err := h.deps.Data.Heatmap(c.Request.Context(), a, p, f, force)
+	cells, plan, err := h.deps.Data.Heatmap(c.Request.Context(), store.Query{Area: a, Period: p, Filters: f})
 	if err != nil {
 		writeError(c, err)
 		return

@@ -83,7 +83,8 @@ func centreIn(c h3.Cell, b geo.BBox) bool {
 	return b.Contains(ll.Lat, ll.Lng)
 }
 
-func (f *ogcFake) Heatmap(_ context.Context, a store.Area, p store.Period, fl store.Filters, _ store.Plan) ([]store.CellCount, store.Plan, error) {
+func (f *ogcFake) Heatmap(_ context.Context, q store.Query) ([]store.CellCount, store.Plan, error) {
+	a, p, fl := q.Area, q.Period, q.Filters
 	f.record(&a, &p, &fl, nil)
 	var out []store.CellCount
 	for _, c := range f.cells {
@@ -94,7 +95,7 @@ func (f *ogcFake) Heatmap(_ context.Context, a store.Area, p store.Period, fl st
 	return out, store.PlanRaw, nil
 }
 
-func (f *ogcFake) Timeline(context.Context, store.Area, store.Period, store.Filters, string) ([]store.Bucket, store.Plan, error) {
+func (f *ogcFake) Timeline(context.Context, store.Query) ([]store.Bucket, store.Plan, error) {
 	return nil, store.PlanRaw, nil
 }
 
@@ -106,7 +107,7 @@ func (f *ogcFake) FilterValues(context.Context, int) (map[string][]store.ValueCo
 	return nil, nil
 }
 
-func (f *ogcFake) DimCounts(context.Context, geo.BBox, store.Period, store.Filters) ([]store.DimCount, error) {
+func (f *ogcFake) DimCounts(context.Context, store.Query) ([]store.DimCount, error) {
 	return nil, nil
 }
 

@@ -32,7 +32,7 @@ func cellItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	if err := h.refuseFiltersForSuppressed(c, f); err != nil {
 		return ogcPage{}, err
 	}
-	cells, _, err := h.deps.Data.Heatmap(c.Request.Context(), a, q.Period, f, "")
+	cells, _, err := h.deps.Data.Heatmap(c.Request.Context(), store.Query{Area: a, Period: q.Period, Filters: f})
 	if err != nil {
 		return ogcPage{}, err
 	}
@@ -58,7 +58,7 @@ func cellItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, 
 		return nil, err
 	}
 	a := store.Area{Res: cell.Resolution(), BBox: pointBox(cell.LatLng())}
-	cells, _, err := h.deps.Data.Heatmap(c.Request.Context(), a, q.Period, f, "")
+	cells, _, err := h.deps.Data.Heatmap(c.Request.Context(), store.Query{Area: a, Period: q.Period, Filters: f})
 	if err != nil {
 		return nil, err
 	}

@@ -179,7 +179,7 @@ func (h *handlers) release(c *gin.Context, p store.Period, withFlows bool) (*rel
 
 func (h *handlers) loadRelease(ctx context.Context, key releaseKey, p store.Period) (*releaseTable, error) {
 	t := &releaseTable{period: p, k: key.k, cells: map[h3.Cell]store.CellCount{}, withheld: map[h3.Cell]bool{}, flows: map[[2]h3.Cell]store.Flow{}}
-	cells, _, err := h.deps.Data.Heatmap(ctx, store.Area{Res: releaseRes, BBox: worldBBox}, p, store.Filters{MaxHandling: key.clearance}, "")
+	cells, _, err := h.deps.Data.Heatmap(ctx, store.Query{Area: store.Area{Res: releaseRes, BBox: worldBBox}, Period: p, Filters: store.Filters{MaxHandling: key.clearance}})
 	if err != nil {
 		return nil, err
 	}

@@ -26,9 +26,6 @@ type Config struct {
 	Debug bool
 	// MaxUpload bounds POST /api/v1/ingest bodies, in bytes; default 256 MiB.
 	MaxUpload int64
-	// PlanOverride lets requests choose plan=raw|rollup (benchmarks compare the two);
-	// off in production, where the server always picks.
-	PlanOverride bool
 	// RateLimit and RateBurst bound each key's requests per second (token bucket);
 	// defaults 50 and 100.
 	RateLimit float64

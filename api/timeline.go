@@ -25,7 +25,7 @@ func (h *handlers) getTimeline(c *gin.Context) {
 	if h.notModified(c, p) {
 		return
 	}
-	buckets, plan, err := h.deps.Data.Timeline(c.Request.Context(), a, p, f, bucket)
+	buckets, plan, err := h.deps.Data.Timeline(c.Request.Context(), store.Query{Area: a, Period: p, Filters: f, Bucket: bucket})
 	if err != nil {
 		writeError(c, err)
 		return

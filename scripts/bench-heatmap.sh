@@ -4,7 +4,8 @@
 # it with wrk over 240 distinct heatmap requests (random bboxes in the Mediterranean and on
 # the Atlantic route, res 4–6, whole-month periods of 1–12 months, half of them with one
 # filter), one client for 30 s, 16 clients for 30 s, the same requests answered from the raw
-# table (plan=raw) as the baseline, 100 distinct quarter-vs-quarter compares, and 60
+# table as the baseline (a second server, started with --force-plan raw), 100 distinct
+# quarter-vs-quarter compares, and 60
 # /api/v1/corridors requests (geometry, bbox, status, min_volume) over the latest corridor run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,11 +18,19 @@ URL="${ADMIN%/routewatch*}/$DB?sslmode=disable"
 go build -o /tmp/rw-heat ./cmd/routewatch
 KEY=$(/tmp/rw-heat keys create --database-url "$URL" --role admin --clearance H3 --name bench-heatmap 2>/dev/null | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 WORK=$(mktemp -d)
-/tmp/rw-heat serve --database-url "$URL" --addr "127.0.0.1:$PORT" --plan-override --jobs-interval 0 \
-  --rate-limit 1000000 --rate-burst 1000000 --log-level warn >"$WORK/serve.log" 2>&1 &
+serve() { # port [flags]: a server on port, its log in $WORK/serve-<port>.log
+  /tmp/rw-heat serve --database-url "$URL" --addr "127.0.0.1:$1" --jobs-interval 0 \
+    --rate-limit 1000000 --rate-burst 1000000 --log-level warn "${@:2}" >"$WORK/serve-$1.log" 2>&1 &
+}
+RAWPORT=$((PORT + 1))
+serve "$PORT"
 PID=$!
-trap 'kill $PID 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$WORK"/*.txt "$KEEP"/; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+serve "$RAWPORT" --force-plan raw # the baseline: every heatmap from the raw table
+RAWPID=$!
+trap 'kill $PID $RAWPID 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$WORK"/*.txt "$KEEP"/; rm -rf "$WORK"' EXIT
+for p in "$PORT" "$RAWPORT"; do
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$p/readyz" >/dev/null && break; sleep 0.2; done
+done
 
 python3 - "$WORK" <<'PY'
 import random, sys
@@ -52,7 +61,6 @@ while len(heat) < 240:
         q += r.choice([f"&mode={r.choice(modes)}", "&min_reliability=B"])
     heat.append(q)
 open(f"{work}/heat.txt", "w").write("\n".join(heat) + "\n")
-open(f"{work}/raw.txt", "w").write("\n".join(q + "&plan=raw" for q in heat) + "\n")
 cmp = []
 for i in range(100):
     y = 2022 + i % 2; q = r.randint(1, 3)
@@ -86,9 +94,9 @@ done = function(summary, latency, requests)
     latency:percentile(99) / 1000, summary.requests / (summary.duration / 1e6)))
 end
 LUA
-run() { # name paths connections seconds
+run() { # name paths connections seconds [port]
   printf '%-40s ' "$1"
-  PATHS="$WORK/$2" wrk -t"$(( $3 < 2 ? 1 : 2 ))" -c"$3" -d"$4"s --timeout 10s -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" | tail -1
+  PATHS="$WORK/$2" wrk -t"$(( $3 < 2 ? 1 : 2 ))" -c"$3" -d"$4"s --timeout 10s -s "$WORK/paths.lua" "http://127.0.0.1:${5:-$PORT}" | tail -1
 }
 echo "database $DB: $(psql "$URL" -Atc 'SELECT count(*) FROM sightings') sightings; $(nproc) cores"
 # Warm-up, not reported: one pass over the requests loads their pages into the buffer cache
@@ -99,7 +107,7 @@ done
 run "heatmap, 1 client, 30 s" heat.txt 1 30
 run "heatmap, 16 clients, 30 s" heat.txt 16 30
 run "compare two quarters, 1 client, 30 s" compare.txt 1 30
-run "heatmap baseline plan=raw, 1 client, 30 s" raw.txt 1 30
+run "heatmap baseline raw plan, 1 client, 30 s" heat.txt 1 30 "$RAWPORT"
 run "corridors, 1 client, 30 s" corridors.txt 1 30
-grep -c 'level=ERROR' "$WORK/serve.log" | sed 's/^/server errors logged: /'
+cat "$WORK"/serve-*.log | grep -c 'level=ERROR' | sed 's/^/server errors logged: /'
 echo "peak RSS of the server: $(grep VmHWM /proc/$PID/status | awk '{print $2, $3}')"

@@ -21,6 +21,8 @@ import (
 type DB struct {
 	x *sqlx.DB
 
+	forcePlan Plan // Options.ForcePlan
+
 	migrationsOnce sync.Once
 	migrations     *goose.Provider
 	migrationsErr  error
@@ -30,6 +32,9 @@ type DB struct {
 type Options struct {
 	MaxOpenConns     int           // default 16
 	StatementTimeout time.Duration // server-side limit per statement; 0 means none
+	// ForcePlan, for benchmarks only, makes Heatmap answer every query with this plan:
+	// PlanRaw is the baseline the rollups are measured against. Empty lets the store choose.
+	ForcePlan Plan
 }
 
 // Open connects to the PostGIS database at url and checks that it answers. The pool
@@ -37,6 +42,9 @@ type Options struct {
 func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if opt.MaxOpenConns == 0 {
 		opt.MaxOpenConns = 16
+	}
+	if opt.ForcePlan != "" && opt.ForcePlan != PlanRaw {
+		return nil, fmt.Errorf("open database: a forced plan can only be %s, not %q", PlanRaw, opt.ForcePlan)
 	}
 	if opt.StatementTimeout > 0 {
 		url = withParam(url, "statement_timeout", fmt.Sprint(opt.StatementTimeout.Milliseconds()))
@@ -64,7 +72,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 		x.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &DB{x: x}, nil
+	return &DB{x: x, forcePlan: opt.ForcePlan}, nil
 }
 
 // Close closes the pool.

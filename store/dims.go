@@ -7,8 +7,6 @@ import (
 	"slices"
 
 	"github.com/uber/h3-go/v4"
-
-	"routewatch/geo"
 )
 
 // DimCount is how many sightings count under one value of one dimension of sighting_dims
@@ -19,16 +17,18 @@ type DimCount struct {
 	Sightings  int64
 }
 
-// DimCounts counts the sightings of period p under filters f in the resolution-4 cells
-// whose centre lies in b, per dimension value, sorted by dimension and value. Whole-month
-// periods with no filter but the caller's clearance read cell_dims; others read the raw
-// table through the same sighting_dims function, so both answer alike.
-func (db *DB) DimCounts(ctx context.Context, b geo.BBox, p Period, f Filters) ([]DimCount, error) {
+// DimCounts counts the sightings of q.Period under q.Filters in the resolution-4 cells whose
+// centre lies in q.Area.BBox (q.Area.Res and q.Bucket are ignored), per dimension value,
+// sorted by dimension and value. Whole-month periods with no filter but the caller's
+// clearance read cell_dims; others read the raw table through the same sighting_dims
+// function, so both answer alike.
+func (db *DB) DimCounts(ctx context.Context, q Query) ([]DimCount, error) {
+	b, p, f := q.Area.BBox, q.Period, q.Filters
 	var ps params
-	var q string
+	var sqlq string
 	rollup := choosePlan(Query{Area: Area{Res: cellDimsRes, BBox: b}, Period: p, Filters: f}, dimCounts) == PlanCellDims
 	if rollup {
-		q = `SELECT d.cell, d.dim, d.value, sum(d.sightings)::bigint
+		sqlq = `SELECT d.cell, d.dim, d.value, sum(d.sightings)::bigint
 		     FROM cells c JOIN cell_dims d ON d.cell = c.cell
 		     WHERE c.res = ` + ps.bind("?", cellDimsRes) + ` AND ` + bboxCentre(&ps, b) + ` AND ` +
 			ps.bind("d.month >= ? AND d.month < ? AND d.handling <= ?", p.From.UTC(), p.To.UTC(), f.MaxHandling) + `
@@ -36,12 +36,12 @@ func (db *DB) DimCounts(ctx context.Context, b geo.BBox, p Period, f Filters) ([
 	} else {
 		area := Area{Res: cellDimsRes, BBox: b}
 		conds := append(rawConds(&ps, p, f), rawBBox(&ps, area))
-		q = `SELECT h3_parent(s.cell, ` + ps.bind("?", cellDimsRes) + `), d.dim, d.value, count(*)
+		sqlq = `SELECT h3_parent(s.cell, ` + ps.bind("?", cellDimsRes) + `), d.dim, d.value, count(*)
 		     FROM sightings s CROSS JOIN LATERAL sighting_dims(s.transport_mode, s.modus_operandi,
 		       s.nationalities, s.route_label, s.source, s.journey_id) AS d
 		     WHERE ` + and(conds) + ` GROUP BY 1, 2, 3`
 	}
-	rows, err := db.x.QueryContext(ctx, q, ps.args...)
+	rows, err := db.x.QueryContext(ctx, sqlq, ps.args...)
 	if err != nil {
 		return nil, fmt.Errorf("dimension counts: %w", err)
 	}

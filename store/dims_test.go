@@ -35,7 +35,7 @@ func TestDimCounts(t *testing.T) {
 	feb := store.Period{From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
 	get := func(b geo.BBox, p store.Period, f store.Filters) map[string]int64 {
 		t.Helper()
-		got, err := db.DimCounts(ctx, b, p, f)
+		got, err := db.DimCounts(ctx, store.Query{Area: store.Area{BBox: b}, Period: p, Filters: f})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,25 +33,33 @@ type ModeCount struct {
 	Sightings int64
 }
 
-// Heatmap counts sightings and persons per cell of area in period, under filters, sorted by
-// cell. forcePlan, when not empty, overrides the choice (tests compare both).
-func (db *DB) Heatmap(ctx context.Context, a Area, p Period, f Filters, forcePlan Plan) ([]CellCount, Plan, error) {
-	plan := forcePlan
+// Heatmap counts sightings and persons per cell of q.Area in q.Period, under q.Filters
+// (q.Bucket is ignored), sorted by cell, with the plan that answered (ChoosePlan; Options.ForcePlan overrides it).
+func (db *DB) Heatmap(ctx context.Context, q Query) ([]CellCount, Plan, error) {
+	plan := db.forcePlan
 	if plan == "" {
-		plan = ChoosePlan(Query{Area: a, Period: p, Filters: f})
+		plan = ChoosePlan(q)
 	}
-	var q string
+	return db.HeatmapWithPlan(ctx, q, plan)
+}
+
+// HeatmapWithPlan is Heatmap answered by plan: PlanRaw, or the plan ChoosePlan picks (an
+// error otherwise). For benchmarks and the tests that compare plans; the server calls
+// Heatmap.
+func (db *DB) HeatmapWithPlan(ctx context.Context, q Query, plan Plan) ([]CellCount, Plan, error) {
+	q.Bucket = ""
+	a, p, f := q.Area, q.Period, q.Filters
+	var sqlq string
 	var args []any
 	switch plan {
-	case PlanRollup, PlanMixed:
-		if ChoosePlan(Query{Area: a, Period: p, Filters: f}) != plan {
-			return nil, plan, fmt.Errorf("heatmap: plan %s cannot answer res %d, %v with these filters", plan, a.Res, p)
-		}
-		q, args = rollupCellsQuery(a, p, f)
+	case PlanRaw:
+		sqlq, args = rawCellsQuery(a, p, f)
+	case ChoosePlan(q):
+		sqlq, args = rollupCellsQuery(a, p, f)
 	default:
-		q, args = rawCellsQuery(a, p, f)
+		return nil, plan, fmt.Errorf("heatmap: plan %s cannot answer res %d, %v with these filters", plan, a.Res, p)
 	}
-	rows, err := db.x.QueryContext(ctx, q, args...)
+	rows, err := db.x.QueryContext(ctx, sqlq, args...)
 	if err != nil {
 		return nil, plan, fmt.Errorf("heatmap: %w", err)
 	}

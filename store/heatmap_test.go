@@ -189,7 +189,7 @@ func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
 		}
 		for _, plan := range plans {
 			t1 := time.Now()
-			got, _, err := w.db.Heatmap(ctx, a, p, f, plan)
+			got, _, err := w.db.HeatmapWithPlan(ctx, store.Query{Area: a, Period: p, Filters: f}, plan)
 			if d := time.Since(t1); d > 200*time.Millisecond {
 				t.Logf("slow %s %+v: %v", plan, a, d)
 			}
@@ -263,12 +263,12 @@ func TestMixedPlanMonthEdges(t *testing.T) {
 	p := store.Period{From: time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)}
 	f := store.Filters{MaxHandling: 3}
 	for _, plan := range []store.Plan{store.PlanMixed, store.PlanRaw} {
-		cells, used, err := db.Heatmap(ctx, a, p, f, plan)
+		cells, used, err := db.HeatmapWithPlan(ctx, store.Query{Area: a, Period: p, Filters: f}, plan)
 		if err != nil || used != plan || len(cells) != 1 || cells[0].Sightings != 6 || cells[0].Persons != 72 {
 			t.Errorf("heatmap, plan %s (%s, %v): got %+v, want one cell with the 6 sightings from 15 Jan to 9 Mar", plan, used, err, cells)
 		}
 	}
-	buckets, plan, err := db.Timeline(ctx, a, p, f, "month")
+	buckets, plan, err := db.Timeline(ctx, store.Query{Area: a, Period: p, Filters: f, Bucket: "month"})
 	var got []int64
 	for _, x := range buckets {
 		got = append(got, x.Sightings)

@@ -19,27 +19,29 @@ type Bucket struct {
 // Buckets a timeline can use; weeks start on Monday (ISO 8601), all in UTC.
 var Buckets = map[string]bool{"day": true, "week": true, "month": true}
 
-// Timeline counts sightings and persons per bucket over the cells of area (by centre, as in
-// Heatmap), in period, under filters, in time order. Buckets without sightings are absent.
-func (db *DB) Timeline(ctx context.Context, a Area, p Period, f Filters, bucket string) ([]Bucket, Plan, error) {
+// Timeline counts sightings and persons per q.Bucket over the cells of q.Area (by centre, as
+// in Heatmap), in q.Period, under q.Filters, in time order. Buckets without sightings are
+// absent.
+func (db *DB) Timeline(ctx context.Context, q Query) ([]Bucket, Plan, error) {
+	a, p, f, bucket := q.Area, q.Period, q.Filters, q.Bucket
 	if !Buckets[bucket] {
 		return nil, "", fmt.Errorf("timeline: unknown bucket %q", bucket)
 	}
-	plan := ChoosePlan(Query{Area: a, Period: p, Filters: f, Bucket: bucket}) // month rows cannot be cut into days or weeks
+	plan := ChoosePlan(q) // month rows cannot be cut into days or weeks
 	var ps params
-	var q string
+	var sqlq string
 	trunc := ps.bind("?", bucket)
 	if plan != PlanRaw {
-		q = `SELECT date_trunc(` + trunc + `, u.t)::date, NULL::bigint, sum(u.sightings)::bigint, sum(u.persons)::bigint
+		sqlq = `SELECT date_trunc(` + trunc + `, u.t)::date, NULL::bigint, sum(u.sightings)::bigint, sum(u.persons)::bigint
 		     FROM (` + monthRows(&ps, a, p, f) + `) u GROUP BY 1 HAVING sum(u.sightings) > 0 ORDER BY 1`
 	} else {
 		res := ps.bind("?", a.Res)
 		conds := append(rawConds(&ps, p, f), rawBBox(&ps, a))
-		q = `SELECT date_trunc(` + trunc + `, observed_at AT TIME ZONE 'UTC')::date, h3_parent(cell, ` + res + `),
+		sqlq = `SELECT date_trunc(` + trunc + `, observed_at AT TIME ZONE 'UTC')::date, h3_parent(cell, ` + res + `),
 		            count(*), sum(coalesce(persons, 0))::bigint
 		     FROM sightings WHERE ` + and(conds) + ` GROUP BY 1, 2 ORDER BY 1`
 	}
-	rows, err := db.x.QueryContext(ctx, q, ps.args...)
+	rows, err := db.x.QueryContext(ctx, sqlq, ps.args...)
 	if err != nil {
 		return nil, plan, fmt.Errorf("timeline: %w", err)
 	}

@@ -49,7 +49,7 @@ func TestTimelineMatchesTruth(t *testing.T) {
 			}
 			want[k] = v
 		}
-		got, plan, err := w.db.Timeline(ctx, a, p, f, bucket)
+		got, plan, err := w.db.Timeline(ctx, store.Query{Area: a, Period: p, Filters: f, Bucket: bucket})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -23,7 +23,7 @@ type Config struct {
 	LogFormat        string
 	TrustedProxies   []string
 	GinDebug         bool
-	PlanOverride     bool
+	ForcePlan        string
 	JobsInterval     time.Duration
 	RateLimit        float64
 	RateBurst        int
@@ -59,7 +59,7 @@ func bindServe(fs *flag.FlagSet, c *Config) {
 		func(v string) error { c.TrustedProxies = splitList(v); return nil })
 	c.TrustedProxies = splitList(env("ROUTEWATCH_TRUSTED_PROXIES", ""))
 	fs.BoolVar(&c.GinDebug, "debug", env("ROUTEWATCH_DEBUG", "") == "1", "gin debug mode (env ROUTEWATCH_DEBUG=1)")
-	fs.BoolVar(&c.PlanOverride, "plan-override", false, "let requests force plan=raw|rollup (for benchmarks only)")
+	fs.StringVar(&c.ForcePlan, "force-plan", "", "benchmarks only: answer every heatmap from this plan (raw: the baseline the rollups are measured against); empty lets the store choose")
 	fs.DurationVar(&c.JobsInterval, "jobs-interval", 6*time.Hour, "run every analytics job this often inside serve; 0 disables the scheduler")
 	fs.Float64Var(&c.RateLimit, "rate-limit", 50, "requests per second each API key may make (token bucket)")
 	fs.IntVar(&c.RateBurst, "rate-burst", 100, "burst size of each key's rate limit")

@@ -28,7 +28,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	cfg.logRedacted()
 
-	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{StatementTimeout: cfg.StatementTimeout})
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{StatementTimeout: cfg.StatementTimeout, ForcePlan: store.Plan(cfg.ForcePlan)})
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func runServe(ctx context.Context, args []string) error {
 	warnAuditGuard(ctx, db)
 	metrics := api.NewMetrics(db)
 	runner := &jobs.Runner{DB: db, Observe: metrics.ObserveJob}
-	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug, PlanOverride: cfg.PlanOverride,
+	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MaxQueries: cfg.MaxQueries, PublicURL: cfg.PublicURL}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db},
 		Corridors: db, Auth: db, Audit: db, Metrics: metrics, Analytics: jobs.Service{DB: db}})
 	if err != nil {
