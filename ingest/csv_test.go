@@ -116,13 +116,13 @@ func TestRTLRoundTrip(t *testing.T) {
 	const label = "طرابلس"
 	const note = "قارب مطاطي، ٤٢ شخصاً — مصدر: خفر السواحل"
 	r := goodRow()
-	r["route_label"], r["ملاحظة"], r["journey_id"] = label, note, "רחוב‎-7"
+	r["route_label"], r["ملاحظة"], r["journey_id"] = label, note, "רחוב\u200e-7"
 	rec := one(t, canonicalCSV(t, []string{"ملاحظة"}, r), "x.csv", testOptions())
 	s := rec.Sighting
 	if s == nil {
 		t.Fatalf("rejected: %+v", rec.Reject)
 	}
-	if s.RouteLabel != label || s.Attributes["ملاحظة"] != note || s.JourneyID != "רחוב‎-7" {
+	if s.RouteLabel != label || s.Attributes["ملاحظة"] != note || s.JourneyID != "רחוב\u200e-7" {
 		t.Errorf("got %q %q %q", s.RouteLabel, s.Attributes["ملاحظة"], s.JourneyID)
 	}
 	if !strings.Contains(rec.Raw, label) || !strings.Contains(rec.Raw, note) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test.sh — the whole test suite: provisions the local PostGIS (scripts/db.sh up) and GDAL
-# (the OGC API test drives Debian's ogrinfo/ogr2ogr), checks formatting and vet, runs every
+# (the OGC API test drives Debian's ogrinfo/ogr2ogr), checks formatting, vet and staticcheck, runs every
 # Go test against the real database, every fuzz target briefly, the README's run command
 # (scripts/smoke-run.sh), and the web app end to end in Chromium (scripts/e2e.sh installs it
 # when missing).
@@ -23,6 +23,8 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 go vet ./...
+# staticcheck beyond vet (pinned; its default checks, the project's exceptions marked //lint:ignore in place)
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 go test -count=1 -timeout 15m ./...
 scripts/fuzz.sh 3 # every go test -fuzz target briefly: decoders of outside input must not panic
 scripts/smoke-run.sh # the README's first command: builds the web app, loads the demo, serves, signs in

@@ -79,8 +79,10 @@ func (b *Batch) copyIn(ctx context.Context, stmt string, write func(*copyStream)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		// Exec with no values ends lib/pq's COPY and reports its errors.
-		if _, err := st.Exec(nil); err != nil { //nolint:staticcheck
+		// Exec with no values ends lib/pq's COPY and reports its errors; its COPY statement
+		// has no ExecContext.
+		//lint:ignore SA1019 lib/pq's copyin statement implements only the deprecated Exec
+		if _, err := st.Exec(nil); err != nil {
 			return fmt.Errorf("end copy: %w", err)
 		}
 		return nil

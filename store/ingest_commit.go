@@ -135,7 +135,7 @@ func (b *Batch) storeRejects(ctx context.Context) error {
 	if len(b.rejects) == 0 {
 		return nil
 	}
-	stmt, err := b.conn.PrepareContext(ctx, pq.CopyIn("ingest_rejects", "batch_id", "line", "field", "code", "reason", "raw"))
+	stmt, err := b.conn.PrepareContext(ctx, `COPY ingest_rejects (batch_id, line, field, code, reason, raw) FROM STDIN`)
 	if err != nil {
 		return err
 	}
