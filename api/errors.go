@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -59,7 +60,7 @@ func writeError(c *gin.Context, err error) {
 	}
 	s := statusOf[kind]
 	p := errorPayload{Code: s.code, Message: message}
-	if e, ok := err.(*errs.Error); ok && e.Kind != errs.Internal {
+	if e := (*errs.Error)(nil); errors.As(err, &e) && e.Kind != errs.Internal { // wrapped ones too, as errs.KindOf
 		p.Message = e.Message
 		if e.Param != "" {
 			p.Message = e.Param + ": " + e.Message
