@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -16,10 +17,11 @@ import (
 // jsonStream writes one JSON document piece by piece, gzip-compressed when the client
 // accepts it, so large answers are encoded once, straight to the connection.
 type jsonStream struct {
+	c   *gin.Context
 	w   *bufio.Writer
 	gz  *gzip.Writer
 	enc *json.Encoder
-	err error
+	err error // the first write or encoding error; reported by close
 }
 
 func startJSON(c *gin.Context, status int) *jsonStream {
@@ -28,7 +30,7 @@ func startJSON(c *gin.Context, status int) *jsonStream {
 	}
 	addVary(c.Writer.Header(), "Accept-Encoding") // beside Authorization, Cookie on protected routes (answerHeaders)
 	var out io.Writer = c.Writer
-	s := &jsonStream{}
+	s := &jsonStream{c: c}
 	if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
 		c.Header("Content-Encoding", "gzip")
 		s.gz, _ = gzip.NewWriterLevel(c.Writer, gzip.BestSpeed)
@@ -54,13 +56,27 @@ func (s *jsonStream) value(v any) {
 	}
 }
 
+// close flushes the answer and reports a write or encoding error: the status is sent by
+// then, so the error is logged (a client that hung up is logged at info level, as
+// writeError does) and the connection is left to end short, never with a second answer.
 func (s *jsonStream) close() {
 	if s.err == nil {
 		s.err = s.w.Flush()
 	}
 	if s.gz != nil {
-		_ = s.gz.Close()
+		if err := s.gz.Close(); s.err == nil {
+			s.err = err
+		}
 	}
+	if s.err == nil {
+		return
+	}
+	ctx := s.c.Request.Context()
+	if ctx.Err() != nil {
+		slog.InfoContext(ctx, "answer cut short: the client closed the request", "path", s.c.FullPath(), "err", s.err)
+		return
+	}
+	slog.ErrorContext(ctx, "answer cut short", "path", s.c.FullPath(), "err", s.err)
 }
 
 // etag names one answer: the data version and what else the answer depends on (the
