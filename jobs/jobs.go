@@ -6,6 +6,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -97,6 +98,10 @@ func (r *Runner) Start(ctx context.Context, kind string, p Params) (*Started, er
 		defer lock.Release()
 		start := time.Now()
 		rows, err := j(r, ctx, id, p)
+		// A run cancelled with a cause of its own (ErrShutdown) says so in its recorded error.
+		if cause := context.Cause(ctx); err != nil && cause != ctx.Err() && !errors.Is(err, cause) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
 		if r.Observe != nil {
 			r.Observe(kind, time.Since(start), err)
 		}

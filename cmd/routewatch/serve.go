@@ -39,9 +39,10 @@ func runServe(ctx context.Context, args []string) error {
 	warnAuditGuard(ctx, db)
 	metrics := api.NewMetrics(db)
 	runner := &jobs.Runner{DB: db, Observe: metrics.ObserveJob}
+	analytics := jobs.NewService(db)
 	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MaxQueries: cfg.MaxQueries, PublicURL: cfg.PublicURL}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db},
-		Corridors: db, Auth: db, Audit: db, Metrics: metrics, Analytics: jobs.Service{DB: db}})
+		Corridors: db, Auth: db, Audit: db, Metrics: metrics, Analytics: analytics})
 	if err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func runServe(ctx context.Context, args []string) error {
 		go schedule(ctx, runner, cfg.JobsInterval)
 	}
 	slog.Info("serving", "url", "http://"+ln.Addr().String()+"/")
-	return serveUntilDone(ctx, srv, ln, cfg.ShutdownTimeout)
+	return serveUntilDone(ctx, srv, ln, cfg.ShutdownTimeout, analytics.Bg)
 }
 
 // schedule runs every job kind one after the other, first after a minute and then every
@@ -93,8 +94,10 @@ func schedule(ctx context.Context, r *jobs.Runner, interval time.Duration) {
 }
 
 // serveUntilDone serves until ctx is cancelled (SIGINT/SIGTERM), then stops accepting new
-// connections and lets in-flight requests finish within timeout.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration) error {
+// connections and lets in-flight requests finish within timeout; then it cancels the job runs
+// started on request (bg) and waits, within what is left of timeout, for them to record
+// their outcome.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, bg *jobs.Background) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -109,6 +112,9 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, time
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	if err := bg.Shutdown(sctx); err != nil {
 		return err
 	}
 	slog.Info("stopped")
