@@ -151,20 +151,14 @@ func TestAuditRowsAndFailClosed(t *testing.T) {
 		t.Fatalf("heatmap: %d", resp.StatusCode)
 	}
 	rid := resp.Header.Get("X-Request-Id")
-	log, err := db.AuditLog(context.Background(), "", time.Time{}, 100000)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var phases []string
-	for _, e := range log {
-		if e.RequestID == rid {
-			phases = append(phases, e.Phase)
-			if e.Route != "/api/v1/heatmap" || e.Role != "expert" || !strings.Contains(string(e.Params), `"res": ["3"]`) {
-				t.Errorf("audit row: %+v", e)
-			}
-			if e.Phase == "result" && (e.Rows == nil || e.Status == nil || *e.Status != 200) {
-				t.Errorf("result row without rows/status: %+v", e)
-			}
+	for _, e := range auditRows(t, db, rid) {
+		phases = append(phases, e.Phase)
+		if e.Route != "/api/v1/heatmap" || e.Role != "expert" || !strings.Contains(string(e.Params), `"res": ["3"]`) {
+			t.Errorf("audit row: %+v", e)
+		}
+		if e.Phase == "result" && (e.Rows == nil || e.Status == nil || *e.Status != 200) {
+			t.Errorf("result row without rows/status: %+v", e)
 		}
 	}
 	if strings.Join(phases, ",") != "request,result" {
@@ -308,20 +302,30 @@ func signIn(t *testing.T, base, key string) *http.Cookie {
 	return nil
 }
 
-// auditRows are the audit rows of one request id.
+// auditRows are the audit rows of one request id. The 'result' row is written after the
+// answer has gone out, so the client can read the log before it lands: auditRows waits
+// (up to 5 s) for the result row and then returns what is there.
 func auditRows(t *testing.T, db *store.DB, rid string) []store.AuditEntry {
 	t.Helper()
-	all, err := db.AuditLog(context.Background(), "", time.Time{}, 1000000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []store.AuditEntry
-	for _, e := range all {
-		if e.RequestID == rid {
-			out = append(out, e)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		all, err := db.AuditLog(context.Background(), "", time.Time{}, 1000000)
+		if err != nil {
+			t.Fatal(err)
 		}
+		var out []store.AuditEntry
+		done := false
+		for _, e := range all {
+			if e.RequestID == rid {
+				out = append(out, e)
+				done = done || e.Phase == "result"
+			}
+		}
+		if done || time.Now().After(deadline) {
+			return out
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	return out
 }
 
 // TestCrossSiteRequestsRefused replays the reported attacks: a form on another site posting

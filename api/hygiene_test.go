@@ -213,9 +213,11 @@ func TestHygieneBeforeAuthAndAudit(t *testing.T) {
 	if rows, err := db.AuditLog(ctx, key.Prefix, since, 100); err != nil || len(rows) != 0 {
 		t.Errorf("audit rows of the refused requests: got %d (%v), want none", len(rows), err)
 	}
-	if resp := call(t, "GET", srv.URL+"/api/v1/vocabulary", secret); resp.StatusCode != http.StatusOK {
+	resp := call(t, "GET", srv.URL+"/api/v1/vocabulary", secret)
+	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("clean request: got %d, want 200", resp.StatusCode)
 	}
+	auditRows(t, db, resp.Header.Get("X-Request-Id")) // waits for its result row
 	if rows, err := db.AuditLog(ctx, key.Prefix, since, 100); err != nil || len(rows) != 2 {
 		t.Errorf("audit rows of a clean request: got %d (%v), want 2 (request and result)", len(rows), err)
 	}
@@ -242,7 +244,7 @@ func TestHygieneBeforeAuthAndAudit(t *testing.T) {
 	}
 	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/heatmap", nil)
 	req.Header.Set("Authorization", "Bearer rwk_\xff\xfe")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
