@@ -210,6 +210,21 @@ func TestCompareCellAndVocabulary(t *testing.T) {
 	if first := nat[0].(map[string]any); first["value"] != "SY" || first["sightings"] != 12.0 {
 		t.Errorf("nationality breakdown: got %v, want SY with 12 first", nat)
 	}
+	// A cell without sightings (a period before the data) has empty lists, not nulls: the
+	// web app's cell panel read null.map before.
+	code, cd = do(t, "GET", srv.URL+"/api/v1/cells/"+cell+"?from=2001-01-01&to=2001-02-01", "", "")
+	if code != 200 {
+		t.Fatalf("empty cell: %d %v", code, cd)
+	}
+	empty := cd["detail"].(map[string]any)
+	for _, k := range []string{"weekly", "neighbours"} {
+		if _, ok := empty[k].([]any); !ok {
+			t.Errorf("empty cell's %s: got %#v, want a list", k, empty[k])
+		}
+	}
+	if _, ok := empty["breakdowns"].(map[string]any); !ok || empty["sightings"] != 0.0 {
+		t.Errorf("empty cell: got %v sightings and breakdowns %#v, want 0 and an object", empty["sightings"], empty["breakdowns"])
+	}
 	if code, _ := do(t, "GET", srv.URL+"/api/v1/cells/zzz", "", ""); code != 400 {
 		t.Errorf("bad cell id: got %d, want 400", code)
 	}

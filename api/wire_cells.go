@@ -59,11 +59,22 @@ type cellDetail struct {
 	Neighbours []valueCount            `json:"neighbours"`
 }
 
-// cellDetailOf shapes a cell's detail; nil stays nil (JSON null).
+// cellDetailOf shapes a cell's detail; nil stays nil (JSON null). A cell without sightings
+// has empty lists, never null ones.
 func cellDetailOf(d *store.CellDetail) *cellDetail {
 	if d == nil {
 		return nil
 	}
-	return &cellDetail{Sightings: d.Sightings, Persons: d.Persons, Weekly: mapWire(d.Weekly, bucketOf),
+	out := &cellDetail{Sightings: d.Sightings, Persons: d.Persons, Weekly: mapWire(d.Weekly, bucketOf),
 		Breakdowns: valueCountsOf(d.Breakdowns), Neighbours: mapWire(d.Neighbours, valueCountOf)}
+	if out.Weekly == nil {
+		out.Weekly = []bucket{}
+	}
+	if out.Neighbours == nil {
+		out.Neighbours = []valueCount{}
+	}
+	if out.Breakdowns == nil {
+		out.Breakdowns = map[string][]valueCount{}
+	}
+	return out
 }

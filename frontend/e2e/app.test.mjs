@@ -408,6 +408,43 @@ test('compare mode renders a diverging map, outlines and the rises and falls', a
   await page.locator('#compare-shifts').screenshot({ path: `${SHOTS}/compare-shifts.png` });
 });
 
+test('the same compare link gives the same numbers at 1440 px, at 1024 px and in print', async () => {
+  assert.match(page.url(), /area=-?[\d.]+%2C-?[\d.]+%2C-?[\d.]+%2C-?[\d.]+|area=-?[\d.]+,-?[\d.]+,-?[\d.]+,-?[\d.]+/, 'the analysis area is in the link');
+  assert.match(page.url(), /ares=\d/);
+  const link = page.url();
+  const numbers = (p) => p.evaluate(() => ({
+    area: document.getElementById('compare-area-text')?.textContent,
+    stats: document.querySelector('#compare-panel .stats')?.textContent,
+    tables: [...document.querySelectorAll('#compare-panel .compare-table')].map((t) => t.textContent).join('|'),
+    shifts: [...document.querySelectorAll('#compare-shifts h4')].map((e) => e.textContent).join('|'),
+    cells: document.body.dataset.cells,
+  }));
+  const ready = (p) => p.waitForFunction(() => document.body.dataset.status === 'ready' && Number(document.body.dataset.loads ?? 0) > 0
+    && document.querySelectorAll('#compare-shifts .shift-dim').length === 3, null, { timeout: 30_000 });
+  const seen = {};
+  for (const width of [1440, 1024]) {
+    const p = await ctx.newPage();
+    const bboxes = new Set();
+    p.on('request', (r) => { if (/\/api\/v1\/compare/.test(r.url())) bboxes.add(new URL(r.url()).searchParams.get('bbox')); });
+    p.on('pageerror', (e) => assert.fail(`page error at ${width} px: ${e.message}`));
+    await p.setViewportSize({ width, height: 900 });
+    await p.goto(link);
+    await ready(p);
+    seen[width] = await numbers(p);
+    assert.equal(bboxes.size, 1, `compare requests at ${width} px asked for one area: ${[...bboxes]}`);
+    await p.close();
+  }
+  assert.ok(seen[1440].stats && seen[1440].cells > 0, JSON.stringify(seen[1440]));
+  assert.deepEqual(seen[1024], seen[1440], 'the numbers at 1024 px are those at 1440 px');
+  await page.emulateMedia({ media: 'print' });
+  await page.setViewportSize({ width: 1123, height: 794 }); // A4 landscape at 96 dpi
+  await page.waitForTimeout(1500);
+  const printed = await numbers(page);
+  await page.emulateMedia({ media: null });
+  await page.setViewportSize({ width: 1400, height: 860 });
+  assert.deepEqual(printed, seen[1440], 'the numbers in print layout are those at 1440 px');
+});
+
 test('export downloads the cells in view as valid GeoJSON and CSV', async () => {
   const cells = Number(await page.evaluate(() => document.body.dataset.cells));
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-geojson')]);

@@ -30,7 +30,7 @@ export interface Compare {
 export interface ValueCount { value: string; sightings: number; persons: number }
 export interface CellDetail {
   h3: string; res: number; centre: [number, number]; from: string; to: string;
-  detail: {
+  detail: null | {
     sightings: number; persons: number; weekly: Bucket[];
     breakdowns: Record<string, ValueCount[]>;
     neighbours: ValueCount[];

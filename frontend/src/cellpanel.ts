@@ -79,7 +79,11 @@ export interface CellPanelHandlers { close: () => void; select: (h3: string) => 
 export function renderCell(el: HTMLElement, c: CellDetail, metric: Metric, period: Period | null, on: CellPanelHandlers): void {
   const d = c.detail;
   const [lon, lat] = c.centre;
-  const neighbours = [...d.neighbours].sort((a, b) => b.sightings - a.sightings);
+  if (!d) {
+    renderCellMessage(el, `Cell ${c.h3}: no detail is available for this period and these filters.`, on.close);
+    return;
+  }
+  const neighbours = [...(d.neighbours ?? [])].sort((a, b) => b.sightings - a.sightings);
   el.replaceChildren(
     h('header', { class: 'panel-head' },
       h('h2', {}, 'Cell ', h('code', {}, c.h3)),
@@ -89,8 +93,9 @@ export function renderCell(el: HTMLElement, c: CellDetail, metric: Metric, perio
       h('dt', {}, 'sightings'), h('dd', {}, fmt.count(d.sightings)),
       h('dt', {}, 'persons'), h('dd', {}, fmt.count(d.persons))),
     h('h3', {}, `${metric} per week`),
-    weeklyChart(fillWeeks(d.weekly, period), metric),
-    ...BREAKDOWNS.filter(([k]) => d.breakdowns[k]?.length).map(([k, t]) => breakdown(t, k, d.breakdowns[k]!, metric)),
+    weeklyChart(fillWeeks(d.weekly ?? [], period), metric),
+    d.sightings === 0 ? h('p', { class: 'muted', id: 'cell-empty' }, 'No sightings in this cell for the period and filters.') : '',
+    ...BREAKDOWNS.filter(([k]) => d.breakdowns?.[k]?.length).map(([k, t]) => breakdown(t, k, d.breakdowns[k]!, metric)),
     h('h3', {}, 'Neighbours'),
     neighbours.length
       ? h('ul', { class: 'neighbours' }, ...neighbours.map((n) => h('li', {},

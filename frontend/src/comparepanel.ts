@@ -35,8 +35,10 @@ export class ComparePanel {
   private inputs: Record<'a' | 'b', [HTMLInputElement, HTMLInputElement]>;
   private body: HTMLElement;
   private shifts: HTMLElement;
+  private area: HTMLElement;
 
-  constructor(el: HTMLElement, store: Store, private select: (h3: string) => void) {
+  /** useView makes the map's current view the analysis area. */
+  constructor(el: HTMLElement, store: Store, private select: (h3: string) => void, useView: () => void) {
     const make = (which: 'a' | 'b'): [HTMLInputElement, HTMLInputElement] => {
       const on = (): void => {
         const [f, t] = this.inputs[which];
@@ -52,14 +54,25 @@ export class ComparePanel {
       h('label', { for: `${which}-to` }, 'to (exclusive)'), this.inputs[which][1]);
     this.body = h('div', { class: 'compare-body' });
     this.shifts = h('section', { id: 'compare-shifts', class: 'compare-shifts', 'aria-live': 'polite' });
+    this.area = h('span', { id: 'compare-area-text' });
+    const share = h('button', { type: 'button', id: 'share-link', class: 'no-print' }, 'Copy link');
+    share.addEventListener('click', () => {
+      navigator.clipboard.writeText(location.href).then(() => { share.textContent = 'Link copied'; }, () => { share.textContent = 'Copy the address bar'; });
+      setTimeout(() => { share.textContent = 'Copy link'; }, 2000);
+    });
     el.replaceChildren(
       h('header', { class: 'panel-head' }, h('h2', {}, 'Compare periods'),
         h('button', { type: 'button', class: 'print-button', onclick: () => window.print() }, 'Print / PDF')),
       h('div', { class: 'periods no-print' }, row('a', 'Period A (baseline)'), row('b', 'Period B')),
+      h('p', { id: 'compare-area', class: 'compare-area' }, h('strong', {}, 'Area: '), this.area, ' ',
+        h('button', { type: 'button', id: 'area-from-view', class: 'no-print', onclick: useView,
+          title: 'Every number of this comparison is computed for this area, whatever the map shows' }, "Use the map's view"),
+        ' ', share),
       this.body, this.shifts);
   }
 
   render(s: ViewState): void {
+    this.area.textContent = s.area ? fmt.areaLabel(s.area) : 'the map\'s view';
     for (const which of ['a', 'b'] as const) {
       const p: Period | null = s[which];
       this.inputs[which][0].value = p?.from ?? '';
@@ -92,7 +105,7 @@ export class ComparePanel {
           h('td', { class: 'num' }, r.q !== undefined ? fmt.pvalue(r.q) : r.residual !== undefined ? fmt.signed(r.residual) : '–'))))) : '');
     this.shifts.replaceChildren(
       h('h3', {}, 'Modus-operandi shifts'),
-      h('p', { class: 'muted small' }, `${fmt.count(c.a.sightings)} sightings in A, ${fmt.count(c.b.sightings)} in B (H3 res-${c.cell_res} cells centred in the view). ` +
+      h('p', { class: 'muted small' }, `${fmt.count(c.a.sightings)} sightings in A, ${fmt.count(c.b.sightings)} in B (H3 res-${c.cell_res} cells centred in the analysis area). ` +
         'Counts are sightings: several reports of one journey each count.'),
       ...c.dimensions.map(dim));
   }

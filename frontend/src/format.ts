@@ -103,3 +103,12 @@ export function errorText(err: unknown, context?: string): string {
   const text = err instanceof Error ? err.message : String(err);
   return context ? `${context}: ${text}` : text;
 }
+
+const lonLabel = (x: number): string => `${Math.abs(x).toFixed(2)}°${x < 0 ? 'W' : 'E'}`;
+const latLabel = (y: number): string => `${Math.abs(y).toFixed(2)}°${y < 0 ? 'S' : 'N'}`;
+
+/** areaLabel names an analysis area: its box (west to east, south to north) and H3 resolution. */
+export function areaLabel(a: { bbox: { west: number; south: number; east: number; north: number }; res: number }): string {
+  const b = a.bbox;
+  return `${lonLabel(b.west)} – ${lonLabel(b.east)}, ${latLabel(b.south)} – ${latLabel(b.north)} · H3 res ${a.res}`;
+}

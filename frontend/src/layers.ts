@@ -8,6 +8,7 @@ import type { CompareCell, HeatCell, Hotspot } from './api';
 import { change, type RGBA, type Scale } from './colors';
 import { type Corridor, statusColor, volume, widthPx } from './corridors';
 import { type HexMesh, hexMesh, vertexColors } from './hexmesh';
+import type { BBox } from './geo';
 import { patternStyle } from './hotspots';
 import type { Metric } from './state';
 
@@ -151,5 +152,20 @@ export function hotspotLayer(spots: Hotspot[]): Layer {
     getLineColor: (d) => patternStyle(d.pattern).color,
     lineWidthUnits: 'pixels',
     getLineWidth: (d) => patternStyle(d.pattern).width,
+  });
+}
+
+/** areaLayer outlines compare mode's analysis area (two boxes when it crosses the antimeridian). */
+export function areaLayer(b: BBox): Layer {
+  const spans = b.west <= b.east ? [[b.west, b.east]] : [[b.west, 180], [-180, b.east]];
+  return new PolygonLayer<[number, number][]>({
+    id: 'analysis-area',
+    data: spans.map(([w, e]) => [[w, b.south], [e, b.south], [e, b.north], [w, b.north], [w, b.south]]),
+    getPolygon: (d) => d,
+    filled: false,
+    stroked: true,
+    getLineColor: [255, 214, 0, 230],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 2,
   });
 }

@@ -20,7 +20,7 @@ import { Tooltip } from './legend';
 import { loader } from './loader';
 import { createMap } from './map';
 import { cellsExport, drawScene } from './scene';
-import { dataKey, decodeState, emptyData, type Filters, type Loaded, type Period, type ViewState } from './state';
+import { type Area, areaFromView, dataKey, decodeState, emptyData, type Filters, type Loaded, type Period, type ViewState } from './state';
 import { askForKey, initAccount, signInFromLink } from './signin';
 import { mirrorToUrl, Store } from './store';
 import { TimeControls } from './timecontrols';
@@ -39,7 +39,7 @@ const filters = new FilterPanel(byId('filter-form'), byId('chips'), store);
 const timeline = new TimelineChart(byId('timeline'), (p) => store.set(store.get().view === 'compare' ? { b: p } : { period: p }));
 const time = new TimeControls(byId('time-controls'), store, () => timeline.extent());
 const selectCell = (h3: string | null): void => store.set({ cell: h3 });
-const compare = new ComparePanel(byId('compare-panel'), store, selectCell);
+const compare = new ComparePanel(byId('compare-panel'), store, selectCell, () => store.set({ area: areaOfView() }));
 const cellPanel = byId('cell-panel');
 const corridorList = new CorridorList(byId('corridor-list'), (c) => {
   const b = bounds(c);
@@ -61,9 +61,22 @@ function setStatus(state: 'loading' | 'ready' | 'error', text: string): void {
   statusEl.className = `status status-${state}`;
 }
 
-function area(): AreaQuery {
+/** viewArea is the heatmap's area: the map's view at the resolution its zoom needs. */
+function viewArea(): AreaQuery {
   const bbox = view.bbox();
   return { bbox, res: heatmapRes(view.zoom(), bbox) };
+}
+
+/** statsArea is where the view's statistics come from: compare mode's analysis area (in the
+ * link), the map's view otherwise. */
+function statsArea(s: ViewState): AreaQuery {
+  return s.view === 'compare' && s.area ? s.area : viewArea();
+}
+
+/** areaOfView is the analysis area the map's view shows now. */
+function areaOfView(): Area {
+  const a = viewArea();
+  return areaFromView(a.bbox, a.res);
 }
 
 /** comparePeriods proposes B = the data's last three months, A = the three before. */
@@ -77,7 +90,12 @@ function defaultComparePeriods(): { a: Period; b: Period } {
 /** ensureComparePeriods fills in periods A and B (once the data's span is known) when a link
  * opened compare mode without them. */
 function ensureComparePeriods(s: ViewState): boolean {
-  if (s.view !== 'compare' || (s.a && s.b) || !data.timeline) return false;
+  if (s.view !== 'compare') return false;
+  if (!s.area) {
+    store.set({ area: areaOfView() }, { replace: true });
+    return true;
+  }
+  if ((s.a && s.b) || !data.timeline) return false;
   const d = defaultComparePeriods();
   store.set({ a: s.a ?? d.a, b: s.b ?? d.b }, { replace: true });
   return true;
@@ -88,18 +106,18 @@ const mapLoad = loader({
   delay: 120,
   begin: () => {
     const s = store.get();
-    if (data.benching || (s.view === 'compare' && !(s.a && s.b))) return null; // compare waits for the timeline's extent
+    if (data.benching || (s.view === 'compare' && !(s.a && s.b && s.area))) return null; // compare waits for the timeline's extent and its area
     return s;
   },
   load: async (s, signal): Promise<Loaded | null> => {
     setStatus('loading', 'loading…');
     if (s.view === 'heatmap') {
-      const d = await withCoarserRetry(area(), (a) => getHeatmap(a, s.period, s.filters, signal));
+      const d = await withCoarserRetry(viewArea(), (a) => getHeatmap(a, s.period, s.filters, signal));
       return { kind: 'heatmap', data: d, scale: sequential(Math.max(1, ...d.cells.map((c) => c[s.metric]))) };
     }
     if (!(s.a && s.b)) return data.loaded; // not reached: begin waits for both periods
     const [pa, pb] = [s.a, s.b];
-    const here = area();
+    const here = statsArea(s);
     loadShifts(here.bbox, pa, pb, s.filters, signal);
     const d = await withCoarserRetry(here, (a) => getCompare(a, pa, pb, s.filters, signal));
     return { kind: 'compare', data: d, scale: diverging() };
@@ -177,7 +195,7 @@ async function loadCorridors(): Promise<void> {
 const timelineLoad = loader({
   delay: 300,
   begin: () => store.get(),
-  load: (s, signal) => getTimeline(s.step, view.bbox(), s.filters, signal),
+  load: (s, signal) => getTimeline(s.step, statsArea(s).bbox, s.filters, signal),
   paint: (t) => {
     data.timeline = t;
     drawTimeline(store.get());
@@ -240,7 +258,7 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('.modes button')) {
   b.addEventListener('click', () => store.update((s) => {
     if (b.dataset.view !== 'compare') return { ...s, view: 'heatmap' };
     const d = defaultComparePeriods();
-    return { ...s, view: 'compare', a: s.a ?? d.a, b: s.b ?? d.b };
+    return { ...s, view: 'compare', a: s.a ?? d.a, b: s.b ?? d.b, area: s.area ?? areaOfView() };
   }));
 }
 const metricSel = byId<HTMLSelectElement>('metric');
@@ -256,7 +274,7 @@ function renderControls(s: ViewState): void {
   time.render(s);
   compare.render(s);
   byId('print-summary').textContent = `routewatch · ${s.view === 'compare' && s.a && s.b
-    ? `compare A ${fmt.periodLabel(s.a)} with B ${fmt.periodLabel(s.b)}` : `heatmap, ${fmt.periodLabel(s.period)}`}`
+    ? `compare A ${fmt.periodLabel(s.a)} with B ${fmt.periodLabel(s.b)}${s.area ? ` · area ${fmt.areaLabel(s.area)}` : ''}` : `heatmap, ${fmt.periodLabel(s.period)}`}`
     + ` · filters: ${[...s.filters.mode, ...s.filters.mo, ...s.filters.nationality, ...s.filters.route, ...s.filters.source].join(', ') || 'none'}`
     + `${s.filters.minReliability ? `, reliability ${s.filters.minReliability} or better` : ''}`;
 }
@@ -268,12 +286,14 @@ store.subscribe((s, prev) => {
   if (ensureComparePeriods(s)) return;
   if (dataKey(s) !== dataKey(prev)) mapLoad.schedule(s.period !== prev.period ? 0 : undefined);
   else if (s.metric !== prev.metric || s.cell !== prev.cell || s.corridors !== prev.corridors || s.hotspots !== prev.hotspots) draw();
-  if (s.step !== prev.step || JSON.stringify(s.filters) !== JSON.stringify(prev.filters)) timelineLoad.schedule(0);
+  if (s.step !== prev.step || JSON.stringify(s.filters) !== JSON.stringify(prev.filters) || s.view !== prev.view
+    || JSON.stringify(s.area) !== JSON.stringify(prev.area)) timelineLoad.schedule(0);
   else drawTimeline(s);
   if (s.cell !== prev.cell || dataKey(s) !== dataKey(prev) || s.metric !== prev.metric) loadCell();
 });
 view.onMove((lon, lat, zoom) => {
   store.set({ lon, lat, zoom });
+  if (store.get().view === 'compare') return; // the analysis area, not the view, decides compare's numbers
   mapLoad.schedule();
   timelineLoad.schedule();
 });

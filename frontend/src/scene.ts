@@ -4,7 +4,7 @@
 import { sequential } from './colors';
 import { heatmapRes } from './geo';
 import { nearestRes, renderHotspots } from './hotspots';
-import { compareLayer, corridorLayers, heatmapLayer, hotspotLayer, outlineLayers, significant } from './layers';
+import { areaLayer, compareLayer, corridorLayers, heatmapLayer, hotspotLayer, outlineLayers, significant } from './layers';
 import { compareLegend, compareTooltipLines, heatLegend, heatTooltipLines, type Tooltip } from './legend';
 import type { Row } from './export';
 import type { MapView } from './map';
@@ -42,6 +42,7 @@ export function drawScene(view: Pick<MapView, 'setLayers' | 'zoom' | 'bbox'>, s:
       onHover: (c, x, y) => onHover(c && compareTooltipLines(c), x, y), onClick: (c) => parts.select(c.h3),
     }));
     layers.push(...outlineLayers('significant', data.cells.filter((c) => significant(c, data.alpha)).map((c) => c.h3), [255, 255, 255, 255], 1.5));
+    if (s.area) layers.push(areaLayer(s.area.bbox));
     compareLegend(legend, loaded.scale, data.alpha);
   } else {
     legend.replaceChildren();

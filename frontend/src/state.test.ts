@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chips, dataKey, decodeState, defaultState, encodeState, isDate, type ViewState, withFilter, withoutFilter } from './state';
+import { chips, dataKey, decodeArea, decodeState, defaultState, encodeState, isDate, type ViewState, withFilter, withoutFilter } from './state';
 
 function full(): ViewState {
   return {
@@ -11,9 +11,36 @@ function full(): ViewState {
       minReliability: 'B',
     },
     a: { from: '2023-01-01', to: '2023-04-01' }, b: { from: '2024-01-01', to: '2024-04-01' },
+    area: { bbox: { west: 170.5, south: -20.25, east: -175, north: 5 }, res: 4 },
     cell: '851e805bfffffff', corridors: false, hotspots: true,
   };
 }
+
+describe('the analysis area', () => {
+  it('is read from area= and ares=, crossing the antimeridian when west > east', () => {
+    expect(decodeArea('10,30,20.5,40', '5')).toEqual({ bbox: { west: 10, south: 30, east: 20.5, north: 40 }, res: 5 });
+    expect(decodeArea('170,-10,-170,10', '3')?.bbox.west).toBe(170);
+  });
+
+  it('takes the finest resolution within the cell budget when ares is missing or bad', () => {
+    const a = decodeArea('10,30,20,40', 'x');
+    expect(a?.res).toBeGreaterThanOrEqual(2);
+    expect(decodeArea('10,30,20,40', '4.5')?.res).toBe(a?.res);
+    expect(decodeArea('10,30,20,40', '99')?.res).toBe(a?.res);
+  });
+
+  it('refuses malformed boxes', () => {
+    for (const bad of ['', '1,2,3', '1,2,3,4,5', '10,40,20,30', '10,30,10,40', '10,-95,20,0', 'a,b,c,d', '10,30,200,40']) {
+      expect(decodeArea(bad, '4'), bad).toBeNull();
+    }
+  });
+
+  it('is part of the data key in compare mode only', () => {
+    const s = full();
+    expect(dataKey({ ...s, area: null })).not.toBe(dataKey(s));
+    expect(dataKey({ ...s, view: 'heatmap', area: null })).toBe(dataKey({ ...s, view: 'heatmap' }));
+  });
+});
 
 describe('URL encoding', () => {
   it('round-trips a full state, including route labels with commas and Arabic', () => {

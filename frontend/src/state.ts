@@ -5,6 +5,7 @@
 import type { Compare, Findings, Heatmap, Hotspot, Timeline } from './api';
 import type { Scale } from './colors';
 import type { Corridor } from './corridors';
+import { type BBox, fitRes, MAX_RES, MIN_RES } from './geo';
 
 export type AppView = 'heatmap' | 'compare';
 export type Metric = 'sightings' | 'persons';
@@ -21,6 +22,11 @@ export interface Filters extends Record<ListFilter, string[]> {
   minReliability: string | null;
 }
 
+/** The analysis area: the box and the H3 resolution every statistic of compare mode (cells,
+ * totals, modus-operandi shifts, timeline, exports, print) is computed for. It is part of the
+ * link, so the size of the window or the map's position never changes a number. */
+export interface Area { bbox: BBox; res: number }
+
 export interface ViewState {
   view: AppView;
   lon: number; lat: number; zoom: number;
@@ -32,6 +38,8 @@ export interface ViewState {
   /** Compare mode's periods; null until chosen (the app then proposes defaults). */
   a: Period | null;
   b: Period | null;
+  /** Compare mode's analysis area; null until chosen (the app then takes the map's view). */
+  area: Area | null;
   /** The cell whose detail panel is open. */
   cell: string | null;
   /** Whether the route corridors are drawn over the heatmap. */
@@ -47,7 +55,7 @@ export function emptyFilters(): Filters {
 export function defaultState(): ViewState {
   return {
     view: 'heatmap', lon: 12, lat: 30, zoom: 2.2, period: null, step: 'month', metric: 'sightings',
-    filters: emptyFilters(), a: null, b: null, cell: null, corridors: true, hotspots: false,
+    filters: emptyFilters(), a: null, b: null, area: null, cell: null, corridors: true, hotspots: false,
   };
 }
 
@@ -77,6 +85,34 @@ function decodePeriod(s: string | null): Period | null {
 
 const fixed = (x: number, digits: number): string => String(Number(x.toFixed(digits)));
 
+const finite = (s: string | undefined, lo: number, hi: number): number | null => {
+  if (s === undefined || s.trim() === '') return null;
+  const x = Number(s);
+  return Number.isFinite(x) && x >= lo && x <= hi ? x : null;
+};
+
+/** encodeArea writes an area as `west,south,east,north` (2 decimals, about a kilometre) and its res. */
+export function encodeArea(a: Area): { area: string; res: string } {
+  const b = a.bbox;
+  return { area: [b.west, b.south, b.east, b.north].map((x) => fixed(x, 2)).join(','), res: String(a.res) };
+}
+
+/** decodeArea reads `area` (west,south,east,north; west > east crosses the antimeridian) and
+ * `ares`; without a valid ares the finest resolution within the app's cell budget is taken. */
+export function decodeArea(area: string | null, res: string | null): Area | null {
+  const [west, south, east, north, ...rest] = (area ?? '').split(',').map((p) => finite(p, -180, 180));
+  if (rest.length || west == null || south == null || east == null || north == null) return null;
+  if (south < -90 || north > 90 || south >= north || west === east) return null;
+  const bbox = { west, south, east, north };
+  const r = finite(res ?? undefined, MIN_RES, MAX_RES);
+  return { bbox, res: r !== null && Number.isInteger(r) ? r : fitRes(bbox) };
+}
+
+/** areaFromView rounds the map's view to an area as its link will hold it. */
+export function areaFromView(bbox: BBox, res: number): Area {
+  return decodeArea(encodeArea({ bbox, res }).area, String(res)) ?? { bbox, res };
+}
+
 /** encodeState writes the state as a query string, leaving out what equals the default. */
 export function encodeState(s: ViewState): string {
   const d = defaultState();
@@ -94,17 +130,17 @@ export function encodeState(s: ViewState): string {
   if (s.filters.minReliability) q.set('rel', s.filters.minReliability);
   if (s.a) q.set('a', encodePeriod(s.a));
   if (s.b) q.set('b', encodePeriod(s.b));
+  if (s.area) {
+    const a = encodeArea(s.area);
+    q.set('area', a.area);
+    q.set('ares', a.res);
+  }
   if (s.cell) q.set('cell', s.cell);
   if (!s.corridors) q.set('cor', '0');
   if (s.hotspots) q.set('hs', '1');
   return q.toString();
 }
 
-const finite = (s: string | undefined, lo: number, hi: number): number | null => {
-  if (s === undefined || s.trim() === '') return null;
-  const x = Number(s);
-  return Number.isFinite(x) && x >= lo && x <= hi ? x : null;
-};
 
 function uniq(xs: string[]): string[] {
   return [...new Set(xs.map((x) => x.trim()).filter((x) => x !== ''))];
@@ -134,6 +170,7 @@ export function decodeState(search: string): ViewState {
   s.filters.minReliability = (RELIABILITY as readonly string[]).includes(rel) ? rel : null;
   s.a = decodePeriod(q.get('a'));
   s.b = decodePeriod(q.get('b'));
+  s.area = decodeArea(q.get('area'), q.get('ares'));
   const cell = (q.get('cell') ?? '').toLowerCase();
   s.cell = H3.test(cell) ? cell : null;
   s.corridors = q.get('cor') !== '0';
@@ -165,7 +202,7 @@ export function chips(f: Filters): Chip[] {
 
 /** dataKey is what the map's data depends on (not the map position): equal keys, same data. */
 export function dataKey(s: ViewState): string {
-  return JSON.stringify([s.view, s.period, s.filters, s.view === 'compare' ? [s.a, s.b] : null]);
+  return JSON.stringify([s.view, s.period, s.filters, s.view === 'compare' ? [s.a, s.b, s.area] : null]);
 }
 
 /** The map's cells as last loaded: the heatmap or the comparison, with their colour scale. */
