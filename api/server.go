@@ -103,7 +103,11 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	r.GET("/readyz", h.readyz)
 	r.GET("/api/openapi.json", getOpenAPI)
 	r.Use(gate(cfg.MaxQueries, deps.Metrics.queued)) // data requests from here on (api/gate.go)
-	v1 := r.Group("/api/v1")
+	declared, err := readDeclared(openAPIDoc)
+	if err != nil {
+		return nil, err
+	}
+	v1 := r.Group("/api/v1", refuseUndeclared(declared)) // unknown query parameters are a 400 (api/declared.go)
 	v1.POST("/ingest", h.postIngest)
 	v1.GET("/heatmap", h.getHeatmap)
 	v1.GET("/timeline", h.getTimeline)
