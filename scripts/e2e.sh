@@ -93,6 +93,10 @@ KEY=$("$RW" keys create --role analyst --clearance H3 --name e2e --database-url 
 KEY_H0=$("$RW" keys create --role analyst --clearance H0 --name e2e-h0 --database-url "$DB_URL" 2>/dev/null \
   | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 [ -n "$KEY_H0" ] || { say "could not create the H0 API key"; exit 1; }
+# A planner: the app must show the released corridors only and call nothing a planner may not.
+KEY_PLANNER=$("$RW" keys create --role planner --clearance H3 --name e2e-planner --database-url "$DB_URL" 2>/dev/null \
+  | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+[ -n "$KEY_PLANNER" ] || { say "could not create the planner API key"; exit 1; }
 
 # Port 0: the kernel picks a free port; the server logs the address it got.
 "$RW" serve --addr 127.0.0.1:0 --jobs-interval 0 --database-url "$DB_URL" >"$WORK/serve.log" 2>&1 &
@@ -109,7 +113,7 @@ done
 say "serving at $URL"
 
 mkdir -p docs/screenshots
-(cd frontend && ROUTEWATCH_URL="$URL" ROUTEWATCH_KEY="$KEY" ROUTEWATCH_KEY_H0="$KEY_H0" SCREENSHOTS="$ROOT/docs/screenshots" BENCH_OUT="$WORK/bench.json" \
+(cd frontend && ROUTEWATCH_URL="$URL" ROUTEWATCH_KEY="$KEY" ROUTEWATCH_KEY_H0="$KEY_H0" ROUTEWATCH_KEY_PLANNER="$KEY_PLANNER" SCREENSHOTS="$ROOT/docs/screenshots" BENCH_OUT="$WORK/bench.json" \
   node --test --test-concurrency=1 --test-reporter=spec e2e/)
 [ -f "$WORK/bench.json" ] && say "render benchmark: $(cat "$WORK/bench.json")"
 say "passed; screenshots in docs/screenshots/"

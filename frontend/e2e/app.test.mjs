@@ -12,6 +12,7 @@ if (!BASE || !KEY) throw new Error('set ROUTEWATCH_URL to a running routewatch s
 // An analyst key of clearance H0 (KEY is H3): the data holds sightings only H3 may see, so
 // the two keys get different answers to the same request.
 const KEY_H0 = process.env.ROUTEWATCH_KEY_H0;
+const KEY_PLANNER = process.env.ROUTEWATCH_KEY_PLANNER;
 const SHOTS = process.env.SCREENSHOTS ?? new URL('../../docs/screenshots/', import.meta.url).pathname;
 const BENCH_OUT = process.env.BENCH_OUT;
 const BENCH_CELLS = Number(process.env.BENCH_CELLS ?? 100_000); // the benchmark's layer size
@@ -567,6 +568,32 @@ test('signing out and in with an H0 key shows the H0 answer, not the H3 one the 
   await page.fill('#signin-key', KEY);
   await page.click('#signin-submit');
   await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+});
+
+test('a planner sees the released corridors only, with what was withheld, and calls nothing a planner may not', async () => {
+  assert.ok(KEY_PLANNER, 'set ROUTEWATCH_KEY_PLANNER to a planner key (scripts/e2e.sh creates one)');
+  const { context, close: closePlanner } = await launch(); // a browser of its own: its session is the planner's
+  try {
+    const p = await context.newPage();
+    const refused = [];
+    const errors = [];
+    p.on('response', (r) => { if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`); });
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(`${BASE}/${START}#key=${encodeURIComponent(KEY_PLANNER)}`);
+    await p.waitForFunction(() => document.body.dataset.role === 'planner' && document.body.dataset.corridors !== undefined
+      && document.body.dataset.status === 'ready', null, { timeout: 30_000 });
+    assert.match(await p.locator('#status').textContent(), /Released for .*: counts of at least 11 per H3 res-4 cell and leg; [\d,]+ cells withheld/);
+    assert.match(await p.locator('#account').textContent(), /planner/);
+    for (const hidden of ['#view-compare', '#filter-form', '#export-geojson', '#timeline', '#emerging-list']) {
+      assert.equal(await p.locator(hidden).isVisible(), false, `${hidden} is hidden from a planner`);
+    }
+    await p.waitForTimeout(500);
+    assert.deepEqual(refused, [], 'no request was refused');
+    assert.deepEqual(errors, [], 'no page error');
+    await p.screenshot({ path: `${SHOTS}/planner.png` });
+  } finally {
+    await closePlanner();
+  }
 });
 
 test('no Content-Security-Policy violation in any page or worker of the whole run', () => {

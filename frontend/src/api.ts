@@ -181,7 +181,10 @@ export interface CorridorProps {
 export type LineGeometry = { type: 'LineString'; coordinates: [number, number][] };
 export type AreaGeometry = { type: 'MultiPolygon'; coordinates: [number, number][][][] };
 export interface CorridorFeature<G = LineGeometry | AreaGeometry> { type: 'Feature'; id: number; geometry: G | null; properties: CorridorProps }
-export interface Corridors<G = LineGeometry | AreaGeometry> { type: 'FeatureCollection'; features: CorridorFeature<G>[] }
+/** Release is what a planner's answer says of itself: the release grid's resolution and
+ * quarter, the smallest count shown, and how many cells were withheld below it. */
+export interface Release { res: number; from: string; to: string; suppressed_below: number; withheld: number }
+export interface Corridors<G = LineGeometry | AreaGeometry> { type: 'FeatureCollection'; features: CorridorFeature<G>[]; release?: Release }
 
 /** getCorridors reads the latest corridor run, as centerlines or as outlines. */
 export function getCorridors<G extends LineGeometry | AreaGeometry>(geometry: 'centerline' | 'outline', signal?: AbortSignal): Promise<Corridors<G>> {

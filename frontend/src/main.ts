@@ -30,6 +30,11 @@ const store = new Store(decodeState(location.search));
 mirrorToUrl(store);
 /** What the view has loaded: the map's cells, the timeline, hot spots and corridors. */
 const data = emptyData();
+/** The signed-in role; null until the session is known. No data load starts before it is,
+ * and a planner's view shows the released corridors only (no call a planner may not make
+ * is sent). */
+let role: string | null = null;
+const readsData = (): boolean => role !== null && role !== 'planner';
 const body = document.body;
 const statusEl = byId('status');
 const view = await createMap(byId('map'), store.get());
@@ -106,7 +111,7 @@ const mapLoad = loader({
   delay: 120,
   begin: () => {
     const s = store.get();
-    if (data.benching || (s.view === 'compare' && !(s.a && s.b && s.area))) return null; // compare waits for the timeline's extent and its area
+    if (!readsData() || data.benching || (s.view === 'compare' && !(s.a && s.b && s.area))) return null; // compare waits for the timeline's extent and its area
     return s;
   },
   load: async (s, signal): Promise<Loaded | null> => {
@@ -183,6 +188,11 @@ async function loadCorridors(): Promise<void> {
     const [lines, areas] = await Promise.all([getCorridors<LineGeometry>('centerline'), getCorridors<AreaGeometry>('outline')]);
     data.corridors = joinCorridors(lines.features, areas.features);
     corridorList.setData(data.corridors);
+    if (lines.release) {
+      const r = lines.release;
+      setStatus('ready', `Released for ${fmt.periodLabel({ from: r.from.slice(0, 10), to: r.to.slice(0, 10) })}: counts of at least ${r.suppressed_below} `
+        + `per H3 res-${r.res} cell and leg; ${fmt.count(r.withheld)} cells withheld below it.`);
+    }
     body.dataset.corridors = String(data.corridors.length);
     draw();
     refreshCellContext();
@@ -194,7 +204,7 @@ async function loadCorridors(): Promise<void> {
 /** timelineLoad loads the timeline's buckets for the map's area and the filters. */
 const timelineLoad = loader({
   delay: 300,
-  begin: () => store.get(),
+  begin: () => (readsData() ? store.get() : null),
   load: (s, signal) => getTimeline(s.step, statsArea(s).bbox, s.filters, signal),
   paint: (t) => {
     data.timeline = t;
@@ -216,7 +226,7 @@ function drawTimeline(s: ViewState): void {
 const cellLoad = loader({
   begin: () => {
     const s = store.get();
-    if (!s.cell) return null;
+    if (!s.cell || !readsData()) return null;
     const period = s.view === 'compare' && s.a && s.b
       ? { from: s.a.from < s.b.from ? s.a.from : s.b.from, to: s.a.to > s.b.to ? s.a.to : s.b.to } : s.period;
     return { s, h3: s.cell, period };
@@ -300,8 +310,20 @@ view.onMove((lon, lat, zoom) => {
 
 onUnauthenticated(askForKey);
 renderControls(store.get());
-void signInFromLink().finally(() => {
-  void initAccount();
+/** startPlannerView shows what a planner may see: the corridors of the release grid. */
+function startPlannerView(): void {
+  body.dataset.role = 'planner';
+  setStatus('loading', 'Planner view: loading the released corridors…');
+  void loadCorridors();
+}
+
+void signInFromLink().finally(async () => {
+  const session = await initAccount().catch(() => null);
+  role = session?.role ?? '';
+  if (role === 'planner') {
+    startPlannerView();
+    return;
+  }
   void mapLoad.run();
   void timelineLoad.run();
   loadCell();

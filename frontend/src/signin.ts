@@ -75,6 +75,8 @@ export async function signInFromLink(): Promise<void> {
 }
 
 /** initAccount shows who is signed in (asking for a key first when nobody is). */
-export async function initAccount(): Promise<void> {
-  showSession(await getSession());
+export async function initAccount(): Promise<Session> {
+  const s = await getSession();
+  showSession(s);
+  return s;
 }
