@@ -27,6 +27,7 @@ var routeRoles = map[string][]string{
 	"GET /api/v1/timeline":                                readers,
 	"GET /api/v1/compare":                                 readers,
 	"GET /api/v1/compare/mo-shifts":                       readers,
+	"GET /api/v1/ranking":                                 readers,
 	"GET /api/v1/cells/:h3":                               {roleAdmin, roleAnalyst},
 	"GET /api/v1/vocabulary":                              readers,
 	"GET /api/v1/corridors":                               allRoles,

@@ -113,6 +113,7 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	v1.GET("/timeline", h.getTimeline)
 	v1.GET("/compare", h.getCompare)
 	v1.GET("/compare/mo-shifts", h.getCompareMOShifts)
+	v1.GET("/ranking", h.getRanking)
 	v1.GET("/cells/:h3", h.getCell)
 	v1.GET("/vocabulary", h.getVocabulary)
 	v1.GET("/corridors", h.getCorridors)
