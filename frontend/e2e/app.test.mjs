@@ -384,6 +384,44 @@ test('the keyboard opens a cell: Enter on the focused map picks the cell at its 
     cell.h3, { timeout: 15_000 });
 });
 
+test('the ranked table of the busiest cells and routes matches the API, and exports as CSV', async () => {
+  const rankings = [];
+  const onResponse = async (r) => { if (r.url().includes('/api/v1/ranking') && r.ok()) rankings.push({ url: r.url(), body: await r.json() }); };
+  page.on('response', onResponse);
+  const before = page.url(); // the later tests carry on from the view as it was (a cell open)
+  try {
+    await page.goto(`${BASE}/${START}&period=2025-01-01..2025-04-01`);
+    await page.waitForFunction(() => Number(document.body.dataset.ranking ?? 0) > 0, null, { timeout: 30_000 });
+    await page.waitForTimeout(500); // a map move may have asked again
+    const rowsOf = () => page.$$eval('#ranking-body tbody tr', (trs) => trs.map((tr) => [tr.dataset.unit, tr.children[2].textContent]));
+    const check = async (by) => {
+      const last = rankings.filter((r) => new URL(r.url).searchParams.get('by') === by).at(-1);
+      assert.ok(last, `a ${by} ranking was asked for`);
+      const direct = await (await fetch(last.url, { headers: { Authorization: `Bearer ${KEY}` } })).json();
+      assert.ok(direct.rows.length > 0, `${by}: rows`);
+      const fmt = (n) => n.toLocaleString('en-GB');
+      assert.deepEqual(await rowsOf(), direct.rows.map((x) => [by === 'cell' ? x.h3 : x.route, `${fmt(x.a)} → ${fmt(x.b)}`]), `${by}: the table is the API's`);
+      return direct;
+    };
+    const cells = await check('cell');
+    assert.equal(cells.period.from, '2025-01-01T00:00:00Z');
+    assert.equal(cells.previous.from, '2024-10-01T00:00:00Z', 'the previous period of the same length, in whole months');
+    const n = rankings.length;
+    await page.selectOption('#ranking-by', 'route');
+    await page.waitForFunction((n) => document.querySelector('#ranking-body tbody tr td span[dir="auto"]') !== null, n, { timeout: 20_000 });
+    await check('route');
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('#export-ranking-csv')]);
+    const csv = readFileSync(await file.path(), 'utf8').split('\r\n');
+    assert.match(csv[0], /^rank,route,previous,period,/);
+    assert.ok(csv.length > 2, 'CSV rows');
+    await page.selectOption('#ranking-by', 'cell');
+  } finally {
+    page.off('response', onResponse);
+    await page.goto(before);
+    await waitLoaded();
+  }
+});
+
 test('compare mode renders a diverging map, outlines and the rises and falls', async () => {
   const n = await loads();
   await page.click('#view-compare');

@@ -145,6 +145,24 @@ export function getCompare(area: AreaQuery, a: Period, b: Period, f: Filters, si
   return request('/compare', filterParams(f, q), signal);
 }
 
+export type RankBy = 'cell' | 'route';
+export interface RankedRow extends CompareCell { rank: number; route?: string }
+export interface Ranking { by: RankBy; res: number; alpha: number; period: ComparePeriod; previous: ComparePeriod; units: number; rows: RankedRow[] }
+
+/** rankingURL is the ranking request for an area, period and filters (also what the e2e
+ * tests compare the table with). */
+export function rankingParams(by: RankBy, area: AreaQuery, p: Period, f: Filters, limit = 20): URLSearchParams {
+  const q = new URLSearchParams({ by, res: String(area.res), bbox: bboxParam(area.bbox), limit: String(limit) });
+  periodParams(p, q);
+  return filterParams(f, q);
+}
+
+/** getRanking reads the busiest cells or routes of the area in the period, each with its
+ * change from the previous period of the same length. */
+export function getRanking(by: RankBy, area: AreaQuery, p: Period, f: Filters, signal?: AbortSignal): Promise<Ranking> {
+  return request('/ranking', rankingParams(by, area, p, f), signal);
+}
+
 export interface ShiftCategory { value: string; a: number; b: number; share_a: number; share_b: number; residual?: number; q?: number }
 export interface DimensionShift {
   dimension: 'transport_mode' | 'modus_operandi' | 'nationalities'; multi_valued: boolean;

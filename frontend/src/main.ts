@@ -1,7 +1,7 @@
 // main.ts: wires the view state to the map, the panels and the API.
 
 import './style.css';
-import { type AreaGeometry, type AreaQuery, getCell, getCompare, getCompareShifts, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, getTimeline, getVocabulary, type LineGeometry, onUnauthenticated, withCoarserRetry } from './api';
+import { type AreaGeometry, type AreaQuery, getCell, getRanking, type RankBy, getCompare, getCompareShifts, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, getTimeline, getVocabulary, type LineGeometry, onUnauthenticated, withCoarserRetry } from './api';
 import { bench } from './bench';
 import { renderCellContext } from './cellcontext';
 import { renderCell, renderCellMessage } from './cellpanel';
@@ -13,6 +13,7 @@ import { download, toCSV, toGeoJSON } from './export';
 import { FilterPanel } from './filters';
 import { renderEmerging, renderShifts } from './findings';
 import { PATTERNS } from './hotspots';
+import { rankingCSV, RankingTable } from './ranking';
 import * as fmt from './format';
 import { type BBox, cellAt, heatmapRes } from './geo';
 import { significant } from './layers';
@@ -50,6 +51,9 @@ const corridorList = new CorridorList(byId('corridor-list'), (c) => {
   const b = bounds(c);
   if (b) view.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 60, maxZoom: 7, duration: 0 });
 });
+let rankBy: RankBy = 'cell';
+const ranking = new RankingTable(byId('ranking'), (b) => { rankBy = b; void rankingLoad.run(); }, (h3) => selectCell(h3),
+  (r) => download(`routewatch-busiest-${r.by}s-${r.period.from.slice(0, 10)}_${r.period.to.slice(0, 10)}.csv`, 'text/csv', rankingCSV(r)));
 const showCorridors = byId<HTMLInputElement>('show-corridors');
 showCorridors.addEventListener('change', () => store.set({ corridors: showCorridors.checked }));
 /** refreshCellContext redraws an open cell panel's hot spot and corridors once they load. */
@@ -201,6 +205,23 @@ async function loadCorridors(): Promise<void> {
   }
 }
 
+/** rankingLoad ranks the busiest cells or routes of the map's view in the heatmap's period. */
+const rankingLoad = loader({
+  delay: 300,
+  begin: () => {
+    const s = store.get();
+    if (!readsData() || s.view !== 'heatmap') return null;
+    if (!s.period) {
+      ranking.setMessage('Choose a period (drag on the timeline, or type the dates) to rank the busiest cells and routes against the period before it.');
+      return null;
+    }
+    return { s, period: s.period, area: viewArea() };
+  },
+  load: ({ s, period, area }, signal) => getRanking(rankBy, area, period, s.filters, signal),
+  paint: (r) => { ranking.setData(r); body.dataset.ranking = String(r.rows.length); },
+  fail: (e) => ranking.setMessage(fmt.errorText(e, 'ranking')),
+});
+
 /** timelineLoad loads the timeline's buckets for the map's area and the filters. */
 const timelineLoad = loader({
   delay: 300,
@@ -294,7 +315,10 @@ store.subscribe((s, prev) => {
   view.jumpTo(s.lon, s.lat, s.zoom); // no-op unless the state moved without the map (Back)
   if (s.view !== prev.view) { time.stop(); tooltip.hide(); }
   if (ensureComparePeriods(s)) return;
-  if (dataKey(s) !== dataKey(prev)) mapLoad.schedule(s.period !== prev.period ? 0 : undefined);
+  if (dataKey(s) !== dataKey(prev)) {
+    mapLoad.schedule(s.period !== prev.period ? 0 : undefined);
+    rankingLoad.schedule();
+  }
   else if (s.metric !== prev.metric || s.cell !== prev.cell || s.corridors !== prev.corridors || s.hotspots !== prev.hotspots) draw();
   if (s.step !== prev.step || JSON.stringify(s.filters) !== JSON.stringify(prev.filters) || s.view !== prev.view
     || JSON.stringify(s.area) !== JSON.stringify(prev.area)) timelineLoad.schedule(0);
@@ -306,6 +330,7 @@ view.onMove((lon, lat, zoom) => {
   if (store.get().view === 'compare') return; // the analysis area, not the view, decides compare's numbers
   mapLoad.schedule();
   timelineLoad.schedule();
+  rankingLoad.schedule();
 });
 
 onUnauthenticated(askForKey);
@@ -326,6 +351,7 @@ void signInFromLink().finally(async () => {
   }
   void mapLoad.run();
   void timelineLoad.run();
+  void rankingLoad.run();
   loadCell();
   void loadCorridors();
   void loadFindings();
