@@ -100,21 +100,21 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	h := &handlers{cfg: cfg, deps: deps}
 	r.Use(h.security()) // before any route: it applies to the routes registered after it
 	r.GET("/healthz", h.healthz)
-	r.GET("/readyz", h.readyz)
+	r.GET("/readyz", handle(h.readyz))
 	r.GET("/api/openapi.json", getOpenAPI)
 	r.Use(gate(cfg.MaxQueries, deps.Metrics.queued)) // data requests from here on (api/gate.go)
 	v1 := r.Group("/api/v1")
-	v1.POST("/ingest", h.postIngest)
-	v1.GET("/heatmap", h.getHeatmap)
-	v1.GET("/timeline", h.getTimeline)
-	v1.GET("/compare", h.getCompare)
-	v1.GET("/compare/mo-shifts", h.getCompareMOShifts)
-	v1.GET("/cells/:h3", h.getCell)
-	v1.GET("/vocabulary", h.getVocabulary)
-	v1.GET("/corridors", h.getCorridors)
-	v1.GET("/corridors/:id", h.getCorridor)
-	v1.GET("/flows", h.getFlows)
-	v1.POST("/session", h.postSession)
+	v1.POST("/ingest", handle(h.postIngest))
+	v1.GET("/heatmap", handle(h.getHeatmap))
+	v1.GET("/timeline", handle(h.getTimeline))
+	v1.GET("/compare", handle(h.getCompare))
+	v1.GET("/compare/mo-shifts", handle(h.getCompareMOShifts))
+	v1.GET("/cells/:h3", handle(h.getCell))
+	v1.GET("/vocabulary", handle(h.getVocabulary))
+	v1.GET("/corridors", handle(h.getCorridors))
+	v1.GET("/corridors/:id", handle(h.getCorridor))
+	v1.GET("/flows", handle(h.getFlows))
+	v1.POST("/session", handle(h.postSession))
 	v1.GET("/session", h.getSession)
 	v1.DELETE("/session", h.deleteSession)
 	mountAnalytics(v1, h) // hotspots, emerging, mo-shifts, displacements, jobs (api/analytics.go)
@@ -133,12 +133,12 @@ func (h *handlers) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-func (h *handlers) readyz(c *gin.Context) {
+func (h *handlers) readyz(c *gin.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	if err := h.deps.Ready.Ready(ctx); err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "pool": h.deps.Metrics.poolSummary()})
+	return nil
 }
