@@ -85,14 +85,13 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	r.Use(deps.Metrics.observe()) // request log, request id, latency histogram (api/metrics.go)
 	r.Use(answerHeaders())        // CSP, framing, per-caller caching (api/headers.go)
 	r.Use(hygiene())              // NUL, invalid UTF-8, bad escapes in the URL: 400 before auth and audit (api/hygiene.go)
-	r.NoRoute(func(c *gin.Context) {
-		writeError(c, errs.E(errs.NotFound, "", "no such endpoint: %s", c.Request.URL.Path))
-	})
+	r.NoRoute(handle(func(c *gin.Context) error {
+		return errs.E(errs.NotFound, "", "no such endpoint: %s", c.Request.URL.Path)
+	}))
 	r.HandleMethodNotAllowed = true
-	r.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorPayload{
-			Code: "method_not_allowed", Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path}})
-	})
+	r.NoMethod(handle(func(c *gin.Context) error { // gin has set the Allow header
+		return errs.E(errs.MethodNotAllowed, "", "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path)
+	}))
 
 	if cfg.MaxUpload == 0 {
 		cfg.MaxUpload = 256 << 20

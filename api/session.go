@@ -32,8 +32,7 @@ func (h *handlers) postSession(c *gin.Context) error {
 	key, err := h.deps.Auth.Authenticate(c.Request.Context(), secret)
 	if err != nil {
 		if errors.Is(err, store.ErrBadKey) {
-			c.AbortWithStatusJSON(http.StatusUnauthorized, errorBody{Error: errorPayload{Code: "unauthenticated", Message: "unknown or revoked key"}})
-			return nil
+			return errs.E(errs.Unauthenticated, "", "unknown or revoked key")
 		}
 		return err
 	}
