@@ -35,22 +35,23 @@ const maxRuns = 500
 
 // mountAnalytics registers the analytics results and job endpoints under /api/v1.
 func mountAnalytics(v1 *gin.RouterGroup, h *handlers) {
-	v1.GET("/hotspots", h.needAnalytics, h.getHotspots)
-	v1.GET("/emerging", h.needAnalytics, analyticsList(h, "emerging", "status", store.EmergingStatuses, AnalyticsData.EmergingRoutes,
-		func(e store.EmergingRoute) string { return e.Status }, emergingRouteOf))
-	v1.GET("/mo-shifts", h.needAnalytics, analyticsList(h, "mo-shift", "kind", store.ShiftKinds, AnalyticsData.MOShifts,
-		func(s store.MOShift) string { return s.Kind }, moShiftOf))
-	v1.GET("/displacements", h.needAnalytics, analyticsList(h, "displacement", "kind", store.DisplacementKinds, AnalyticsData.Displacements,
-		func(d store.Displacement) string { return d.Kind }, displacementOf))
-	v1.GET("/jobs", h.needAnalytics, h.getJobs)
-	v1.POST("/jobs/:name/run", h.needAnalytics, h.postJobRun)
+	v1.GET("/hotspots", handle(h.needAnalytics), handle(h.getHotspots))
+	v1.GET("/emerging", handle(h.needAnalytics), handle(analyticsList(h, "emerging", "status", store.EmergingStatuses, AnalyticsData.EmergingRoutes,
+		func(e store.EmergingRoute) string { return e.Status }, emergingRouteOf)))
+	v1.GET("/mo-shifts", handle(h.needAnalytics), handle(analyticsList(h, "mo-shift", "kind", store.ShiftKinds, AnalyticsData.MOShifts,
+		func(s store.MOShift) string { return s.Kind }, moShiftOf)))
+	v1.GET("/displacements", handle(h.needAnalytics), handle(analyticsList(h, "displacement", "kind", store.DisplacementKinds, AnalyticsData.Displacements,
+		func(d store.Displacement) string { return d.Kind }, displacementOf)))
+	v1.GET("/jobs", handle(h.needAnalytics), handle(h.getJobs))
+	v1.POST("/jobs/:name/run", handle(h.needAnalytics), handle(h.postJobRun))
 }
 
 // needAnalytics answers 503 when the server was built without analytics.
-func (h *handlers) needAnalytics(c *gin.Context) {
+func (h *handlers) needAnalytics(c *gin.Context) error {
 	if h.deps.Analytics == nil {
-		writeError(c, errs.E(errs.Unavailable, "", "analytics are not configured on this server"))
+		return errs.E(errs.Unavailable, "", "analytics are not configured on this server")
 	}
+	return nil
 }
 
 // analyticsRun resolves the run a results request is about: run=ID (a completed run of
@@ -78,25 +79,22 @@ func (h *handlers) analyticsRun(c *gin.Context, kind string) (int64, error) {
 // analyticsList answers a results endpoint: {"run_id", "items"} for the run, items filtered
 // by the filter parameter (any of values, comma-separated or repeated), each shaped by of.
 func analyticsList[T, W any](h *handlers, kind, filter string, values []string,
-	read func(AnalyticsData, context.Context, int64, int) ([]T, error), valueOf func(T) string, of func(T) W) gin.HandlerFunc {
-	return func(c *gin.Context) {
+	read func(AnalyticsData, context.Context, int64, int) ([]T, error), valueOf func(T) string, of func(T) W) func(*gin.Context) error {
+	return func(c *gin.Context) error {
 		want := list(c, filter, true)
 		for _, v := range want {
 			if !slices.Contains(values, v) {
-				writeError(c, errs.E(errs.Invalid, filter, "want one of %v, got %q", values, v))
-				return
+				return errs.E(errs.Invalid, filter, "want one of %v, got %q", values, v)
 			}
 		}
 		run, err := h.analyticsRun(c, kind)
 		if err != nil {
-			writeError(c, err)
-			return
+			return err
 		}
 		items := []T{}
 		if run > 0 {
 			if items, err = read(h.deps.Analytics, c.Request.Context(), run, principal(c).Clearance); err != nil {
-				writeError(c, err)
-				return
+				return err
 			}
 		}
 		if len(want) > 0 {
@@ -107,28 +105,26 @@ func analyticsList[T, W any](h *handlers, kind, filter string, values []string,
 		}
 		setRows(c, len(items))
 		c.JSON(http.StatusOK, gin.H{"run_id": nullID(run), "count": len(items), "items": mapWire(items, of)})
+		return nil
 	}
 }
 
 // getHotspots answers GET /api/v1/hotspots: the emerging hot spot category of every cell
 // with a pattern, as JSON or (format=geojson) as cell polygons; pattern= filters.
-func (h *handlers) getHotspots(c *gin.Context) {
+func (h *handlers) getHotspots(c *gin.Context) error {
 	format := c.DefaultQuery("format", "json")
 	if format != "json" && format != "geojson" {
-		writeError(c, errs.E(errs.Invalid, "format", "want json or geojson, got %q", format))
-		return
+		return errs.E(errs.Invalid, "format", "want json or geojson, got %q", format)
 	}
 	patterns := list(c, "pattern", true)
 	run, err := h.analyticsRun(c, "hotspots")
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	items := []store.Hotspot{}
 	if run > 0 {
 		if items, err = h.deps.Analytics.Hotspots(c.Request.Context(), run, principal(c).Clearance); err != nil {
-			writeError(c, err)
-			return
+			return err
 		}
 	}
 	if len(patterns) > 0 {
@@ -140,7 +136,7 @@ func (h *handlers) getHotspots(c *gin.Context) {
 	setRows(c, len(items))
 	if format == "json" {
 		c.JSON(http.StatusOK, gin.H{"run_id": nullID(run), "count": len(items), "items": mapWire(items, hotspotOf)})
-		return
+		return nil
 	}
 	fc := geojson.NewFeatureCollection()
 	for _, x := range items {
@@ -153,45 +149,45 @@ func (h *handlers) getHotspots(c *gin.Context) {
 	fc.ExtraMembers = geojson.Properties{"run_id": nullID(run)}
 	c.Header("Content-Type", "application/geo+json")
 	c.JSON(http.StatusOK, fc)
+	return nil
 }
 
 // getJobs answers GET /api/v1/jobs: the most recent runs (kind= one job, limit= how many),
 // each with the number of result rows the caller's clearance level has (not the sum over
 // levels, which would say how much a lower clearance does not see).
-func (h *handlers) getJobs(c *gin.Context) {
+func (h *handlers) getJobs(c *gin.Context) error {
 	limit := 50
 	if s, ok := c.GetQuery("limit"); ok {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxRuns {
-			writeError(c, errs.E(errs.Invalid, "limit", "want 1 to %d, got %q", maxRuns, s))
-			return
+			return errs.E(errs.Invalid, "limit", "want 1 to %d, got %q", maxRuns, s)
 		}
 		limit = n
 	}
 	runs, err := h.deps.Analytics.RunsAt(c.Request.Context(), c.Query("kind"), limit, principal(c).Clearance)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	if runs == nil {
 		runs = []store.Run{}
 	}
 	setRows(c, len(runs))
 	c.JSON(http.StatusOK, gin.H{"count": len(runs), "items": mapWire(runs, RunOf)})
+	return nil
 }
 
 // postJobRun answers POST /api/v1/jobs/{name}/run: 202 with the id of a run started in the
 // background (it goes on after the request ends); 404 for an unknown job, 422 when a run
 // of it is in progress.
-func (h *handlers) postJobRun(c *gin.Context) {
+func (h *handlers) postJobRun(c *gin.Context) error {
 	name := c.Param("name")
 	id, err := h.deps.Analytics.StartJob(c.Request.Context(), name)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	c.Header("Location", "/api/v1/jobs?kind="+name)
 	c.JSON(http.StatusAccepted, gin.H{"job": name, "run_id": id, "status": "running"})
+	return nil
 }
 
 func nullID(id int64) any {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"math"
-	"net/http"
 	"routewatch/errs"
 	"routewatch/store"
 	"strconv"
@@ -22,12 +21,11 @@ import (
 
 // serveAudited writes the 'request' row (fail closed), runs the handler, writes the
 // 'result' row.
-func (h *handlers) serveAudited(c *gin.Context, e store.AuditEntry) {
+func (h *handlers) serveAudited(c *gin.Context, e store.AuditEntry) error {
 	if h.deps.Audit != nil {
 		e.Phase = "request"
 		if err := h.deps.Audit.Audit(c.Request.Context(), e); err != nil {
-			writeError(c, errs.Wrap(errs.Unavailable, err, "the audit log cannot be written; no data is served without it"))
-			return
+			return errs.Wrap(errs.Unavailable, err, "the audit log cannot be written; no data is served without it")
 		}
 	}
 	c.Next()
@@ -42,18 +40,22 @@ func (h *handlers) serveAudited(c *gin.Context, e store.AuditEntry) {
 		e.Rows = &rows
 	}
 	h.audit(c, e)
+	return nil
 }
 
-// refuse answers with the error envelope instead of the handler and audits the refusal.
-func (h *handlers) refuse(c *gin.Context, e store.AuditEntry, status int, code, message string) {
-	c.AbortWithStatusJSON(status, errorBody{Error: errorPayload{Code: code, Message: message}})
+// refuse answers err (an errs.Error of a refusal kind) with its envelope through the error
+// table instead of the handler, and audits the refusal with the status written: the one
+// writer of errors besides handle, because the audit row comes after the answer.
+func (h *handlers) refuse(c *gin.Context, e store.AuditEntry, err error) {
+	writeError(c, err)
+	status := c.Writer.Status()
 	e.Phase, e.Status = "result", &status
 	h.audit(c, e)
 }
 
 func (h *handlers) tooMany(c *gin.Context, e store.AuditEntry, wait time.Duration, what string) {
 	c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-	h.refuse(c, e, http.StatusTooManyRequests, "rate_limited", "too many requests "+what+"; retry after the Retry-After seconds")
+	h.refuse(c, e, errs.E(errs.RateLimited, "", "too many requests %s; retry after the Retry-After seconds", what))
 }
 
 // audit writes a row after the answer: a failure is logged, the answer stands.

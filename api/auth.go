@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
 
+	"routewatch/errs"
 	"routewatch/store"
 )
 
@@ -84,25 +85,26 @@ func (h *handlers) security() gin.HandlerFunc {
 	if u, err := url.Parse(h.cfg.PublicURL); err == nil && u.Host != "" {
 		g.public = u.Scheme + "://" + normalHost(u.Scheme, u.Host)
 	}
-	return func(c *gin.Context) {
+	return handle(func(c *gin.Context) error {
 		method, route := c.Request.Method, c.FullPath()
 		switch {
 		case h.deps.Auth == nil:
 			c.Next()
 		case method == http.MethodPost && route == sessionRoute:
-			h.guardSignIn(c, g)
+			return h.guardSignIn(c, g)
 		case isProtected(method, route):
-			h.guardProtected(c, g)
+			return h.guardProtected(c, g)
 		default:
 			c.Next()
 		}
-	}
+		return nil
+	})
 }
 
 // guardProtected authenticates (the client address's budget first), applies the
 // same-origin check to cookie-authenticated state changes and sign-outs, then the role
 // table and the key's rate limit, and serves the request between its two audit rows.
-func (h *handlers) guardProtected(c *gin.Context, g *guard) {
+func (h *handlers) guardProtected(c *gin.Context, g *guard) error {
 	e := h.auditEntry(c)
 	c.Set(httpsKey, g.https(c))
 	cred := credentials(c)
@@ -111,21 +113,20 @@ func (h *handlers) guardProtected(c *gin.Context, g *guard) {
 	// An address that has spent its budget on bad keys waits before its next key is looked up.
 	if wait := g.perAddr.wait(addr); wait > 0 {
 		h.tooMany(c, e, wait, "from this address without a valid key")
-		return
+		return nil
 	}
 	key, err := h.lookup(c, cred)
 	if err != nil && !errors.Is(err, store.ErrBadKey) {
-		writeError(c, err) // the key could not be checked (database down: 503), not a bad key
-		return
+		return err // the key could not be checked (database down: 503), not a bad key
 	}
 	if err != nil {
 		if wait, ok := g.perAddr.take(addr); !ok {
 			h.tooMany(c, e, wait, "from this address without a valid key")
-			return
+			return nil
 		}
 		c.Header("WWW-Authenticate", `Bearer realm="routewatch"`)
-		h.refuse(c, e, http.StatusUnauthorized, "unauthenticated", "a valid API key is required: send Authorization: Bearer <key>, or sign in")
-		return
+		h.refuse(c, e, errs.E(errs.Unauthenticated, "", "a valid API key is required: send Authorization: Bearer <key>, or sign in"))
+		return nil
 	}
 	p := Principal{KeyID: key.ID, Prefix: key.Prefix, Role: key.Role, Clearance: key.Clearance}
 	c.Set(principalKey, p)
@@ -133,25 +134,25 @@ func (h *handlers) guardProtected(c *gin.Context, g *guard) {
 	method, route := c.Request.Method, c.FullPath()
 	if !safeMethod(method) && (cred.cookie || route == sessionRoute) { // sign-out: cookie or not
 		if msg := g.crossOrigin(c); msg != "" {
-			h.refuse(c, e, http.StatusForbidden, "forbidden", msg)
-			return
+			h.refuse(c, e, errs.E(errs.Forbidden, "", "%s", msg))
+			return nil
 		}
 	}
 	if !allowed(p.Role, method, route) {
-		h.refuse(c, e, http.StatusForbidden, "forbidden", fmt.Sprintf("role %s may not call %s %s", p.Role, method, route))
-		return
+		h.refuse(c, e, errs.E(errs.Forbidden, "", "role %s may not call %s %s", p.Role, method, route))
+		return nil
 	}
 	if wait, ok := g.perKey.take(p.KeyID); !ok {
 		h.tooMany(c, e, wait, "for this key")
-		return
+		return nil
 	}
-	h.serveAudited(c, e)
+	return h.serveAudited(c, e)
 }
 
 // guardSignIn admits POST /api/v1/session from the server's own pages only, with a JSON
 // body (a cross-site form can send text/plain, never application/json), within the
 // client address's budget.
-func (h *handlers) guardSignIn(c *gin.Context, g *guard) {
+func (h *handlers) guardSignIn(c *gin.Context, g *guard) error {
 	e := h.auditEntry(c)
 	c.Set(httpsKey, g.https(c))
 	secret := bearer(c)
@@ -160,18 +161,18 @@ func (h *handlers) guardSignIn(c *gin.Context, g *guard) {
 	}
 	e.KeyPrefix = keyPrefixOf(secret) // the attempted key, refused or not
 	if msg := g.crossOrigin(c); msg != "" {
-		h.refuse(c, e, http.StatusForbidden, "forbidden", msg)
-		return
+		h.refuse(c, e, errs.E(errs.Forbidden, "", "%s", msg))
+		return nil
 	}
 	if msg := signInContentType(c); msg != "" {
-		h.refuse(c, e, http.StatusUnsupportedMediaType, "unsupported_media_type", msg)
-		return
+		h.refuse(c, e, errs.E(errs.UnsupportedMedia, "", "%s", msg))
+		return nil
 	}
 	if wait, ok := g.perAddr.take(clientKey(c.ClientIP())); !ok {
 		h.tooMany(c, e, wait, "from this address without a valid key")
-		return
+		return nil
 	}
-	h.serveAudited(c, e)
+	return h.serveAudited(c, e)
 }
 
 // peekKey reads the "key" of a sign-in's JSON body (at most 4 KiB, as postSession) and

@@ -13,47 +13,42 @@ import (
 
 // getCell answers GET /api/v1/cells/{h3}: the cell's weekly series, breakdowns by mode,
 // modus operandi, nationality, source, reliability and route, and its neighbours' counts.
-func (h *handlers) getCell(c *gin.Context) {
+func (h *handlers) getCell(c *gin.Context) error {
 	cell, err := geo.ParseCell(c.Param("h3"))
 	if err != nil {
-		writeError(c, errs.E(errs.Invalid, "h3", "%v", err))
-		return
+		return errs.E(errs.Invalid, "h3", "%v", err)
 	}
 	if cell.Resolution() > store.CellResolution {
-		writeError(c, errs.E(errs.Invalid, "h3", "cell %s has resolution %d; the finest stored is %d", c.Param("h3"), cell.Resolution(), store.CellResolution))
-		return
+		return errs.E(errs.Invalid, "h3", "cell %s has resolution %d; the finest stored is %d", c.Param("h3"), cell.Resolution(), store.CellResolution)
 	}
 	p, err := parsePeriod(c, "from", "to", time.Now())
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	f, err := parseFilters(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	if h.notModified(c, p) {
-		return
+		return nil
 	}
 	d, err := h.deps.Data.Cell(c.Request.Context(), cell, p, f)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	ll := cell.LatLng()
 	setRows(c, 1)
 	c.JSON(http.StatusOK, gin.H{"h3": geo.CellString(cell), "res": cell.Resolution(), "centre": []float64{ll.Lng, ll.Lat},
 		"from": p.From, "to": p.To, "detail": cellDetailOf(d)})
+	return nil
 }
 
 // getVocabulary answers GET /api/v1/vocabulary: the filter values present in the data, with
 // their sightings, for the web app's filter lists.
-func (h *handlers) getVocabulary(c *gin.Context) {
+func (h *handlers) getVocabulary(c *gin.Context) error {
 	v, err := h.deps.Data.FilterValues(c.Request.Context(), principal(c).Clearance)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	n := 0
 	for _, vs := range v {
@@ -61,4 +56,5 @@ func (h *handlers) getVocabulary(c *gin.Context) {
 	}
 	setRows(c, n)
 	c.JSON(http.StatusOK, valueCountsOf(v))
+	return nil
 }

@@ -38,32 +38,27 @@ type compareCell struct {
 // getCompare answers GET /api/v1/compare: per cell counts in periods A and B, daily rates,
 // rate ratio, difference, the exact one-sided tests with BH q-values across cells, and the
 // status new / vanished / up / down / unchanged; plus the totals compared the same way.
-func (h *handlers) getCompare(c *gin.Context) {
+func (h *handlers) getCompare(c *gin.Context) error {
 	area, err := parseArea(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	pa, pb, f, params, err := compareQuery(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	format := c.DefaultQuery("format", "json")
 	if format != "json" && format != "geojson" {
-		writeError(c, errs.E(errs.Invalid, "format", "want json or geojson, got %q", format))
-		return
+		return errs.E(errs.Invalid, "format", "want json or geojson, got %q", format)
 	}
 	ctx := c.Request.Context()
 	ca, _, err := h.deps.Data.Heatmap(ctx, store.Query{Area: area, Period: pa, Filters: f})
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	cb, _, err := h.deps.Data.Heatmap(ctx, store.Query{Area: area, Period: pb, Filters: f})
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	cells, counts := mergeCounts(ca, cb)
 	changes := analytics.ComparePeriods(counts, pa.Days(), pb.Days(), params)
@@ -92,11 +87,12 @@ func (h *handlers) getCompare(c *gin.Context) {
 			s.value(feat)
 		}
 		s.raw("]}\n")
-		return
+		return nil
 	}
 	c.JSON(http.StatusOK, gin.H{"res": area.Res, "a": gin.H{"from": pa.From, "to": pa.To, "days": pa.Days()},
 		"b": gin.H{"from": pb.From, "to": pb.To, "days": pb.Days()}, "alpha": params.Alpha, "min_count": params.MinCount,
 		"totals": total, "cells": out})
+	return nil
 }
 
 // compareQuery reads what both comparisons take besides the area: the two periods, the

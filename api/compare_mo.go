@@ -58,27 +58,23 @@ type dimShift struct {
 // modus operandi and nationalities differs between periods A and B, with BH q-values across
 // the dimensions. Counts are sightings: reports of one journey each count (the MO-shift job
 // divides by the design effect; this view of two arbitrary periods does not).
-func (h *handlers) getCompareMOShifts(c *gin.Context) {
+func (h *handlers) getCompareMOShifts(c *gin.Context) error {
 	area, err := parseBBoxRes(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	pa, pb, f, params, err := compareQuery(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	ctx := c.Request.Context()
 	countsA, err := h.deps.Data.DimCounts(ctx, store.Query{Area: area, Period: pa, Filters: f})
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	countsB, err := h.deps.Data.DimCounts(ctx, store.Query{Area: area, Period: pb, Filters: f})
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	out := make([]dimShift, len(compareDims))
 	var ps []float64
@@ -97,6 +93,7 @@ func (h *handlers) getCompareMOShifts(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"a": gin.H{"from": pa.From, "to": pa.To, "sightings": dimTotal(countsA)},
 		"b": gin.H{"from": pb.From, "to": pb.To, "sightings": dimTotal(countsB)}, "alpha": params.Alpha,
 		"cell_res": 4, "dimensions": out})
+	return nil
 }
 
 func dimTotal(ds []store.DimCount) int64 {

@@ -16,86 +16,75 @@ import (
 // getCorridors answers GET /api/v1/corridors: the latest corridor run's corridors as a GeoJSON
 // FeatureCollection (centerlines, or outlines with geometry=outline), filtered by bbox,
 // status, min_volume, and from/to (corridors whose first–last seen span meets the period).
-func (h *handlers) getCorridors(c *gin.Context) {
+func (h *handlers) getCorridors(c *gin.Context) error {
 	q := store.CorridorQuery{MaxHandling: principal(c).Clearance}
 	if s, ok := c.GetQuery("bbox"); ok {
 		b, err := geo.ParseBBox(s)
 		if err != nil {
-			writeError(c, errs.E(errs.Invalid, "bbox", "%v", err))
-			return
+			return errs.E(errs.Invalid, "bbox", "%v", err)
 		}
 		q.BBox = &b
 	}
 	for _, s := range list(c, "status", true) {
 		if !slices.Contains(corridorStatuses, s) {
-			writeError(c, errs.E(errs.Invalid, "status", "want one of %v, got %q", corridorStatuses, s))
-			return
+			return errs.E(errs.Invalid, "status", "want one of %v, got %q", corridorStatuses, s)
 		}
 		q.Status = append(q.Status, s)
 	}
 	if s, ok := c.GetQuery("min_volume"); ok {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 0 {
-			writeError(c, errs.E(errs.Invalid, "min_volume", "want a whole number of legs or sightings, got %q", s))
-			return
+			return errs.E(errs.Invalid, "min_volume", "want a whole number of legs or sightings, got %q", s)
 		}
 		q.MinVolume = n
 	}
 	outline, err := corridorGeometry(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	if h.planner(c) {
-		h.plannerCorridors(c, q, outline)
-		return
+		return h.plannerCorridors(c, q, outline)
 	}
 	_, hasFrom := c.GetQuery("from")
 	_, hasTo := c.GetQuery("to")
 	p, err := parsePeriod(c, "from", "to", time.Now())
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	cs, _, err := h.deps.Corridors.Corridors(c.Request.Context(), q)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	if hasFrom || hasTo {
 		cs = slices.DeleteFunc(cs, func(co store.Corridor) bool { return !corridorMeets(co, p) })
 	}
 	setRows(c, len(cs))
 	writeFeatures(c, []member{{"suppressed_below", 0}}, len(cs), func(i int) any { return corridorFeature(cs[i], outline) })
+	return nil
 }
 
 // getCorridor answers GET /api/v1/corridors/{id}: one corridor with its monthly series, its
 // cells and its flow edges (legs) in the run's period.
-func (h *handlers) getCorridor(c *gin.Context) {
+func (h *handlers) getCorridor(c *gin.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id < 0 {
-		writeError(c, errs.E(errs.NotFound, "id", "no corridor %q", c.Param("id")))
-		return
+		return errs.E(errs.NotFound, "id", "no corridor %q", c.Param("id"))
 	}
 	if h.planner(c) {
-		h.plannerCorridor(c, id)
-		return
+		return h.plannerCorridor(c, id)
 	}
 	p := principal(c)
 	co, err := h.deps.Corridors.Corridor(c.Request.Context(), id, p.Clearance)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	series, err := h.deps.Corridors.CellsMonthly(c.Request.Context(), co.Res, co.Cells, p.Clearance)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	flows, err := h.deps.Corridors.FlowEdges(c.Request.Context(), co.Res, co.Period, p.Clearance)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	in := map[string]bool{}
 	for _, s := range cellStrings(co.Cells) {
@@ -110,41 +99,39 @@ func (h *handlers) getCorridor(c *gin.Context) {
 	setRows(c, 1)
 	c.JSON(http.StatusOK, gin.H{"corridor": corridorFeature(*co, true), "centerline": corridorFeature(*co, false).Geometry,
 		"cells": cellStrings(co.Cells), "monthly": mapWire(series, bucketOf), "legs": legs})
+	return nil
 }
 
 // getFlows answers GET /api/v1/flows: weighted edges between neighbouring cells at res 3–5
 // (default 4) in whole months of the period, for flow maps; format=geojson for lines.
-func (h *handlers) getFlows(c *gin.Context) {
+func (h *handlers) getFlows(c *gin.Context) error {
 	if h.planner(c) {
-		h.plannerFlows(c)
-		return
+		return h.plannerFlows(c)
 	}
 	a, err := parseBBoxRes(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	if _, ok := c.GetQuery("res"); !ok {
 		a.Res = 4
 	}
 	p, err := parsePeriod(c, "from", "to", time.Now())
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, p, store.Filters{MaxHandling: principal(c).Clearance})
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	setRows(c, len(flows))
 	if c.Query("format") == "geojson" {
 		writeFeatures(c, nil, len(flows), func(i int) any { return flowFeature(flows[i]) })
-		return
+		return nil
 	}
 	out := make([]gin.H, len(flows))
 	for i, f := range flows {
 		out[i] = gin.H{"from": geo.CellString(f.From), "to": geo.CellString(f.To), "legs": f.Legs, "journeys": f.Journeys, "persons": f.Persons}
 	}
 	c.JSON(http.StatusOK, gin.H{"res": a.Res, "from": p.From, "to": p.To, "suppressed_below": 0, "flows": out})
+	return nil
 }

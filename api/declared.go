@@ -125,18 +125,17 @@ func (d declaredParams) undeclared(method, fullPath string, q map[string][]strin
 
 // refuseUndeclared is the middleware refusing query parameters its route does not declare.
 func refuseUndeclared(d declaredParams) gin.HandlerFunc {
-	return func(c *gin.Context) {
+	return handle(func(c *gin.Context) error {
 		unknown, known, ok := d.undeclared(c.Request.Method, c.FullPath(), c.Request.URL.Query())
-		if !ok || unknown == "" {
-			c.Next()
-			return
+		if ok && unknown != "" {
+			takes := "no query parameters"
+			if len(known) > 0 {
+				takes = strings.Join(known, ", ")
+			}
+			return &errs.Error{Kind: errs.Invalid, Param: unknown, Message: "unknown query parameter here; " +
+				routeKey(c.Request.Method, c.FullPath()) + " accepts " + takes, Details: gin.H{"accepted": known}}
 		}
-		takes := "no query parameters"
-		if len(known) > 0 {
-			takes = strings.Join(known, ", ")
-		}
-		writeError(c, &errs.Error{Kind: errs.Invalid, Param: unknown, Message: "unknown query parameter here; " +
-			routeKey(c.Request.Method, c.FullPath()) + " accepts " + takes, Details: gin.H{"accepted": known}})
-		c.Abort()
-	}
+		c.Next()
+		return nil
+	})
 }

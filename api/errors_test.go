@@ -27,3 +27,31 @@ func TestWriteErrorUnwraps(t *testing.T) {
 		t.Errorf("got %d %+v, want 400 with the wrapped error's message", w.Code, body.Error)
 	}
 }
+
+// TestHandleAfterWritten: an error returned after the answer started is logged, never
+// followed by a second answer (the status and body already sent stand).
+func TestHandleAfterWritten(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	r := gin.New()
+	r.GET("/x", handle(func(c *gin.Context) error {
+		c.String(200, "partial")
+		return errs.E(errs.Invalid, "bbox", "too late")
+	}))
+	r.GET("/y", handle(func(c *gin.Context) error {
+		return errs.E(errs.RateLimited, "", "slow down")
+	}))
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	if w.Code != 200 || w.Body.String() != "partial" {
+		t.Errorf("error after the answer: got %d %q, want 200 %q", w.Code, w.Body.String(), "partial")
+	}
+	w = httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("GET", "/y", nil))
+	var body errorBody
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+		t.Fatal(err)
+	}
+	if w.Code != 429 || body.Error.Code != "rate_limited" || body.Error.Message != "slow down" {
+		t.Errorf("rate limited: got %d %+v, want 429 rate_limited", w.Code, body.Error)
+	}
+}

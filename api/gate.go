@@ -10,6 +10,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"routewatch/errs"
 )
 
 // maxQueuedPerCaller is how many data requests one caller may have waiting at the gate; one
@@ -36,27 +38,27 @@ func gate(n int, queued prometheus.Gauge) gin.HandlerFunc {
 
 // handler is the gate as middleware: data requests take a slot for their handlers.
 func (g *fairGate) handler() gin.HandlerFunc {
-	return func(c *gin.Context) {
+	return handle(func(c *gin.Context) error {
 		p := c.Request.URL.Path
 		if c.Request.Method != http.MethodGet || !(strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/ogc")) {
 			c.Next()
-			return
+			return nil
 		}
 		switch g.acquire(c.Request.Context(), callerOf(c)) {
 		case tooManyQueued:
 			c.Header("Retry-After", "1")
-			c.AbortWithStatusJSON(http.StatusTooManyRequests, errorBody{Error: errorPayload{Code: "too_many_queued",
+			return &errs.Error{Kind: errs.QueueFull,
 				Message: "this caller already has " + strconv.Itoa(g.perCaller) +
 					" requests waiting for the database; retry after the Retry-After seconds",
-				Details: gin.H{"max_queued": g.perCaller}}})
-			return
+				Details: gin.H{"max_queued": g.perCaller}}
 		case gone:
 			c.Abort()
-			return
+			return nil
 		}
 		defer g.release()
 		c.Next()
-	}
+		return nil
+	})
 }
 
 // callerOf names the caller a request queues as: its key, or its client address when it

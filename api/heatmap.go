@@ -45,30 +45,27 @@ func shapeCell(c store.CellCount) heatCell {
 
 // getHeatmap answers GET /api/v1/heatmap: cells with sightings, persons and top modes, as
 // JSON (default) or as a GeoJSON FeatureCollection of cell polygons (format=geojson).
-func (h *handlers) getHeatmap(c *gin.Context) {
+func (h *handlers) getHeatmap(c *gin.Context) error {
 	a, p, f, err := parseView(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	format := c.DefaultQuery("format", "json")
 	if format != "json" && format != "geojson" {
-		writeError(c, errs.E(errs.Invalid, "format", "want json or geojson, got %q", format))
-		return
+		return errs.E(errs.Invalid, "format", "want json or geojson, got %q", format)
 	}
 	if h.notModified(c, p) {
-		return
+		return nil
 	}
 	cells, plan, err := h.deps.Data.Heatmap(c.Request.Context(), store.Query{Area: a, Period: p, Filters: f})
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	c.Header("X-Routewatch-Plan", string(plan))
 	setRows(c, len(cells))
 	if format == "geojson" {
 		writeCellFeatures(c, cells)
-		return
+		return nil
 	}
 	var sightings, persons int64
 	for _, cc := range cells {
@@ -95,6 +92,7 @@ func (h *handlers) getHeatmap(c *gin.Context) {
 		s.value(shapeCell(cc))
 	}
 	s.raw("]}\n")
+	return nil
 }
 
 // writeCellFeatures streams cells as GeoJSON polygons (split at the antimeridian).

@@ -19,17 +19,16 @@ import (
 // offending text only through %q, never raw. Headers are not checked: the key and the
 // session token are only hashed, and net/http already refuses control bytes in them.
 func hygiene() gin.HandlerFunc {
-	return func(c *gin.Context) {
+	return handle(func(c *gin.Context) error {
 		if err := checkPath(c.Request.URL, c.Params); err != nil {
-			writeError(c, err)
-			return
+			return err
 		}
 		if err := checkQuery(c.Request.URL.RawQuery); err != nil {
-			writeError(c, err)
-			return
+			return err
 		}
 		c.Next()
-	}
+		return nil
+	})
 }
 
 // checkPath checks the decoded path, naming the route parameter that holds the bad bytes

@@ -31,21 +31,18 @@ var ingestTypes = map[string]bool{
 
 // postIngest stores the body in a temporary file (bounded by MaxUpload, 413 beyond), then
 // loads it like `routewatch ingest` does and answers with the same batch report.
-func (h *handlers) postIngest(c *gin.Context) {
+func (h *handlers) postIngest(c *gin.Context) error {
 	ct := c.ContentType()
 	if !ingestTypes[ct] {
-		writeError(c, errs.E(errs.Invalid, "Content-Type", "want text/csv, application/geo+json or application/x-ndjson (optionally gzip-compressed), got %q", ct))
-		return
+		return errs.E(errs.Invalid, "Content-Type", "want text/csv, application/geo+json or application/x-ndjson (optionally gzip-compressed), got %q", ct)
 	}
 	opt, err := ingestOptions(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	tmp, err := os.CreateTemp("", "routewatch-upload-*")
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
@@ -53,24 +50,20 @@ func (h *handlers) postIngest(c *gin.Context) {
 	if _, err := io.Copy(tmp, body); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(c, errs.E(errs.TooLarge, "body", "upload exceeds %d bytes; split the file or load it with `routewatch ingest`", h.cfg.MaxUpload))
-			return
+			return errs.E(errs.TooLarge, "body", "upload exceeds %d bytes; split the file or load it with `routewatch ingest`", h.cfg.MaxUpload)
 		}
-		writeError(c, errs.Wrap(errs.Invalid, err, "could not read the request body"))
-		return
+		return errs.Wrap(errs.Invalid, err, "could not read the request body")
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	rep, err := h.deps.Ingest.Ingest(c.Request.Context(), tmp, opt)
 	if err != nil {
 		if errors.Is(err, loader.ErrStrictRefused) && rep != nil {
 			c.JSON(http.StatusUnprocessableEntity, ReportOf(*rep))
-			return
+			return nil
 		}
-		writeError(c, err)
-		return
+		return err
 	}
 	setRows(c, int(rep.RowsRead))
 	status := http.StatusCreated
@@ -78,6 +71,7 @@ func (h *handlers) postIngest(c *gin.Context) {
 		status = http.StatusOK
 	}
 	c.JSON(status, ReportOf(*rep))
+	return nil
 }
 
 func ingestOptions(c *gin.Context) (loader.Options, error) {

@@ -65,20 +65,20 @@ type ogcLink struct {
 // mountOGC registers the OGC API Features routes under /ogc.
 func mountOGC(r *gin.Engine, h *handlers) {
 	g := r.Group("/ogc")
-	g.GET("", h.ogcLanding)
-	g.GET("/conformance", h.ogcConformance)
-	g.GET("/api", h.ogcAPI)
-	g.GET("/collections", h.ogcCollections)
-	g.GET("/collections/:collectionId", h.ogcCollection)
-	g.GET("/collections/:collectionId/queryables", h.ogcQueryables)
-	g.GET("/collections/:collectionId/items", h.ogcItems)
-	g.GET("/collections/:collectionId/items/:featureId", h.ogcItem)
+	g.GET("", handle(h.ogcLanding))
+	g.GET("/conformance", handle(h.ogcConformance))
+	g.GET("/api", handle(h.ogcAPI))
+	g.GET("/collections", handle(h.ogcCollections))
+	g.GET("/collections/:collectionId", handle(h.ogcCollection))
+	g.GET("/collections/:collectionId/queryables", handle(h.ogcQueryables))
+	g.GET("/collections/:collectionId/items", handle(h.ogcItems))
+	g.GET("/collections/:collectionId/items/:featureId", handle(h.ogcItem))
 }
 
 // ogcLanding answers GET /ogc: the landing page.
-func (h *handlers) ogcLanding(c *gin.Context) {
-	if !ogcOnlyF(c) {
-		return
+func (h *handlers) ogcLanding(c *gin.Context) error {
+	if err := ogcOnlyF(c); err != nil {
+		return err
 	}
 	base := h.ogcBase(c)
 	c.JSON(http.StatusOK, gin.H{
@@ -91,20 +91,22 @@ func (h *handlers) ogcLanding(c *gin.Context) {
 			{Href: base + "/collections", Rel: "data", Type: mediaJSON, Title: "the feature collections"},
 		},
 	})
+	return nil
 }
 
 // ogcConformance answers GET /ogc/conformance.
-func (h *handlers) ogcConformance(c *gin.Context) {
-	if !ogcOnlyF(c) {
-		return
+func (h *handlers) ogcConformance(c *gin.Context) error {
+	if err := ogcOnlyF(c); err != nil {
+		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"conformsTo": ogcConformsTo})
+	return nil
 }
 
 // ogcCollections answers GET /ogc/collections.
-func (h *handlers) ogcCollections(c *gin.Context) {
-	if !ogcOnlyF(c) {
-		return
+func (h *handlers) ogcCollections(c *gin.Context) error {
+	if err := ogcOnlyF(c); err != nil {
+		return err
 	}
 	base := h.ogcBase(c)
 	list := make([]gin.H, 0, len(ogcCollectionList))
@@ -115,24 +117,32 @@ func (h *handlers) ogcCollections(c *gin.Context) {
 		"links":       []ogcLink{{Href: base + "/collections", Rel: "self", Type: mediaJSON, Title: "this document"}},
 		"collections": list,
 	})
+	return nil
 }
 
 // ogcCollection answers GET /ogc/collections/{collectionId}.
-func (h *handlers) ogcCollection(c *gin.Context) {
-	col, ok := ogcLookup(c)
-	if !ok || !ogcOnlyF(c) {
-		return
+func (h *handlers) ogcCollection(c *gin.Context) error {
+	col, err := ogcLookup(c)
+	if err == nil {
+		err = ogcOnlyF(c)
+	}
+	if err != nil {
+		return err
 	}
 	c.JSON(http.StatusOK, col.describe(h.ogcBase(c)))
+	return nil
 }
 
 // ogcQueryables answers GET /ogc/collections/{collectionId}/queryables (Part 3): a JSON Schema
 // of the properties that can filter the collection's items, each a query parameter of the
 // same name.
-func (h *handlers) ogcQueryables(c *gin.Context) {
-	col, ok := ogcLookup(c)
-	if !ok || !ogcOnlyF(c) {
-		return
+func (h *handlers) ogcQueryables(c *gin.Context) error {
+	col, err := ogcLookup(c)
+	if err == nil {
+		err = ogcOnlyF(c)
+	}
+	if err != nil {
+		return err
 	}
 	props := gin.H{}
 	for _, q := range col.queryables {
@@ -148,6 +158,7 @@ func (h *handlers) ogcQueryables(c *gin.Context) {
 		"properties":           props,
 		"additionalProperties": false,
 	})
+	return nil
 }
 
 // describe is the collection's entry in /collections and its own document.
@@ -171,17 +182,16 @@ func (col *ogcCollection) describe(base string) gin.H {
 	}
 }
 
-// ogcLookup finds the path's collection, answering 404 when there is none.
-func ogcLookup(c *gin.Context) (*ogcCollection, bool) {
+// ogcLookup finds the path's collection, a 404 when there is none.
+func ogcLookup(c *gin.Context) (*ogcCollection, error) {
 	id := c.Param("collectionId")
 	for _, col := range ogcCollectionList {
 		if col.id == id {
-			return col, true
+			return col, nil
 		}
 	}
-	writeError(c, &errs.Error{Kind: errs.NotFound, Param: "collectionId",
-		Message: "no collection " + strings.TrimSpace(id) + "; the collections are " + strings.Join(ogcCollectionIDs(), ", ")})
-	return nil, false
+	return nil, &errs.Error{Kind: errs.NotFound, Param: "collectionId",
+		Message: "no collection " + strings.TrimSpace(id) + "; the collections are " + strings.Join(ogcCollectionIDs(), ", ")}
 }
 
 func ogcCollectionIDs() []string {
@@ -193,12 +203,8 @@ func ogcCollectionIDs() []string {
 }
 
 // ogcOnlyF refuses any query parameter but f=json on the metadata resources.
-func ogcOnlyF(c *gin.Context) bool {
-	if err := ogcCheckParams(c, []string{"f"}, []string{"json"}); err != nil {
-		writeError(c, err)
-		return false
-	}
-	return true
+func ogcOnlyF(c *gin.Context) error {
+	return ogcCheckParams(c, []string{"f"}, []string{"json"})
 }
 
 // ogcCheckParams refuses query parameters outside allowed (400, /req/core/query-param-unknown),

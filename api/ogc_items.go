@@ -47,27 +47,24 @@ func window[T any](s []T, offset, limit int) []T {
 
 // ogcItems answers GET /ogc/collections/{collectionId}/items: a GeoJSON FeatureCollection page
 // with numberMatched, numberReturned, timeStamp and self, collection, prev and next links.
-func (h *handlers) ogcItems(c *gin.Context) {
-	col, ok := ogcLookup(c)
-	if !ok {
-		return
+func (h *handlers) ogcItems(c *gin.Context) error {
+	col, err := ogcLookup(c)
+	if err != nil {
+		return err
 	}
 	if err := ogcCheckParams(c, append(append([]string{}, ogcListParams...), col.listParams...), []string{"json", "geojson"}); err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	q, err := parseOGCQuery(c, col, time.Now())
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
-	if !h.ogcHasData(c, col) {
-		return
+	if err := h.ogcHasData(c, col); err != nil {
+		return err
 	}
 	page, err := col.items(h, c, q)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	setRows(c, len(page.features))
 	links := pageLinks(h.ogcBase(c), c, col, q, len(page.features), page.matched)
@@ -77,6 +74,7 @@ func (h *handlers) ogcItems(c *gin.Context) {
 		members = append(members, member{"release", page.release})
 	}
 	writeFeatures(c, members, len(page.features), func(i int) any { return selectProps(page.features[i], q.Props) })
+	return nil
 }
 
 // pageLinks are the links of one page of returned features out of matched: self, collection,
@@ -97,27 +95,24 @@ func pageLinks(base string, c *gin.Context, col *ogcCollection, q ogcQuery, retu
 
 // ogcItem answers GET /ogc/collections/{collectionId}/items/{featureId}: one GeoJSON feature
 // with self and collection links, or a 404.
-func (h *handlers) ogcItem(c *gin.Context) {
-	col, ok := ogcLookup(c)
-	if !ok {
-		return
+func (h *handlers) ogcItem(c *gin.Context) error {
+	col, err := ogcLookup(c)
+	if err != nil {
+		return err
 	}
 	if err := ogcCheckParams(c, append([]string{"f", "properties"}, col.itemParams...), []string{"json", "geojson"}); err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	q, err := parseOGCQuery(c, col, time.Now())
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
-	if !h.ogcHasData(c, col) {
-		return
+	if err := h.ogcHasData(c, col); err != nil {
+		return err
 	}
 	f, err := col.item(h, c, c.Param("featureId"), q)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	setRows(c, 1)
 	out := selectProps(*f, q.Props)
@@ -130,16 +125,16 @@ func (h *handlers) ogcItem(c *gin.Context) {
 	s := startJSON(c, http.StatusOK)
 	defer s.close()
 	s.value(out)
+	return nil
 }
 
-// ogcHasData answers 503 when the collection's data source is not wired (a deployment fault,
+// ogcHasData is a 503 when the collection's data source is not wired (a deployment fault,
 // not the caller's).
-func (h *handlers) ogcHasData(c *gin.Context, col *ogcCollection) bool {
+func (h *handlers) ogcHasData(c *gin.Context, col *ogcCollection) error {
 	if (col.id == "cells" && h.deps.Data == nil) || (col.id != "cells" && h.deps.Corridors == nil) {
-		writeError(c, errs.E(errs.Unavailable, "", "the %s collection has no data source configured", col.id))
-		return false
+		return errs.E(errs.Unavailable, "", "the %s collection has no data source configured", col.id)
 	}
-	return true
+	return nil
 }
 
 // featureNotFound is the 404 of an unknown feature id.

@@ -11,16 +11,16 @@ import (
 )
 
 // ogcAPI answers GET /ogc/api: the OpenAPI 3.0 definition of the /ogc endpoints.
-func (h *handlers) ogcAPI(c *gin.Context) {
-	if !ogcOnlyF(c) {
-		return
+func (h *handlers) ogcAPI(c *gin.Context) error {
+	if err := ogcOnlyF(c); err != nil {
+		return err
 	}
 	body, err := json.Marshal(ogcOpenAPI(h.ogcBase(c)))
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	c.Data(http.StatusOK, mediaOpenAPI, body)
+	return nil
 }
 
 // ogcOpenAPI builds the OpenAPI 3.0 document of the /ogc endpoints served at base.

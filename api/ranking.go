@@ -34,36 +34,30 @@ type rankedRow struct {
 // (by=route) of the area in the period, each with the change from the previous period of the
 // same length. The BH family is every unit with sightings in the area in either period, so
 // the q-values do not depend on limit.
-func (h *handlers) getRanking(c *gin.Context) {
+func (h *handlers) getRanking(c *gin.Context) error {
 	by := c.DefaultQuery("by", "cell")
 	if by != "cell" && by != "route" {
-		writeError(c, errs.E(errs.Invalid, "by", "want cell or route, got %q", by))
-		return
+		return errs.E(errs.Invalid, "by", "want cell or route, got %q", by)
 	}
 	area, err := parseArea(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	if c.Query("from") == "" || c.Query("to") == "" {
-		writeError(c, errs.E(errs.Invalid, "from", "a ranking needs its period: from and to"))
-		return
+		return errs.E(errs.Invalid, "from", "a ranking needs its period: from and to")
 	}
 	p, err := parsePeriod(c, "from", "to", time.Now())
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	f, err := parseFilters(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	limit := rankingDefaultLimit
 	if s, ok := c.GetQuery("limit"); ok {
 		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > rankingMaxLimit {
-			writeError(c, errs.E(errs.Invalid, "limit", "want a whole number from 1 to %d, got %q", rankingMaxLimit, s))
-			return
+			return errs.E(errs.Invalid, "limit", "want a whole number from 1 to %d, got %q", rankingMaxLimit, s)
 		}
 	}
 	params := analytics.CompareParams{Alpha: 0.05, MinCount: 3}
@@ -75,8 +69,7 @@ func (h *handlers) getRanking(c *gin.Context) {
 		rows, err = h.rankRoutes(c, store.Query{Area: area, Filters: f}, prev, p, params)
 	}
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	total := len(rows)
 	slices.SortStableFunc(rows, func(x, y rankedRow) int {
@@ -91,6 +84,7 @@ func (h *handlers) getRanking(c *gin.Context) {
 		"period":   gin.H{"from": p.From, "to": p.To, "days": p.Days()},
 		"previous": gin.H{"from": prev.From, "to": prev.To, "days": prev.Days()},
 		"units":    total, "rows": rows})
+	return nil
 }
 
 // rankCells compares every cell of the area between prev and p.

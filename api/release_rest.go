@@ -33,38 +33,35 @@ func (h *handlers) plannerRESTPeriod(c *gin.Context) (store.Period, error) {
 }
 
 // plannerCorridors answers GET /api/v1/corridors for a planner.
-func (h *handlers) plannerCorridors(c *gin.Context, q store.CorridorQuery, outline bool) {
+func (h *handlers) plannerCorridors(c *gin.Context, q store.CorridorQuery, outline bool) error {
 	p, err := h.plannerRESTPeriod(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	rs, withheld, t, err := h.releasedCorridors(c, p, q.BBox, q.Status, q.MinVolume)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	setRows(c, len(rs))
 	writeFeatures(c, []member{{"suppressed_below", t.k}, {"release", t.note(withheld)}}, len(rs),
 		func(i int) any { return rs[i].feature(outline) })
+	return nil
 }
 
 // plannerCorridor answers GET /api/v1/corridors/{id} for a planner: the corridor, its
 // released cells and released legs of the quarter; no monthly series (months are finer than
 // the release period).
-func (h *handlers) plannerCorridor(c *gin.Context, id int64) {
+func (h *handlers) plannerCorridor(c *gin.Context, id int64) error {
 	p, err := h.plannerRESTPeriod(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	r, t, ok, err := h.releasedCorridorByID(c, id, p)
 	if err == nil && !ok {
 		err = errs.E(errs.NotFound, "id", "no corridor %d in the latest corridor run", id) // withheld looks like absent
 	}
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	legs := make([]ogcFeature, 0, len(r.flows))
 	for _, f := range r.flows {
@@ -73,37 +70,34 @@ func (h *handlers) plannerCorridor(c *gin.Context, id int64) {
 	setRows(c, 1)
 	c.JSON(http.StatusOK, gin.H{"corridor": r.feature(true), "centerline": r.feature(false).Geometry,
 		"cells": cellStrings(r.cells), "monthly": nil, "legs": legs, "release": t.note(r.withheldCells)})
+	return nil
 }
 
 // plannerFlows answers GET /api/v1/flows for a planner: the quarter's released res-4 flows.
-func (h *handlers) plannerFlows(c *gin.Context) {
+func (h *handlers) plannerFlows(c *gin.Context) error {
 	if err := plannerRes(c); err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	b := worldBBox
 	if s, ok := c.GetQuery("bbox"); ok {
 		var err error
 		if b, err = geo.ParseBBox(s); err != nil {
-			writeError(c, errs.E(errs.Invalid, "bbox", "%v", err))
-			return
+			return errs.E(errs.Invalid, "bbox", "%v", err)
 		}
 	}
 	p, err := h.plannerRESTPeriod(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	t, err := h.release(c, p, true)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	flows, withheld := t.flowsIn(b)
 	setRows(c, len(flows))
 	if c.Query("format") == "geojson" {
 		writeFeatures(c, []member{{"release", t.note(withheld)}}, len(flows), func(i int) any { return releasedFlowFeature(flows[i]) })
-		return
+		return nil
 	}
 	out := make([]gin.H, len(flows))
 	for i, f := range flows {
@@ -111,4 +105,5 @@ func (h *handlers) plannerFlows(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"res": releaseRes, "from": p.From, "to": p.To, "suppressed_below": t.k,
 		"release": t.note(withheld), "flows": out})
+	return nil
 }

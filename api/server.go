@@ -85,14 +85,13 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	r.Use(deps.Metrics.observe()) // request log, request id, latency histogram (api/metrics.go)
 	r.Use(answerHeaders())        // CSP, framing, per-caller caching (api/headers.go)
 	r.Use(hygiene())              // NUL, invalid UTF-8, bad escapes in the URL: 400 before auth and audit (api/hygiene.go)
-	r.NoRoute(func(c *gin.Context) {
-		writeError(c, errs.E(errs.NotFound, "", "no such endpoint: %s", c.Request.URL.Path))
-	})
+	r.NoRoute(handle(func(c *gin.Context) error {
+		return errs.E(errs.NotFound, "", "no such endpoint: %s", c.Request.URL.Path)
+	}))
 	r.HandleMethodNotAllowed = true
-	r.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorPayload{
-			Code: "method_not_allowed", Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path}})
-	})
+	r.NoMethod(handle(func(c *gin.Context) error { // gin has set the Allow header
+		return errs.E(errs.MethodNotAllowed, "", "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path)
+	}))
 
 	if cfg.MaxUpload == 0 {
 		cfg.MaxUpload = 256 << 20
@@ -100,7 +99,7 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	h := &handlers{cfg: cfg, deps: deps}
 	r.Use(h.security()) // before any route: it applies to the routes registered after it
 	r.GET("/healthz", h.healthz)
-	r.GET("/readyz", h.readyz)
+	r.GET("/readyz", handle(h.readyz))
 	r.GET("/api/openapi.json", getOpenAPI)
 	r.Use(gate(cfg.MaxQueries, deps.Metrics.queued)) // data requests from here on (api/gate.go)
 	declared, err := readDeclared(openAPIDoc)
@@ -108,18 +107,18 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 		return nil, err
 	}
 	v1 := r.Group("/api/v1", refuseUndeclared(declared)) // unknown query parameters are a 400 (api/declared.go)
-	v1.POST("/ingest", h.postIngest)
-	v1.GET("/heatmap", h.getHeatmap)
-	v1.GET("/timeline", h.getTimeline)
-	v1.GET("/compare", h.getCompare)
-	v1.GET("/compare/mo-shifts", h.getCompareMOShifts)
-	v1.GET("/ranking", h.getRanking)
-	v1.GET("/cells/:h3", h.getCell)
-	v1.GET("/vocabulary", h.getVocabulary)
-	v1.GET("/corridors", h.getCorridors)
-	v1.GET("/corridors/:id", h.getCorridor)
-	v1.GET("/flows", h.getFlows)
-	v1.POST("/session", h.postSession)
+	v1.POST("/ingest", handle(h.postIngest))
+	v1.GET("/heatmap", handle(h.getHeatmap))
+	v1.GET("/timeline", handle(h.getTimeline))
+	v1.GET("/compare", handle(h.getCompare))
+	v1.GET("/compare/mo-shifts", handle(h.getCompareMOShifts))
+	v1.GET("/ranking", handle(h.getRanking))
+	v1.GET("/cells/:h3", handle(h.getCell))
+	v1.GET("/vocabulary", handle(h.getVocabulary))
+	v1.GET("/corridors", handle(h.getCorridors))
+	v1.GET("/corridors/:id", handle(h.getCorridor))
+	v1.GET("/flows", handle(h.getFlows))
+	v1.POST("/session", handle(h.postSession))
 	v1.GET("/session", h.getSession)
 	v1.DELETE("/session", h.deleteSession)
 	mountAnalytics(v1, h) // hotspots, emerging, mo-shifts, displacements, jobs (api/analytics.go)
@@ -138,12 +137,12 @@ func (h *handlers) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-func (h *handlers) readyz(c *gin.Context) {
+func (h *handlers) readyz(c *gin.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	if err := h.deps.Ready.Ready(ctx); err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "pool": h.deps.Metrics.poolSummary()})
+	return nil
 }

@@ -15,10 +15,9 @@ import (
 // postSession signs in: the key (JSON {"key": "..."}, or the Authorization header with no
 // body) opens a short-lived session held in an HttpOnly, SameSite=Strict cookie, Secure when
 // the client reached us over TLS. guardSignIn has checked origin, Content-Type and rate.
-func (h *handlers) postSession(c *gin.Context) {
+func (h *handlers) postSession(c *gin.Context) error {
 	if h.deps.Auth == nil {
-		writeError(c, errs.E(errs.NotFound, "", "this server runs without authentication"))
-		return
+		return errs.E(errs.NotFound, "", "this server runs without authentication")
 	}
 	var body struct {
 		Key string `json:"key"`
@@ -26,30 +25,27 @@ func (h *handlers) postSession(c *gin.Context) {
 	secret := bearer(c)
 	if secret == "" {
 		if err := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 4096)).Decode(&body); err != nil {
-			writeError(c, errs.E(errs.Invalid, "key", "send the key as JSON {\"key\": \"...\"}"))
-			return
+			return errs.E(errs.Invalid, "key", "send the key as JSON {\"key\": \"...\"}")
 		}
 		secret = strings.TrimSpace(body.Key)
 	}
 	key, err := h.deps.Auth.Authenticate(c.Request.Context(), secret)
 	if err != nil {
 		if errors.Is(err, store.ErrBadKey) {
-			c.AbortWithStatusJSON(http.StatusUnauthorized, errorBody{Error: errorPayload{Code: "unauthenticated", Message: "unknown or revoked key"}})
-			return
+			return errs.E(errs.Unauthenticated, "", "unknown or revoked key")
 		}
-		writeError(c, err)
-		return
+		return err
 	}
 	c.Set(principalKey, Principal{KeyID: key.ID, Prefix: key.Prefix, Role: key.Role, Clearance: key.Clearance})
 	token, err := h.deps.Auth.OpenSession(c.Request.Context(), key.ID, sessionTTL)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(sessionTTL.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.GetBool(httpsKey)})
 	c.JSON(http.StatusCreated, gin.H{"role": key.Role, "clearance": "H" + strconv.Itoa(key.Clearance), "key": key.Prefix,
 		"expires_in_s": int(sessionTTL.Seconds())})
+	return nil
 }
 
 // getSession says who the caller is.

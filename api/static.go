@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"routewatch/errs"
 	"routewatch/frontend"
 )
 
@@ -79,7 +80,7 @@ func mountDist(r *gin.Engine, dist fs.FS) {
 	}
 }
 
-func writeNotFound(c *gin.Context) {
-	c.AbortWithStatusJSON(http.StatusNotFound, errorBody{Error: errorPayload{
-		Code: "not_found", Message: "no such file: " + c.Request.URL.Path}})
-}
+// writeNotFound answers 404 for a path the web app has no file for.
+var writeNotFound = handle(func(c *gin.Context) error {
+	return errs.E(errs.NotFound, "", "no such file: %s", c.Request.URL.Path)
+})

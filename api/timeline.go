@@ -11,24 +11,21 @@ import (
 
 // getTimeline answers GET /api/v1/timeline: sightings and persons per day, week or month
 // for the same area, period and filters as the heatmap.
-func (h *handlers) getTimeline(c *gin.Context) {
+func (h *handlers) getTimeline(c *gin.Context) error {
 	bucket := c.DefaultQuery("bucket", "week")
 	if !store.Buckets[bucket] {
-		writeError(c, errs.E(errs.Invalid, "bucket", "want day, week or month, got %q", bucket))
-		return
+		return errs.E(errs.Invalid, "bucket", "want day, week or month, got %q", bucket)
 	}
 	a, p, f, err := parseView(c)
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	if h.notModified(c, p) {
-		return
+		return nil
 	}
 	buckets, plan, err := h.deps.Data.Timeline(c.Request.Context(), store.Query{Area: a, Period: p, Filters: f, Bucket: bucket})
 	if err != nil {
-		writeError(c, err)
-		return
+		return err
 	}
 	if buckets == nil {
 		buckets = []store.Bucket{}
@@ -42,4 +39,5 @@ func (h *handlers) getTimeline(c *gin.Context) {
 	setRows(c, len(buckets))
 	c.JSON(http.StatusOK, gin.H{"bucket": bucket, "res": a.Res, "from": p.From, "to": p.To,
 		"totals": gin.H{"sightings": sightings, "persons": persons}, "buckets": mapWire(buckets, bucketOf)})
+	return nil
 }

@@ -12,13 +12,19 @@ type Kind int
 
 // The kinds. Internal is the zero value: anything unclassified is the server's fault.
 const (
-	Internal      Kind = iota // a bug or an unexpected failure; details go to the log only
-	Invalid                   // the caller sent something wrong (HTTP 400)
-	NotFound                  // no such object, or one the caller may not see (404)
-	Forbidden                 // authenticated but not allowed (403)
-	Unavailable               // a dependency is down; try again later (503)
-	TooLarge                  // a request body or result over its limit (413)
-	Unprocessable             // well-formed but refused as a whole, e.g. a strict ingest (422)
+	Internal         Kind = iota // a bug or an unexpected failure; details go to the log only
+	Invalid                      // the caller sent something wrong (HTTP 400)
+	NotFound                     // no such object, or one the caller may not see (404)
+	Forbidden                    // authenticated but not allowed (403)
+	Unavailable                  // a dependency is down; try again later (503)
+	TooLarge                     // a request body or result over its limit (413)
+	Unprocessable                // well-formed but refused as a whole, e.g. a strict ingest (422)
+	Unauthenticated              // no valid key or session (401)
+	RateLimited                  // over the caller's request rate; retry later (429)
+	QueueFull                    // the caller already has too many requests waiting (429)
+	MethodNotAllowed             // the resource exists but not with this method (405)
+	UnsupportedMedia             // a request body of a media type the endpoint does not take (415)
+	ClientClosed                 // the caller went away before the answer (499, logged only)
 )
 
 // Error is an error with a kind, an optional parameter or field it is about, and a message
