@@ -12,6 +12,7 @@ import (
 	"sort"
 	"time"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/store"
 )
@@ -137,7 +138,7 @@ func (r *Runner) now() time.Time {
 
 // period resolves a run's period: whole UTC months, by default the twelve months before
 // the current month (or before AsOf).
-func (r *Runner) period(p Params) store.Period {
+func (r *Runner) period(p Params) domain.Period {
 	end := p.To
 	if end.IsZero() {
 		end = r.now()
@@ -150,7 +151,7 @@ func (r *Runner) period(p Params) store.Period {
 	if start.IsZero() {
 		start = end.AddDate(-1, 0, 0)
 	}
-	return store.Period{From: monthStart(start), To: end}
+	return domain.Period{From: monthStart(start), To: end}
 }
 
 func monthStart(t time.Time) time.Time {

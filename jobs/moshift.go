@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/ingest"
 	"routewatch/store"
 )
@@ -52,7 +53,7 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 	dims := append([]string{dimMode, dimMO, dimNationality, dimGroupSize}, attrs...)
 	sort.Strings(dims)
 	st := newShiftTables(dims, multi, units)
-	period := store.Period{From: w.bounds[baselineFrom], To: w.ref}
+	period := domain.Period{From: w.bounds[baselineFrom], To: w.ref}
 	err = r.DB.WindowSightings(ctx, corridorRes(corridors), period, attrs, func(s *store.WindowSighting) {
 		b := bucketOf(w.bounds, s.ObservedAt) - baselineFrom
 		if b < 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/store"
 )
 
@@ -42,11 +43,11 @@ const (
 	baselineFrom = recentFrom - baselineMonths
 )
 
-func (w windows) baseline() store.Period {
-	return store.Period{From: maxTime(w.bounds[baselineFrom], w.dataFrom), To: w.bounds[recentFrom]}
+func (w windows) baseline() domain.Period {
+	return domain.Period{From: maxTime(w.bounds[baselineFrom], w.dataFrom), To: w.bounds[recentFrom]}
 }
-func (w windows) recent() store.Period {
-	return store.Period{From: w.bounds[recentFrom], To: w.ref}
+func (w windows) recent() domain.Period {
+	return domain.Period{From: w.bounds[recentFrom], To: w.ref}
 }
 
 // inA and inB say whether bucket b lies in the baseline or in the recent window.
@@ -94,7 +95,7 @@ type unit struct {
 // loadUnits lists the route labels seen in the series' months and, per clearance level, the
 // corridors of the latest corridor run that saw no data after AsOf (or ref).
 func (r *Runner) loadUnits(ctx context.Context, w windows, p Params) (labels []unit, corridors [levels][]unit, err error) {
-	ls, err := r.DB.RouteLabels(ctx, store.Period{From: w.bounds[0], To: w.ref})
+	ls, err := r.DB.RouteLabels(ctx, domain.Period{From: w.bounds[0], To: w.ref})
 	if err != nil {
 		return nil, corridors, err
 	}
