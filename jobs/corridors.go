@@ -46,7 +46,7 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 		return 0, err
 	}
 	var all []store.Corridor
-	for level := 0; level <= 3; level++ {
+	for level := range domain.Levels {
 		cs, err := r.corridorsAt(ctx, p, period, level, dims, prevDims)
 		if err != nil {
 			return 0, fmt.Errorf("clearance H%d: %w", level, err)

@@ -46,8 +46,8 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 	x := newUnitIndex(labels, corridors)
 	multi := map[string]bool{dimMO: true, dimNationality: true}
 	attrs := profileAttributes(multi)
-	var units [levels]int
-	for level := range levels {
+	var units [domain.Levels]int
+	for level := range domain.Levels {
 		units[level] = len(x.perLevel[level])
 	}
 	dims := append([]string{dimMode, dimMO, dimNationality, dimGroupSize}, attrs...)
@@ -60,7 +60,7 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 			return
 		}
 		ids, source := st.ids(sightingDims(s, attrs)), st.sources.id(s.Source)
-		for level := s.Handling; level < levels; level++ {
+		for level := s.Handling; level < domain.Levels; level++ {
 			x.each(level, s.Label, s.Cell, func(i int) { st.add(level, i, source, s.Journey, b, ids) })
 		}
 	})
@@ -76,7 +76,7 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 		return 0, err
 	}
 	var out []store.MOShift
-	for level := range levels {
+	for level := range domain.Levels {
 		out = append(out, shiftsAt(st.at(level), x.perLevel[level], w, level, activeAt(activeA, level), activeAt(activeB, level))...)
 	}
 	return len(out), r.DB.CompleteMOShiftRun(ctx, runID, out)
