@@ -31,19 +31,19 @@ type Runner struct {
 // job is one kind of job: it computes and stores its results for a run.
 type job func(r *Runner, ctx context.Context, runID int64, p Params) (rows int, err error)
 
-var kinds = map[string]job{
-	"corridors":    (*Runner).corridors,
-	"hotspots":     (*Runner).hotspots,
-	"emerging":     (*Runner).emerging,
-	"mo-shift":     (*Runner).moShift,
-	"displacement": (*Runner).displacement,
+var kinds = map[domain.JobKind]job{
+	domain.JobCorridors:    (*Runner).corridors,
+	domain.JobHotspots:     (*Runner).hotspots,
+	domain.JobEmerging:     (*Runner).emerging,
+	domain.JobMOShift:      (*Runner).moShift,
+	domain.JobDisplacement: (*Runner).displacement,
 }
 
 // Kinds lists the job names.
 func Kinds() []string {
 	out := make([]string, 0, len(kinds))
 	for k := range kinds {
-		out = append(out, k)
+		out = append(out, string(k))
 	}
 	sort.Strings(out)
 	return out
@@ -75,7 +75,7 @@ func (s *Started) Wait(ctx context.Context) error { return s.run(ctx) }
 
 // Start takes the kind's lock, records the run as running and returns it ready to run.
 func (r *Runner) Start(ctx context.Context, kind string, p Params) (*Started, error) {
-	j, ok := kinds[kind]
+	j, ok := kinds[domain.JobKind(kind)]
 	if !ok {
 		return nil, errs.E(errs.NotFound, "name", "no job %q; jobs: %v", kind, Kinds())
 	}

@@ -106,7 +106,7 @@ func (r *Runner) loadUnits(ctx context.Context, w windows, p Params) (labels []u
 	if asOf.IsZero() && !p.To.IsZero() {
 		asOf = w.ref
 	}
-	run, err := r.DB.LatestRunAsOf(ctx, "corridors", asOf)
+	run, err := r.DB.LatestRunAsOf(ctx, string(domain.JobCorridors), asOf)
 	if err != nil || run == 0 {
 		return labels, corridors, err
 	}

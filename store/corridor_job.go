@@ -100,7 +100,7 @@ type PreviousCorridor struct {
 // PreviousCorridors lists the corridors of one clearance level in the latest completed
 // corridors run.
 func (db *DB) PreviousCorridors(ctx context.Context, clearance int) ([]PreviousCorridor, error) {
-	run, err := db.LatestRun(ctx, "corridors")
+	run, err := db.LatestRun(ctx, string(domain.JobCorridors))
 	if err != nil || run == 0 {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func (db *DB) Corridors(ctx context.Context, q CorridorQuery) ([]Corridor, int64
 	run := q.RunID
 	if run == 0 {
 		var err error
-		if run, err = db.LatestRun(ctx, "corridors"); err != nil {
+		if run, err = db.LatestRun(ctx, string(domain.JobCorridors)); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -78,7 +78,7 @@ func (db *DB) Corridors(ctx context.Context, q CorridorQuery) ([]Corridor, int64
 // Corridor returns one corridor of the latest completed run as the clearance level sees it,
 // or an errs.NotFound error (also for a corridor only a higher clearance has).
 func (db *DB) Corridor(ctx context.Context, id int64, maxHandling int) (*Corridor, error) {
-	run, err := db.LatestRun(ctx, "corridors")
+	run, err := db.LatestRun(ctx, string(domain.JobCorridors))
 	if err != nil {
 		return nil, err
 	}
