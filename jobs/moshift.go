@@ -20,14 +20,6 @@ const (
 	shiftAlpha = 0.01
 )
 
-// Dimensions of the shift tests besides the categorical attributes of the ingest profiles.
-const (
-	dimMode        = "transport_mode"
-	dimMO          = "modus_operandi"
-	dimNationality = "nationalities"
-	dimGroupSize   = "group_size"
-)
-
 // moShift tests, per route label and per corridor and per dimension, whether the category
 // mix of the recent window differs from the baseline's, with BH across every test of a
 // clearance level, and dates each shift with change points on the monthly counts.
@@ -44,13 +36,14 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 		return 0, err
 	}
 	x := newUnitIndex(labels, corridors)
-	multi := map[string]bool{dimMO: true, dimNationality: true}
+	multi := map[string]bool{string(domain.DimMO): true, string(domain.DimNationality): true}
 	attrs := profileAttributes(multi)
 	var units [domain.Levels]int
 	for level := range domain.Levels {
 		units[level] = len(x.perLevel[level])
 	}
-	dims := append([]string{dimMode, dimMO, dimNationality, dimGroupSize}, attrs...)
+	// The dimensions tested: domain's four and the categorical attributes of the ingest profiles.
+	dims := append([]string{string(domain.DimMode), string(domain.DimMO), string(domain.DimNationality), string(domain.DimGroupSize)}, attrs...)
 	sort.Strings(dims)
 	st := newShiftTables(dims, multi, units)
 	period := domain.Period{From: w.bounds[baselineFrom], To: w.ref}
@@ -92,16 +85,16 @@ type dimValues struct {
 func sightingDims(s *store.WindowSighting, attrs []string) []dimValues {
 	var out []dimValues
 	if s.Mode != "" {
-		out = append(out, dimValues{dimMode, []string{s.Mode}})
+		out = append(out, dimValues{string(domain.DimMode), []string{s.Mode}})
 	}
 	if band := groupBand(s.Persons); band != "" {
-		out = append(out, dimValues{dimGroupSize, []string{band}})
+		out = append(out, dimValues{string(domain.DimGroupSize), []string{band}})
 	}
 	if len(s.MO) > 0 {
-		out = append(out, dimValues{dimMO, s.MO})
+		out = append(out, dimValues{string(domain.DimMO), s.MO})
 	}
 	if len(s.Nationalities) > 0 {
-		out = append(out, dimValues{dimNationality, s.Nationalities})
+		out = append(out, dimValues{string(domain.DimNationality), s.Nationalities})
 	}
 	for _, a := range attrs {
 		if v := s.Attributes[a]; len(v) > 0 {
