@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb/geojson"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
 	"routewatch/store"
@@ -36,11 +37,11 @@ const maxRuns = 500
 // mountAnalytics registers the analytics results and job endpoints under /api/v1.
 func mountAnalytics(v1 *gin.RouterGroup, h *handlers) {
 	v1.GET("/hotspots", handle(h.needAnalytics), handle(h.getHotspots))
-	v1.GET("/emerging", handle(h.needAnalytics), handle(analyticsList(h, "emerging", "status", store.EmergingStatuses, AnalyticsData.EmergingRoutes,
+	v1.GET("/emerging", handle(h.needAnalytics), handle(analyticsList(h, domain.JobEmerging, "status", store.EmergingStatuses, AnalyticsData.EmergingRoutes,
 		func(e store.EmergingRoute) string { return e.Status }, emergingRouteOf)))
-	v1.GET("/mo-shifts", handle(h.needAnalytics), handle(analyticsList(h, "mo-shift", "kind", store.ShiftKinds, AnalyticsData.MOShifts,
+	v1.GET("/mo-shifts", handle(h.needAnalytics), handle(analyticsList(h, domain.JobMOShift, "kind", store.ShiftKinds, AnalyticsData.MOShifts,
 		func(s store.MOShift) string { return s.Kind }, moShiftOf)))
-	v1.GET("/displacements", handle(h.needAnalytics), handle(analyticsList(h, "displacement", "kind", store.DisplacementKinds, AnalyticsData.Displacements,
+	v1.GET("/displacements", handle(h.needAnalytics), handle(analyticsList(h, domain.JobDisplacement, "kind", store.DisplacementKinds, AnalyticsData.Displacements,
 		func(d store.Displacement) string { return d.Kind }, displacementOf)))
 	v1.GET("/jobs", handle(h.needAnalytics), handle(h.getJobs))
 	v1.POST("/jobs/:name/run", handle(h.needAnalytics), handle(h.postJobRun))
@@ -56,11 +57,11 @@ func (h *handlers) needAnalytics(c *gin.Context) error {
 
 // analyticsRun resolves the run a results request is about: run=ID (a completed run of
 // kind) or the latest completed run of kind (0 when there is none yet).
-func (h *handlers) analyticsRun(c *gin.Context, kind string) (int64, error) {
+func (h *handlers) analyticsRun(c *gin.Context, kind domain.JobKind) (int64, error) {
 	ctx := c.Request.Context()
 	s, ok := c.GetQuery("run")
 	if !ok {
-		return h.deps.Analytics.LatestRun(ctx, kind)
+		return h.deps.Analytics.LatestRun(ctx, string(kind))
 	}
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
@@ -70,7 +71,7 @@ func (h *handlers) analyticsRun(c *gin.Context, kind string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if r.Kind != kind || r.Status != "completed" {
+	if r.Kind != string(kind) || r.Status != domain.StatusCompleted {
 		return 0, errs.E(errs.NotFound, "run", "run %d is not a completed %s run", id, kind)
 	}
 	return id, nil
@@ -78,7 +79,7 @@ func (h *handlers) analyticsRun(c *gin.Context, kind string) (int64, error) {
 
 // analyticsList answers a results endpoint: {"run_id", "items"} for the run, items filtered
 // by the filter parameter (any of values, comma-separated or repeated), each shaped by of.
-func analyticsList[T, W any](h *handlers, kind, filter string, values []string,
+func analyticsList[T, W any](h *handlers, kind domain.JobKind, filter string, values []string,
 	read func(AnalyticsData, context.Context, int64, int) ([]T, error), valueOf func(T) string, of func(T) W) func(*gin.Context) error {
 	return func(c *gin.Context) error {
 		want := list(c, filter, true)
@@ -117,7 +118,7 @@ func (h *handlers) getHotspots(c *gin.Context) error {
 		return errs.E(errs.Invalid, "format", "want json or geojson, got %q", format)
 	}
 	patterns := list(c, "pattern", true)
-	run, err := h.analyticsRun(c, "hotspots")
+	run, err := h.analyticsRun(c, domain.JobHotspots)
 	if err != nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func (h *handlers) postJobRun(c *gin.Context) error {
 		return err
 	}
 	c.Header("Location", "/api/v1/jobs?kind="+name)
-	c.JSON(http.StatusAccepted, gin.H{"job": name, "run_id": id, "status": "running"})
+	c.JSON(http.StatusAccepted, gin.H{"job": name, "run_id": id, "status": domain.StatusRunning})
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/store"
 )
@@ -39,7 +40,7 @@ type Principal struct {
 	KeyID     int64
 	Prefix    string
 	Role      string
-	Clearance int // highest handling code the caller may see, 0..3
+	Clearance int // highest handling code the caller may see, 0..3 for domain.H0..domain.H3
 }
 
 const (
@@ -66,7 +67,7 @@ func principal(c *gin.Context) Principal {
 	if p, ok := c.Get(principalKey); ok {
 		return p.(Principal)
 	}
-	return Principal{Role: roleAdmin, Clearance: 3}
+	return Principal{Role: roleAdmin, Clearance: int(domain.H3)}
 }
 
 // setRows records how many rows, cells or features a handler returned, for the audit log.

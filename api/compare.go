@@ -12,6 +12,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
 	"routewatch/store"
@@ -97,7 +98,7 @@ func (h *handlers) getCompare(c *gin.Context) error {
 
 // compareQuery reads what both comparisons take besides the area: the two periods, the
 // filters and the test parameters; the first error found is returned.
-func compareQuery(c *gin.Context) (pa, pb store.Period, f store.Filters, params analytics.CompareParams, err error) {
+func compareQuery(c *gin.Context) (pa, pb domain.Period, f domain.Filters, params analytics.CompareParams, err error) {
 	if pa, pb, err = comparePeriods(c); err != nil {
 		return
 	}
@@ -109,7 +110,7 @@ func compareQuery(c *gin.Context) (pa, pb store.Period, f store.Filters, params 
 }
 
 // comparePeriods reads periods A and B (a_from, a_to, b_from, b_to), all four required.
-func comparePeriods(c *gin.Context) (pa, pb store.Period, err error) {
+func comparePeriods(c *gin.Context) (pa, pb domain.Period, err error) {
 	now := time.Now()
 	for _, k := range []string{"a_from", "a_to", "b_from", "b_to"} {
 		if c.Query(k) == "" {

@@ -8,17 +8,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/store"
 )
 
-// The dimensions /api/v1/compare/mo-shifts tests: the name it reports, the cell_dims
-// dimension it reads and, for multi-valued ones, the dimension counting sightings with at
-// least one value.
-var compareDims = []struct{ name, dim, known string }{
-	{"transport_mode", "mode", ""},
-	{"modus_operandi", "mo", "mo_known"},
-	{"nationalities", "nationality", "nationality_known"},
-}
+// The dimensions /api/v1/compare/mo-shifts tests. Each reports its name, reads the cell_dims
+// dimension of its Param and, for multi-valued ones, counts the sightings with at least one
+// value from its Known dimension.
+var compareDims = []domain.Dimension{domain.DimMode, domain.DimMO, domain.DimNationality}
 
 // shiftCategory is one value of a dimension in a period comparison.
 type shiftCategory struct {
@@ -80,7 +77,7 @@ func (h *handlers) getCompareMOShifts(c *gin.Context) error {
 	var ps []float64
 	var tested []int
 	for i, d := range compareDims {
-		out[i] = testDimension(d.name, d.dim, d.known, countsA, countsB, params.Alpha)
+		out[i] = testDimension(string(d), d.Param(), d.Known(), countsA, countsB, params.Alpha)
 		if out[i].Tested {
 			ps, tested = append(ps, out[i].P), append(tested, i)
 		}

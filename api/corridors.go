@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
 	"routewatch/store"
@@ -119,7 +120,7 @@ func (h *handlers) getFlows(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, p, store.Filters{MaxHandling: principal(c).Clearance})
+	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, p, domain.Filters{MaxHandling: domain.Clearance(principal(c).Clearance)})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
 	"routewatch/store"
@@ -18,7 +19,7 @@ import (
 type Data interface {
 	Heatmap(ctx context.Context, q store.Query) ([]store.CellCount, store.Plan, error)
 	Timeline(ctx context.Context, q store.Query) ([]store.Bucket, store.Plan, error)
-	Cell(ctx context.Context, c h3.Cell, p store.Period, f store.Filters) (*store.CellDetail, error)
+	Cell(ctx context.Context, c h3.Cell, p domain.Period, f domain.Filters) (*store.CellDetail, error)
 	FilterValues(ctx context.Context, maxHandling int) (map[string][]store.ValueCount, error)
 	DimCounts(ctx context.Context, q store.Query) ([]store.DimCount, error)
 	DataVersion(ctx context.Context) (int64, error)
@@ -119,7 +120,7 @@ func writeCellFeatures(c *gin.Context, cells []store.CellCount) {
 // answer depends on who asks, so the tag covers the caller's role and clearance (two keys
 // of the same role and clearance get the same answer and may share it) and the caching is
 // private; answerHeaders adds Vary: Authorization, Cookie.
-func (h *handlers) notModified(c *gin.Context, p store.Period) bool {
+func (h *handlers) notModified(c *gin.Context, p domain.Period) bool {
 	if !p.To.Before(time.Now()) {
 		c.Header("Cache-Control", "private, no-store")
 		return false

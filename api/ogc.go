@@ -25,6 +25,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/store"
 )
@@ -33,8 +34,8 @@ import (
 type CorridorData interface {
 	Corridors(ctx context.Context, q store.CorridorQuery) ([]store.Corridor, int64 /* total matched */, error)
 	Corridor(ctx context.Context, id int64, maxHandling int) (*store.Corridor, error) // errs.NotFound when absent
-	Flows(ctx context.Context, a store.Area, p store.Period, f store.Filters) ([]store.Flow, error)
-	FlowEdges(ctx context.Context, res int, p store.Period, maxHandling int) ([]store.Flow, error)
+	Flows(ctx context.Context, a domain.Area, p domain.Period, f domain.Filters) ([]store.Flow, error)
+	FlowEdges(ctx context.Context, res int, p domain.Period, maxHandling int) ([]store.Flow, error)
 	CellsMonthly(ctx context.Context, res int, cells []h3.Cell, maxHandling int) ([]store.Bucket, error)
 }
 

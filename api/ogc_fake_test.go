@@ -15,6 +15,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/api"
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
 	"routewatch/store"
@@ -28,16 +29,16 @@ type ogcFake struct {
 	flows     []store.Flow
 
 	mu       sync.Mutex
-	areas    []store.Area
-	periods  []store.Period
-	filters  []store.Filters
+	areas    []domain.Area
+	periods  []domain.Period
+	filters  []domain.Filters
 	cqueries []store.CorridorQuery
 }
 
 var _ api.Data = (*ogcFake)(nil)
 var _ api.CorridorData = (*ogcFake)(nil)
 
-func (f *ogcFake) record(a *store.Area, p *store.Period, fl *store.Filters, q *store.CorridorQuery) {
+func (f *ogcFake) record(a *domain.Area, p *domain.Period, fl *domain.Filters, q *store.CorridorQuery) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if a != nil {
@@ -54,12 +55,12 @@ func (f *ogcFake) record(a *store.Area, p *store.Period, fl *store.Filters, q *s
 	}
 }
 
-func (f *ogcFake) last() (store.Area, store.Period, store.Filters) {
+func (f *ogcFake) last() (domain.Area, domain.Period, domain.Filters) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var a store.Area
-	var p store.Period
-	var fl store.Filters
+	var a domain.Area
+	var p domain.Period
+	var fl domain.Filters
 	if n := len(f.areas); n > 0 {
 		a = f.areas[n-1]
 	}
@@ -99,7 +100,7 @@ func (f *ogcFake) Timeline(context.Context, store.Query) ([]store.Bucket, store.
 	return nil, store.PlanRaw, nil
 }
 
-func (f *ogcFake) Cell(context.Context, h3.Cell, store.Period, store.Filters) (*store.CellDetail, error) {
+func (f *ogcFake) Cell(context.Context, h3.Cell, domain.Period, domain.Filters) (*store.CellDetail, error) {
 	return nil, errs.E(errs.NotFound, "", "no cell")
 }
 
@@ -118,7 +119,7 @@ func (f *ogcFake) LatestMonth(context.Context, int) (time.Time, bool, error) {
 }
 
 // The corridor detail endpoints are tested against PostGIS (api/corridors_test.go).
-func (f *ogcFake) FlowEdges(context.Context, int, store.Period, int) ([]store.Flow, error) {
+func (f *ogcFake) FlowEdges(context.Context, int, domain.Period, int) ([]store.Flow, error) {
 	return nil, nil
 }
 
@@ -161,7 +162,7 @@ func (f *ogcFake) Corridor(_ context.Context, id int64, _ int) (*store.Corridor,
 	return nil, errs.E(errs.NotFound, "id", "no corridor %d", id)
 }
 
-func (f *ogcFake) Flows(_ context.Context, a store.Area, p store.Period, fl store.Filters) ([]store.Flow, error) {
+func (f *ogcFake) Flows(_ context.Context, a domain.Area, p domain.Period, fl domain.Filters) ([]store.Flow, error) {
 	f.record(&a, &p, &fl, nil)
 	if !slices.Contains(store.FlowResolutions, a.Res) {
 		return nil, errs.E(errs.Invalid, "res", "no flows at res %d", a.Res)
@@ -207,7 +208,7 @@ func newOGCFake(t testing.TB, nCorridors int) *ogcFake {
 			FirstSeen: first, LastSeen: first.AddDate(0, 0, 30),
 			TopModes: []store.ValueCount{{Value: "boat_rubber", Sightings: 10, Persons: 40}},
 			Trend:    trend, Status: statuses[i%4],
-			Period: store.Period{From: day0, To: day0.AddDate(2, 0, 0)},
+			Period: domain.Period{From: day0, To: day0.AddDate(2, 0, 0)},
 		})
 	}
 	for i, r0 := range h3.Res0Cells() { // 122 res-0 cells, each with its centre child at res 2

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
 	"routewatch/store"
@@ -57,7 +58,7 @@ func cellItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, 
 	if err != nil {
 		return nil, err
 	}
-	a := store.Area{Res: cell.Resolution(), BBox: pointBox(cell.LatLng())}
+	a := domain.Area{Res: cell.Resolution(), BBox: pointBox(cell.LatLng())}
 	cells, _, err := h.deps.Data.Heatmap(c.Request.Context(), store.Query{Area: a, Period: q.Period, Filters: f})
 	if err != nil {
 		return nil, err
@@ -87,7 +88,7 @@ func flowItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	if err != nil {
 		return ogcPage{}, err
 	}
-	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, q.Period, store.Filters{MaxHandling: principal(c).Clearance})
+	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, q.Period, domain.Filters{MaxHandling: domain.Clearance(principal(c).Clearance)})
 	if err != nil {
 		return ogcPage{}, err
 	}
@@ -110,8 +111,8 @@ func flowItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, 
 		!slices.Contains(store.FlowResolutions, from.Resolution()) {
 		return nil, featureNotFound("flows", id)
 	}
-	a := store.Area{Res: from.Resolution(), BBox: pointBox(from.LatLng())}
-	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, q.Period, store.Filters{MaxHandling: principal(c).Clearance})
+	a := domain.Area{Res: from.Resolution(), BBox: pointBox(from.LatLng())}
+	flows, err := h.deps.Corridors.Flows(c.Request.Context(), a, q.Period, domain.Filters{MaxHandling: domain.Clearance(principal(c).Clearance)})
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +224,7 @@ func corridorGeometry(c *gin.Context) (bool, error) {
 
 // corridorMeets reports whether the corridor's [first_seen, last_seen] span (its run's period
 // where unknown) meets the half-open period p.
-func corridorMeets(co store.Corridor, p store.Period) bool {
+func corridorMeets(co store.Corridor, p domain.Period) bool {
 	from, to := co.FirstSeen, co.LastSeen
 	if from.IsZero() {
 		from = co.Period.From

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
 	"routewatch/store"
@@ -25,10 +26,10 @@ const (
 
 // ogcQuery holds the parameters every items request shares, parsed and checked.
 type ogcQuery struct {
-	BBox    *geo.BBox    // nil: no bbox given
-	Period  store.Period // half-open; the whole time range when HasTime is false
-	HasTime bool         // datetime was given
-	Limit   int          // 1..ogcMaxLimit
+	BBox    *geo.BBox     // nil: no bbox given
+	Period  domain.Period // half-open; the whole time range when HasTime is false
+	HasTime bool          // datetime was given
+	Limit   int           // 1..ogcMaxLimit
 	Offset  int
 	Props   []string // properties to output; nil: all
 }
@@ -37,7 +38,7 @@ var worldBBox = geo.BBox{West: -180, South: -90, East: 180, North: 90}
 
 // parseOGCQuery reads bbox, datetime, limit, offset and properties for col.
 func parseOGCQuery(c *gin.Context, col *ogcCollection, now time.Time) (ogcQuery, error) {
-	q := ogcQuery{Limit: ogcDefaultLimit, Period: store.Period{From: earliest, To: openEnd(now)}}
+	q := ogcQuery{Limit: ogcDefaultLimit, Period: domain.Period{From: earliest, To: openEnd(now)}}
 	var err error
 	if s, ok := c.GetQuery("bbox"); ok {
 		b, err := parseOGCBBox(s)
@@ -105,8 +106,8 @@ func parseOGCBBox(s string) (geo.BBox, error) {
 // day. An interval a/b is closed, as the standard says: [a, b+1µs), or up to the end of b's
 // day when b is a date. ".." or an empty string leaves an end open: from 1990-01-01, to the
 // next UTC midnight after now.
-func parseDatetime(s string, now time.Time) (store.Period, error) {
-	p := store.Period{From: earliest, To: openEnd(now)}
+func parseDatetime(s string, now time.Time) (domain.Period, error) {
+	p := domain.Period{From: earliest, To: openEnd(now)}
 	parts := strings.Split(s, "/")
 	open := func(v string) bool { return v == ".." || v == "" }
 	switch {
@@ -117,7 +118,7 @@ func parseDatetime(s string, now time.Time) (store.Period, error) {
 		if err != nil {
 			return p, err
 		}
-		return store.Period{From: t, To: closedEnd(t, day)}, nil
+		return domain.Period{From: t, To: closedEnd(t, day)}, nil
 	case len(parts) > 2:
 		return p, errs.E(errs.Invalid, "datetime", "want one instant or one interval start/end, got %q", s)
 	}
@@ -209,7 +210,7 @@ func parseProperties(s string, known []string) ([]string, error) {
 // ogcCellArea is the area of a cells request: the bbox (the world when none) at res (default
 // geo.DefaultRes of the bbox, so the world is res 2), within the caller's limits like the
 // heatmap's (cellArea: the cell cap, and res 6 at most for role expert).
-func ogcCellArea(c *gin.Context, bbox *geo.BBox) (store.Area, error) {
+func ogcCellArea(c *gin.Context, bbox *geo.BBox) (domain.Area, error) {
 	b := worldBBox
 	if bbox != nil {
 		b = *bbox
@@ -219,7 +220,7 @@ func ogcCellArea(c *gin.Context, bbox *geo.BBox) (store.Area, error) {
 
 // ogcFlowArea is the area of a flows request: the bbox (the world when none) at res, one of
 // store.FlowResolutions (default: geo.DefaultRes of the bbox, brought into their range).
-func ogcFlowArea(c *gin.Context, bbox *geo.BBox) (store.Area, error) {
+func ogcFlowArea(c *gin.Context, bbox *geo.BBox) (domain.Area, error) {
 	b := worldBBox
 	if bbox != nil {
 		b = *bbox
@@ -229,11 +230,11 @@ func ogcFlowArea(c *gin.Context, bbox *geo.BBox) (store.Area, error) {
 	if s, ok := c.GetQuery("res"); ok {
 		r, err := strconv.Atoi(s)
 		if err != nil || !slices.Contains(store.FlowResolutions, r) {
-			return store.Area{}, errs.E(errs.Invalid, "res", "flows exist at H3 resolutions %v, got %q", store.FlowResolutions, s)
+			return domain.Area{}, errs.E(errs.Invalid, "res", "flows exist at H3 resolutions %v, got %q", store.FlowResolutions, s)
 		}
 		res = r
 	}
-	return store.Area{Res: res, BBox: b}, nil
+	return domain.Area{Res: res, BBox: b}, nil
 }
 
 // pointBox is a tiny box around a point, crossing the antimeridian when the point is on it.

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
 	"routewatch/store"
@@ -32,10 +33,10 @@ var earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // parseArea reads bbox (default: the whole world) and res (default: geo.DefaultRes of the
 // bbox) and applies the caller's limits (cellArea).
-func parseArea(c *gin.Context) (store.Area, error) {
+func parseArea(c *gin.Context) (domain.Area, error) {
 	b, err := parseBBox(c)
 	if err != nil {
-		return store.Area{}, err
+		return domain.Area{}, err
 	}
 	return cellArea(c, b)
 }
@@ -54,20 +55,20 @@ func parseBBox(c *gin.Context) (geo.BBox, error) {
 }
 
 // parseBBoxRes reads bbox and res without the cell cap (for answers not sized by cells).
-func parseBBoxRes(c *gin.Context) (store.Area, error) {
+func parseBBoxRes(c *gin.Context) (domain.Area, error) {
 	b, err := parseBBox(c)
 	if err != nil {
-		return store.Area{}, err
+		return domain.Area{}, err
 	}
 	res := geo.DefaultRes(b)
 	if s, ok := c.GetQuery("res"); ok {
 		r, err := parseRes(s)
 		if err != nil {
-			return store.Area{}, err
+			return domain.Area{}, err
 		}
 		res = r
 	}
-	return store.Area{Res: res, BBox: b}, nil
+	return domain.Area{Res: res, BBox: b}, nil
 }
 
 // parseRes reads an H3 resolution from 0 to the stored one (10).
@@ -88,25 +89,25 @@ func parseRes(s string) (int, error) {
 //
 // Without res the resolution is geo.DefaultRes(b), brought within both limits instead of
 // refused.
-func cellArea(c *gin.Context, b geo.BBox) (store.Area, error) {
+func cellArea(c *gin.Context, b geo.BBox) (domain.Area, error) {
 	most := maxRes(c)
 	s, given := c.GetQuery("res")
 	if !given {
 		res := min(geo.DefaultRes(b), most)
-		return store.Area{Res: max(0, min(res, b.FinestResWithin(res, MaxCells))), BBox: b}, nil
+		return domain.Area{Res: max(0, min(res, b.FinestResWithin(res, MaxCells))), BBox: b}, nil
 	}
 	res, err := parseRes(s)
 	if err != nil {
-		return store.Area{}, err
+		return domain.Area{}, err
 	}
 	if res > most {
-		return store.Area{}, &errs.Error{Kind: errs.Invalid, Param: "res",
+		return domain.Area{}, &errs.Error{Kind: errs.Invalid, Param: "res",
 			Message: "role " + principal(c).Role + " sees cells no finer than res " + strconv.Itoa(most) +
 				" (aggregates of about " + strconv.FormatFloat(math.Round(h3.HexagonAreaAvgKm2(most)), 'f', 0, 64) +
 				" km²), got res " + strconv.Itoa(res),
 			Details: gin.H{"max_res": most, "max_res_for_bbox": max(0, b.FinestResWithin(most, MaxCells))}}
 	}
-	a := store.Area{Res: res, BBox: b}
+	a := domain.Area{Res: res, BBox: b}
 	return a, checkCellCap(a)
 }
 
@@ -121,7 +122,7 @@ func maxRes(c *gin.Context) int {
 
 // checkCellCap refuses an area whose bbox can touch more than MaxCells cells at its
 // resolution (geo.BBox.TouchedCells), naming the finest resolution that fits.
-func checkCellCap(a store.Area) error {
+func checkCellCap(a domain.Area) error {
 	b, res := a.BBox, a.Res
 	est := b.TouchedCells(res)
 	if est <= MaxCells {
@@ -148,8 +149,8 @@ func parseTime(param, s string) (time.Time, error) {
 
 // parsePeriod reads the half-open period [fromKey, toKey). Defaults: from 1990-01-01; to
 // the next UTC midnight after now, so an open period still uses the day rollups.
-func parsePeriod(c *gin.Context, fromKey, toKey string, now time.Time) (store.Period, error) {
-	p := store.Period{From: earliest, To: now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)}
+func parsePeriod(c *gin.Context, fromKey, toKey string, now time.Time) (domain.Period, error) {
+	p := domain.Period{From: earliest, To: now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)}
 	var err error
 	if s, ok := c.GetQuery(fromKey); ok {
 		if p.From, err = parseTime(fromKey, s); err != nil {
@@ -170,10 +171,10 @@ func parsePeriod(c *gin.Context, fromKey, toKey string, now time.Time) (store.Pe
 // parseFilters reads mode, mo, nationality, source (comma-separated or repeated), route
 // (repeated only: route labels may contain commas) and min_reliability; the caller's
 // clearance always applies.
-func parseFilters(c *gin.Context) (store.Filters, error) {
-	f := store.Filters{
+func parseFilters(c *gin.Context) (domain.Filters, error) {
+	f := domain.Filters{
 		Modes: list(c, "mode", true), MO: list(c, "mo", true), Nationalities: list(c, "nationality", true),
-		Sources: list(c, "source", true), Routes: list(c, "route", false), MaxHandling: principal(c).Clearance,
+		Sources: list(c, "source", true), Routes: list(c, "route", false), MaxHandling: domain.Clearance(principal(c).Clearance),
 	}
 	for i, n := range f.Nationalities {
 		n = strings.ToUpper(n)
@@ -210,14 +211,14 @@ func list(c *gin.Context, key string, commas bool) []string {
 
 // parseView reads what the map views share: the area (with the cell cap), the period
 // from/to, and the filters with the caller's clearance.
-func parseView(c *gin.Context) (store.Area, store.Period, store.Filters, error) {
+func parseView(c *gin.Context) (domain.Area, domain.Period, domain.Filters, error) {
 	a, err := parseArea(c)
 	if err != nil {
-		return a, store.Period{}, store.Filters{}, err
+		return a, domain.Period{}, domain.Filters{}, err
 	}
 	p, err := parsePeriod(c, "from", "to", time.Now())
 	if err != nil {
-		return a, p, store.Filters{}, err
+		return a, p, domain.Filters{}, err
 	}
 	f, err := parseFilters(c)
 	return a, p, f, err

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/store"
 )
@@ -88,7 +89,7 @@ func (h *handlers) getRanking(c *gin.Context) error {
 }
 
 // rankCells compares every cell of the area between prev and p.
-func (h *handlers) rankCells(c *gin.Context, q store.Query, prev, p store.Period, params analytics.CompareParams) ([]rankedRow, error) {
+func (h *handlers) rankCells(c *gin.Context, q store.Query, prev, p domain.Period, params analytics.CompareParams) ([]rankedRow, error) {
 	ctx := c.Request.Context()
 	q.Period = prev
 	ca, _, err := h.deps.Data.Heatmap(ctx, q)
@@ -112,10 +113,10 @@ func (h *handlers) rankCells(c *gin.Context, q store.Query, prev, p store.Period
 
 // rankRoutes compares every route label seen in the area (res-4 cells by centre, as the
 // modus-operandi shifts count) between prev and p; routes carry sightings, not persons.
-func (h *handlers) rankRoutes(c *gin.Context, q store.Query, prev, p store.Period, params analytics.CompareParams) ([]rankedRow, error) {
+func (h *handlers) rankRoutes(c *gin.Context, q store.Query, prev, p domain.Period, params analytics.CompareParams) ([]rankedRow, error) {
 	ctx := c.Request.Context()
 	byRoute := map[string]*analytics.Counts{}
-	for i, period := range []store.Period{prev, p} {
+	for i, period := range []domain.Period{prev, p} {
 		q.Period = period
 		dims, err := h.deps.Data.DimCounts(ctx, q)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
 	"routewatch/store"
@@ -42,7 +43,7 @@ type releaseNote struct {
 
 // releaseTable is one quarter's atoms at one clearance level.
 type releaseTable struct {
-	period        store.Period
+	period        domain.Period
 	k             int64
 	cells         map[h3.Cell]store.CellCount // released cell atoms
 	withheld      map[h3.Cell]bool            // cells with 1..k-1 sightings
@@ -55,15 +56,15 @@ func (t *releaseTable) note(withheld int) *releaseNote {
 }
 
 // quarterOf is the UTC calendar quarter holding t.
-func quarterOf(t time.Time) store.Period {
+func quarterOf(t time.Time) domain.Period {
 	t = t.UTC()
 	from := time.Date(t.Year(), time.Month((int(t.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
-	return store.Period{From: from, To: from.AddDate(0, 3, 0)}
+	return domain.Period{From: from, To: from.AddDate(0, 3, 0)}
 }
 
 // releaseQuarter checks that p, read from param, is one whole UTC calendar quarter; an OGC
 // closed interval ending at the quarter's last instant (its end plus 1 µs) is one too.
-func releaseQuarter(param string, p store.Period) (store.Period, error) {
+func releaseQuarter(param string, p domain.Period) (domain.Period, error) {
 	q := quarterOf(p.From)
 	if p.From.Equal(q.From) && (p.To.Equal(q.To) || p.To.Equal(q.To.Add(time.Microsecond))) {
 		return q, nil
@@ -75,7 +76,7 @@ func releaseQuarter(param string, p store.Period) (store.Period, error) {
 
 // plannerPeriod is the quarter a planner asked for (given: the period read from param), or
 // by default the latest complete quarter with data the caller may see.
-func (h *handlers) plannerPeriod(c *gin.Context, param string, p store.Period, given bool) (store.Period, error) {
+func (h *handlers) plannerPeriod(c *gin.Context, param string, p domain.Period, given bool) (domain.Period, error) {
 	if given {
 		return releaseQuarter(param, p)
 	}
@@ -83,7 +84,7 @@ func (h *handlers) plannerPeriod(c *gin.Context, param string, p store.Period, g
 	if h.deps.Data != nil {
 		m, ok, err := h.latestMonth(c)
 		if err != nil {
-			return store.Period{}, err
+			return domain.Period{}, err
 		}
 		if ok && m.Before(last) {
 			last = m
@@ -149,7 +150,7 @@ const releaseCacheSize = 32
 
 // release loads (or recalls) the release table of quarter p for the caller; withFlows adds
 // the flow atoms (from CorridorData).
-func (h *handlers) release(c *gin.Context, p store.Period, withFlows bool) (*releaseTable, error) {
+func (h *handlers) release(c *gin.Context, p domain.Period, withFlows bool) (*releaseTable, error) {
 	ctx := c.Request.Context()
 	if h.deps.Data == nil || (withFlows && h.deps.Corridors == nil) {
 		return nil, errs.E(errs.Unavailable, "", "planner outputs have no data source configured")
@@ -177,9 +178,9 @@ func (h *handlers) release(c *gin.Context, p store.Period, withFlows bool) (*rel
 	return t, nil
 }
 
-func (h *handlers) loadRelease(ctx context.Context, key releaseKey, p store.Period) (*releaseTable, error) {
+func (h *handlers) loadRelease(ctx context.Context, key releaseKey, p domain.Period) (*releaseTable, error) {
 	t := &releaseTable{period: p, k: key.k, cells: map[h3.Cell]store.CellCount{}, withheld: map[h3.Cell]bool{}, flows: map[[2]h3.Cell]store.Flow{}}
-	cells, _, err := h.deps.Data.Heatmap(ctx, store.Query{Area: store.Area{Res: releaseRes, BBox: worldBBox}, Period: p, Filters: store.Filters{MaxHandling: key.clearance}})
+	cells, _, err := h.deps.Data.Heatmap(ctx, store.Query{Area: domain.Area{Res: releaseRes, BBox: worldBBox}, Period: p, Filters: domain.Filters{MaxHandling: domain.Clearance(key.clearance)}})
 	if err != nil {
 		return nil, err
 	}

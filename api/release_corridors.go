@@ -9,6 +9,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/geo"
 	"routewatch/store"
 )
@@ -159,7 +160,7 @@ func releasedLine(line orb.LineString, res int, released map[h3.Cell]bool) orb.L
 // bbox (nil: all), the status is among status (empty: all) and the volume (legs or
 // sightings, the greater) reaches minVolume; by volume descending, then id. withheld counts
 // the corridors with nothing released.
-func (h *handlers) releasedCorridors(c *gin.Context, p store.Period, bbox *geo.BBox, status []string, minVolume int64) (
+func (h *handlers) releasedCorridors(c *gin.Context, p domain.Period, bbox *geo.BBox, status []string, minVolume int64) (
 	out []releasedCorridor, withheld int, t *releaseTable, err error) {
 	cur, err := h.release(c, p, true)
 	if err != nil {
@@ -196,7 +197,7 @@ func (h *handlers) releasedCorridors(c *gin.Context, p store.Period, bbox *geo.B
 
 // releasedCorridorByID is one corridor as a planner receives it for quarter p; ok is false
 // when it does not exist at the caller's clearance or nothing of it is released.
-func (h *handlers) releasedCorridorByID(c *gin.Context, id int64, p store.Period) (releasedCorridor, *releaseTable, bool, error) {
+func (h *handlers) releasedCorridorByID(c *gin.Context, id int64, p domain.Period) (releasedCorridor, *releaseTable, bool, error) {
 	cur, err := h.release(c, p, true)
 	if err != nil {
 		return releasedCorridor{}, nil, false, err

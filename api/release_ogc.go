@@ -7,9 +7,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
-	"routewatch/store"
 )
 
 // The OGC collections as planners receive them (api/release.go): res-4 atoms of one
@@ -119,7 +119,7 @@ func plannerCorridorItem(h *handlers, c *gin.Context, id int64, q ogcQuery, outl
 }
 
 // plannerOGCPeriod is the quarter of an OGC request: datetime, or the latest with data.
-func (h *handlers) plannerOGCPeriod(c *gin.Context, q ogcQuery) (store.Period, error) {
+func (h *handlers) plannerOGCPeriod(c *gin.Context, q ogcQuery) (domain.Period, error) {
 	return h.plannerPeriod(c, "datetime", q.Period, q.HasTime)
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
 	"routewatch/store"
@@ -15,13 +16,13 @@ import (
 
 // plannerRESTPeriod is the quarter of a REST request: from/to, or the latest with data.
 // Dimension filters are refused.
-func (h *handlers) plannerRESTPeriod(c *gin.Context) (store.Period, error) {
+func (h *handlers) plannerRESTPeriod(c *gin.Context) (domain.Period, error) {
 	f, err := parseFilters(c)
 	if err != nil {
-		return store.Period{}, err
+		return domain.Period{}, err
 	}
 	if err := h.refuseFiltersForSuppressed(c, f); err != nil {
-		return store.Period{}, err
+		return domain.Period{}, err
 	}
 	_, hasFrom := c.GetQuery("from")
 	_, hasTo := c.GetQuery("to")

@@ -16,6 +16,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/api"
+	"routewatch/domain"
 	"routewatch/geo"
 	"routewatch/jobs"
 	"routewatch/loader"
@@ -65,18 +66,18 @@ func releaseServer(t *testing.T) (*httptest.Server, *store.DB, map[string]string
 	return srv, db, keys
 }
 
-var releaseQuarters = []store.Period{
+var releaseQuarters = []domain.Period{
 	{From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)},
 	{From: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)},
 	{From: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)},
 	{From: time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
 }
 
-func fromTo(p store.Period) string {
+func fromTo(p domain.Period) string {
 	return "from=" + p.From.Format(time.DateOnly) + "&to=" + p.To.Format(time.DateOnly)
 }
 
-func datetime(p store.Period) string {
+func datetime(p domain.Period) string {
 	return "datetime=" + p.From.Format(time.DateOnly) + "/" + p.To.AddDate(0, 0, -1).Format(time.DateOnly)
 }
 
@@ -265,7 +266,7 @@ func checkModes(t *testing.T, a atom, got any, tr truth) {
 }
 
 // flowAnswers are the OGC flows listing and items and REST flows of one quarter.
-func flowAnswers(t *testing.T, base, key string, qi int, q store.Period) []answer {
+func flowAnswers(t *testing.T, base, key string, qi int, q domain.Period) []answer {
 	var out []answer
 	code, page := getJSON(t, base+"/ogc/collections/flows/items?limit=10000&"+datetime(q), key)
 	if code != 200 {
@@ -288,7 +289,7 @@ func flowAnswers(t *testing.T, base, key string, qi int, q store.Period) []answe
 }
 
 // corridorAnswers are the corridors of one quarter, listed (REST and OGC) and in detail.
-func corridorAnswers(t *testing.T, base, key string, qi int, q store.Period) []answer {
+func corridorAnswers(t *testing.T, base, key string, qi int, q domain.Period) []answer {
 	var out []answer
 	code, fc := getJSON(t, base+"/api/v1/corridors?"+fromTo(q), key)
 	if code != 200 {

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/store"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -43,7 +43,7 @@ func (h *handlers) postSession(c *gin.Context) error {
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(sessionTTL.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.GetBool(httpsKey)})
-	c.JSON(http.StatusCreated, gin.H{"role": key.Role, "clearance": "H" + strconv.Itoa(key.Clearance), "key": key.Prefix,
+	c.JSON(http.StatusCreated, gin.H{"role": key.Role, "clearance": domain.Clearance(key.Clearance).String(), "key": key.Prefix,
 		"expires_in_s": int(sessionTTL.Seconds())})
 	return nil
 }
@@ -51,7 +51,7 @@ func (h *handlers) postSession(c *gin.Context) error {
 // getSession says who the caller is.
 func (h *handlers) getSession(c *gin.Context) {
 	p := principal(c)
-	c.JSON(http.StatusOK, gin.H{"role": p.Role, "clearance": "H" + strconv.Itoa(p.Clearance), "key": p.Prefix})
+	c.JSON(http.StatusOK, gin.H{"role": p.Role, "clearance": domain.Clearance(p.Clearance).String(), "key": p.Prefix})
 }
 
 // deleteSession signs out, and asks the browser to drop its cache of this origin: answers

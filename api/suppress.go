@@ -3,8 +3,8 @@ package api
 import (
 	"github.com/gin-gonic/gin"
 
+	"routewatch/domain"
 	"routewatch/errs"
-	"routewatch/store"
 )
 
 // defaultSuppressBelow is the k of small-count suppression: the threshold used for
@@ -27,7 +27,7 @@ func (h *handlers) suppressBelow(c *gin.Context) int {
 // refuseFiltersForSuppressed stops planners from filtering aggregates by a dimension: the
 // difference between a filtered and an unfiltered count would reveal a small count that
 // suppression withholds.
-func (h *handlers) refuseFiltersForSuppressed(c *gin.Context, f store.Filters) error {
+func (h *handlers) refuseFiltersForSuppressed(c *gin.Context, f domain.Filters) error {
 	if h.suppressBelow(c) == 0 {
 		return nil
 	}

@@ -21,6 +21,6 @@ type Run struct {
 
 // RunOf shapes a stored job run.
 func RunOf(r store.Run) Run {
-	return Run{ID: r.ID, Kind: r.Kind, Params: r.Params, Status: r.Status, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+	return Run{ID: r.ID, Kind: r.Kind, Params: r.Params, Status: string(r.Status), StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
 		Rows: r.Rows, Error: r.Error}
 }

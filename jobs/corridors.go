@@ -9,6 +9,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/geo"
 	"routewatch/store"
 )
@@ -45,7 +46,7 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 		return 0, err
 	}
 	var all []store.Corridor
-	for level := 0; level <= 3; level++ {
+	for level := range domain.Levels {
 		cs, err := r.corridorsAt(ctx, p, period, level, dims, prevDims)
 		if err != nil {
 			return 0, fmt.Errorf("clearance H%d: %w", level, err)
@@ -58,7 +59,7 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 // corridorsAt finds the corridors of the flow graph and one corridor per route label whose
 // data has no journeys, from the sightings clearance level corridorClearance may see; dims
 // and prevDims are the period's and the previous period's sightings per cell (CellDims).
-func (r *Runner) corridorsAt(ctx context.Context, p Params, period store.Period, corridorClearance int, dims, prevDims []store.CellDim) ([]store.Corridor, error) {
+func (r *Runner) corridorsAt(ctx context.Context, p Params, period domain.Period, corridorClearance int, dims, prevDims []store.CellDim) ([]store.Corridor, error) {
 	prev := period.Previous()
 	flows, err := r.DB.FlowEdges(ctx, p.Res, period, corridorClearance)
 	if err != nil {

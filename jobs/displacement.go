@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/store"
 )
 
@@ -28,7 +29,7 @@ func (r *Runner) displacement(ctx context.Context, runID int64, p Params) (int, 
 		return 0, r.DB.CompleteDisplacementRun(ctx, runID, nil)
 	}
 	var out []store.Displacement
-	for level := range levels {
+	for level := range domain.Levels {
 		pairs, err := displacementsAt(in, level)
 		if err != nil {
 			return 0, err

@@ -9,6 +9,7 @@ import (
 	"github.com/lib/pq"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/store"
 )
 
@@ -39,7 +40,7 @@ func (r *Runner) emerging(ctx context.Context, runID int64, p Params) (int, erro
 		return 0, err
 	}
 	var out []store.EmergingRoute
-	for level := range levels {
+	for level := range domain.Levels {
 		out = append(out, emergingAt(in, level, states)...)
 	}
 	return len(out), r.DB.CompleteEmergingRun(ctx, runID, in.w.ref, out)
@@ -49,8 +50,8 @@ func (r *Runner) emerging(ctx context.Context, runID int64, p Params) (int, erro
 // its units and their counts.
 type rateInputs struct {
 	w       windows
-	units   [levels][]unit
-	tallies [levels]tally
+	units   [domain.Levels][]unit
+	tallies [domain.Levels]tally
 	activeA map[string]int
 	activeB map[string]int
 }
@@ -118,12 +119,12 @@ func (r *Runner) readRates(ctx context.Context, p Params) (rateInputs, bool, err
 		return in, false, err
 	}
 	x := newUnitIndex(labels, corridors)
-	for level := range levels {
+	for level := range domain.Levels {
 		in.units[level] = x.perLevel[level]
 		in.tallies[level] = newTally(len(x.perLevel[level]))
 	}
 	err = r.DB.WindowCounts(ctx, corridorRes(corridors), w.bounds, func(c store.WindowCount) {
-		for level := c.Handling; level < levels; level++ {
+		for level := c.Handling; level < domain.Levels; level++ {
 			x.each(level, c.Label, c.Cell, func(i int) { in.tallies[level].add(i, c.Step, c.Source, c.N) })
 		}
 	})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/scenario"
 	"routewatch/store"
 )
@@ -33,7 +34,7 @@ var evalKinds = []string{"hotspots", "emerging", "mo-shift", "displacement"}
 const corridorEvery = 28 * 24 * time.Hour
 
 // evalClearance is the level the evaluation scores: all data, as the generator wrote it.
-const evalClearance = levels - 1
+const evalClearance = domain.Levels - 1
 
 // observation is one finding of one run at one replay step.
 type observation struct {

@@ -9,6 +9,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/store"
 )
@@ -20,7 +21,6 @@ const (
 	hotspotK         = 1    // k-ring of the spatial neighbourhood
 	hotspotTimeSteps = 1    // previous time steps in the neighbourhood
 	alpha            = 0.05 // significance level of every job's q-values
-	levels           = 4    // clearance levels H0..H3: every job computes its results per level
 )
 
 // hotspotCube is how one hot spot run builds its cube: resolutions, step, neighbourhood.
@@ -91,7 +91,7 @@ func (r *Runner) hotspots(ctx context.Context, runID int64, p Params) (int, erro
 		if err != nil {
 			return 0, err
 		}
-		for level := range levels {
+		for level := range domain.Levels {
 			hs, err := emergingHotSpots(counts, len(bounds)-1, res, level, cube)
 			if err != nil {
 				return 0, fmt.Errorf("res %d, clearance H%d: %w", res, level, err)

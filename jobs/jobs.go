@@ -12,6 +12,7 @@ import (
 	"sort"
 	"time"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/store"
 )
@@ -30,19 +31,19 @@ type Runner struct {
 // job is one kind of job: it computes and stores its results for a run.
 type job func(r *Runner, ctx context.Context, runID int64, p Params) (rows int, err error)
 
-var kinds = map[string]job{
-	"corridors":    (*Runner).corridors,
-	"hotspots":     (*Runner).hotspots,
-	"emerging":     (*Runner).emerging,
-	"mo-shift":     (*Runner).moShift,
-	"displacement": (*Runner).displacement,
+var kinds = map[domain.JobKind]job{
+	domain.JobCorridors:    (*Runner).corridors,
+	domain.JobHotspots:     (*Runner).hotspots,
+	domain.JobEmerging:     (*Runner).emerging,
+	domain.JobMOShift:      (*Runner).moShift,
+	domain.JobDisplacement: (*Runner).displacement,
 }
 
 // Kinds lists the job names.
 func Kinds() []string {
 	out := make([]string, 0, len(kinds))
 	for k := range kinds {
-		out = append(out, k)
+		out = append(out, string(k))
 	}
 	sort.Strings(out)
 	return out
@@ -74,7 +75,7 @@ func (s *Started) Wait(ctx context.Context) error { return s.run(ctx) }
 
 // Start takes the kind's lock, records the run as running and returns it ready to run.
 func (r *Runner) Start(ctx context.Context, kind string, p Params) (*Started, error) {
-	j, ok := kinds[kind]
+	j, ok := kinds[domain.JobKind(kind)]
 	if !ok {
 		return nil, errs.E(errs.NotFound, "name", "no job %q; jobs: %v", kind, Kinds())
 	}
@@ -137,7 +138,7 @@ func (r *Runner) now() time.Time {
 
 // period resolves a run's period: whole UTC months, by default the twelve months before
 // the current month (or before AsOf).
-func (r *Runner) period(p Params) store.Period {
+func (r *Runner) period(p Params) domain.Period {
 	end := p.To
 	if end.IsZero() {
 		end = r.now()
@@ -150,7 +151,7 @@ func (r *Runner) period(p Params) store.Period {
 	if start.IsZero() {
 		start = end.AddDate(-1, 0, 0)
 	}
-	return store.Period{From: monthStart(start), To: end}
+	return domain.Period{From: monthStart(start), To: end}
 }
 
 func monthStart(t time.Time) time.Time {

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/ingest"
 	"routewatch/store"
 )
@@ -17,14 +18,6 @@ const (
 	// over (weekly, say) on overlapping windows, and BH controls false discoveries within
 	// one run only; genuine shifts of a transport mode or a modus operandi are large.
 	shiftAlpha = 0.01
-)
-
-// Dimensions of the shift tests besides the categorical attributes of the ingest profiles.
-const (
-	dimMode        = "transport_mode"
-	dimMO          = "modus_operandi"
-	dimNationality = "nationalities"
-	dimGroupSize   = "group_size"
 )
 
 // moShift tests, per route label and per corridor and per dimension, whether the category
@@ -43,23 +36,24 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 		return 0, err
 	}
 	x := newUnitIndex(labels, corridors)
-	multi := map[string]bool{dimMO: true, dimNationality: true}
+	multi := map[string]bool{string(domain.DimMO): true, string(domain.DimNationality): true}
 	attrs := profileAttributes(multi)
-	var units [levels]int
-	for level := range levels {
+	var units [domain.Levels]int
+	for level := range domain.Levels {
 		units[level] = len(x.perLevel[level])
 	}
-	dims := append([]string{dimMode, dimMO, dimNationality, dimGroupSize}, attrs...)
+	// The dimensions tested: domain's four and the categorical attributes of the ingest profiles.
+	dims := append([]string{string(domain.DimMode), string(domain.DimMO), string(domain.DimNationality), string(domain.DimGroupSize)}, attrs...)
 	sort.Strings(dims)
 	st := newShiftTables(dims, multi, units)
-	period := store.Period{From: w.bounds[baselineFrom], To: w.ref}
+	period := domain.Period{From: w.bounds[baselineFrom], To: w.ref}
 	err = r.DB.WindowSightings(ctx, corridorRes(corridors), period, attrs, func(s *store.WindowSighting) {
 		b := bucketOf(w.bounds, s.ObservedAt) - baselineFrom
 		if b < 0 {
 			return
 		}
 		ids, source := st.ids(sightingDims(s, attrs)), st.sources.id(s.Source)
-		for level := s.Handling; level < levels; level++ {
+		for level := s.Handling; level < domain.Levels; level++ {
 			x.each(level, s.Label, s.Cell, func(i int) { st.add(level, i, source, s.Journey, b, ids) })
 		}
 	})
@@ -75,7 +69,7 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 		return 0, err
 	}
 	var out []store.MOShift
-	for level := range levels {
+	for level := range domain.Levels {
 		out = append(out, shiftsAt(st.at(level), x.perLevel[level], w, level, activeAt(activeA, level), activeAt(activeB, level))...)
 	}
 	return len(out), r.DB.CompleteMOShiftRun(ctx, runID, out)
@@ -91,16 +85,16 @@ type dimValues struct {
 func sightingDims(s *store.WindowSighting, attrs []string) []dimValues {
 	var out []dimValues
 	if s.Mode != "" {
-		out = append(out, dimValues{dimMode, []string{s.Mode}})
+		out = append(out, dimValues{string(domain.DimMode), []string{s.Mode}})
 	}
 	if band := groupBand(s.Persons); band != "" {
-		out = append(out, dimValues{dimGroupSize, []string{band}})
+		out = append(out, dimValues{string(domain.DimGroupSize), []string{band}})
 	}
 	if len(s.MO) > 0 {
-		out = append(out, dimValues{dimMO, s.MO})
+		out = append(out, dimValues{string(domain.DimMO), s.MO})
 	}
 	if len(s.Nationalities) > 0 {
-		out = append(out, dimValues{dimNationality, s.Nationalities})
+		out = append(out, dimValues{string(domain.DimNationality), s.Nationalities})
 	}
 	for _, a := range attrs {
 		if v := s.Attributes[a]; len(v) > 0 {

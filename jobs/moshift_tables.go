@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/store"
 )
 
@@ -18,9 +19,9 @@ type shiftTables struct {
 	multi   []bool     // per dimension: several values per sighting
 	values  []interner // per dimension: value ids
 	sources interner
-	units   [levels]int         // units per level
-	tables  [levels][]*dimTable // per level: [unit*len(dims) + dim], nil until used
-	deff    []cluster           // per unit at the highest level: how clustered its sightings are
+	units   [domain.Levels]int         // units per level
+	tables  [domain.Levels][]*dimTable // per level: [unit*len(dims) + dim], nil until used
+	deff    []cluster                  // per unit at the highest level: how clustered its sightings are
 	buf     []dimIDs
 }
 
@@ -49,9 +50,9 @@ type dimIDs struct {
 	values []int
 }
 
-func newShiftTables(dims []string, multi map[string]bool, units [levels]int) *shiftTables {
+func newShiftTables(dims []string, multi map[string]bool, units [domain.Levels]int) *shiftTables {
 	st := &shiftTables{dims: dims, multi: make([]bool, len(dims)), values: make([]interner, len(dims)),
-		units: units, deff: make([]cluster, units[levels-1])}
+		units: units, deff: make([]cluster, units[domain.Levels-1])}
 	for i, d := range dims {
 		st.multi[i] = multi[d]
 	}
@@ -102,7 +103,7 @@ func (c cluster) designEffect() float64 {
 // add counts one sighting (its source id, journey, window month and dimension ids) in the
 // tables of one unit at one level.
 func (st *shiftTables) add(level, unit, source int, journey string, month int, dims []dimIDs) {
-	if level == levels-1 {
+	if level == domain.Levels-1 {
 		c := &st.deff[unit]
 		c.sightings++
 		if journey == "" {

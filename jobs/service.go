@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/store"
 )
@@ -106,9 +107,9 @@ func (s Service) StartJob(ctx context.Context, name string) (int64, error) {
 // All lists every job in the order `jobs run all` runs them: the corridors first, which the
 // emerging, mo-shift and displacement jobs read, then the others.
 func All() []string {
-	out := []string{"corridors"}
+	out := []string{string(domain.JobCorridors)}
 	for _, k := range Kinds() {
-		if k != "corridors" {
+		if k != string(domain.JobCorridors) {
 			out = append(out, k)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/analytics"
+	"routewatch/domain"
 	"routewatch/store"
 )
 
@@ -42,11 +43,11 @@ const (
 	baselineFrom = recentFrom - baselineMonths
 )
 
-func (w windows) baseline() store.Period {
-	return store.Period{From: maxTime(w.bounds[baselineFrom], w.dataFrom), To: w.bounds[recentFrom]}
+func (w windows) baseline() domain.Period {
+	return domain.Period{From: maxTime(w.bounds[baselineFrom], w.dataFrom), To: w.bounds[recentFrom]}
 }
-func (w windows) recent() store.Period {
-	return store.Period{From: w.bounds[recentFrom], To: w.ref}
+func (w windows) recent() domain.Period {
+	return domain.Period{From: w.bounds[recentFrom], To: w.ref}
 }
 
 // inA and inB say whether bucket b lies in the baseline or in the recent window.
@@ -93,8 +94,8 @@ type unit struct {
 
 // loadUnits lists the route labels seen in the series' months and, per clearance level, the
 // corridors of the latest corridor run that saw no data after AsOf (or ref).
-func (r *Runner) loadUnits(ctx context.Context, w windows, p Params) (labels []unit, corridors [levels][]unit, err error) {
-	ls, err := r.DB.RouteLabels(ctx, store.Period{From: w.bounds[0], To: w.ref})
+func (r *Runner) loadUnits(ctx context.Context, w windows, p Params) (labels []unit, corridors [domain.Levels][]unit, err error) {
+	ls, err := r.DB.RouteLabels(ctx, domain.Period{From: w.bounds[0], To: w.ref})
 	if err != nil {
 		return nil, corridors, err
 	}
@@ -105,11 +106,11 @@ func (r *Runner) loadUnits(ctx context.Context, w windows, p Params) (labels []u
 	if asOf.IsZero() && !p.To.IsZero() {
 		asOf = w.ref
 	}
-	run, err := r.DB.LatestRunAsOf(ctx, "corridors", asOf)
+	run, err := r.DB.LatestRunAsOf(ctx, string(domain.JobCorridors), asOf)
 	if err != nil || run == 0 {
 		return labels, corridors, err
 	}
-	for level := range levels {
+	for level := range domain.Levels {
 		cs, _, err := r.DB.Corridors(ctx, store.CorridorQuery{RunID: run, MaxHandling: level})
 		if err != nil {
 			return nil, corridors, err
@@ -126,17 +127,17 @@ func (r *Runner) loadUnits(ctx context.Context, w windows, p Params) (labels []u
 // label's unit and every corridor of the level holding its cell. perLevel lists each
 // level's units, labels first (the same indexes at every level), then its corridors.
 type unitIndex struct {
-	perLevel [levels][]unit
+	perLevel [domain.Levels][]unit
 	labels   map[string]int
-	cells    [levels]map[h3.Cell][]int
+	cells    [domain.Levels]map[h3.Cell][]int
 }
 
-func newUnitIndex(labels []unit, corridors [levels][]unit) *unitIndex {
+func newUnitIndex(labels []unit, corridors [domain.Levels][]unit) *unitIndex {
 	x := &unitIndex{labels: map[string]int{}}
 	for i, u := range labels {
 		x.labels[u.Label] = i
 	}
-	for level := range levels {
+	for level := range domain.Levels {
 		x.perLevel[level] = append(append([]unit(nil), labels...), corridors[level]...)
 		x.cells[level] = map[h3.Cell][]int{}
 		for j, u := range corridors[level] {
@@ -169,7 +170,7 @@ func bucketOf(bounds []time.Time, t time.Time) int {
 }
 
 // corridorRes is the resolution of the corridors (the default when there are none).
-func corridorRes(corridors [levels][]unit) int {
+func corridorRes(corridors [domain.Levels][]unit) int {
 	for _, us := range corridors {
 		for _, u := range us {
 			return u.Corridor.Res

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"routewatch/domain"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ type WindowSighting struct {
 
 // WindowSightings streams the sightings observed in p to fn, with their cells at res and
 // the attributes named in attrs. fn must not keep the pointer: the value is reused.
-func (db *DB) WindowSightings(ctx context.Context, res int, p Period, attrs []string, fn func(*WindowSighting)) error {
+func (db *DB) WindowSightings(ctx context.Context, res int, p domain.Period, attrs []string, fn func(*WindowSighting)) error {
 	rows, err := db.x.QueryContext(ctx, `
 		SELECT observed_at, substr(handling_code, 2)::int, h3_parent(cell, $1), coalesce(route_label, ''), source,
 		       coalesce(journey_id, ''), coalesce(transport_mode, ''), modus_operandi, nationalities, coalesce(persons, -1),
@@ -86,7 +87,7 @@ func pickAttributes(raw []byte, attrs []string) map[string][]string {
 
 // ActiveSources maps each source with a sighting observed in p to the lowest handling code
 // among them: the source is active for clearance level L when that code is <= L.
-func (db *DB) ActiveSources(ctx context.Context, p Period) (map[string]int, error) {
+func (db *DB) ActiveSources(ctx context.Context, p domain.Period) (map[string]int, error) {
 	rows, err := db.x.QueryContext(ctx, `
 		SELECT source, min(substr(handling_code, 2)::int) FROM sightings
 		WHERE observed_at >= $1 AND observed_at < $2 GROUP BY 1`, p.From, p.To)
@@ -159,7 +160,7 @@ func (db *DB) CellSteps(ctx context.Context, res int, bounds []time.Time) ([]Cel
 // are cumulative, so each code's count is the difference of consecutive slots.
 func (db *DB) cellStepsRollup(ctx context.Context, res int, bounds []time.Time) ([]CellStep, error) {
 	var cols []string
-	for h := range handlingLevels {
+	for h := range domain.Clearances() {
 		cols = append(cols, fmt.Sprintf("sum(n[%d])::bigint", rollupSlot(h, "")))
 	}
 	rows, err := db.x.QueryContext(ctx, `
@@ -175,7 +176,7 @@ func (db *DB) cellStepsRollup(ctx context.Context, res int, bounds []time.Time) 
 	for rows.Next() {
 		var cell int64
 		var step int
-		var cum [handlingLevels]int64
+		var cum [domain.Levels]int64
 		if err := rows.Scan(&cell, &step, &cum[0], &cum[1], &cum[2], &cum[3]); err != nil {
 			return nil, err
 		}
@@ -193,7 +194,7 @@ func (db *DB) cellStepsRollup(ctx context.Context, res int, bounds []time.Time) 
 // calendarMonths reports whether bounds are consecutive first instants of UTC months.
 func calendarMonths(bounds []time.Time) bool {
 	for i, b := range bounds {
-		if !isMonthStart(b) || (i > 0 && !bounds[i-1].AddDate(0, 1, 0).Equal(b)) {
+		if !domain.IsMonthStart(b) || (i > 0 && !bounds[i-1].AddDate(0, 1, 0).Equal(b)) {
 			return false
 		}
 	}
@@ -208,7 +209,7 @@ type LabelDestination struct {
 }
 
 // RouteLabels lists the route labels observed in p, with their destinations.
-func (db *DB) RouteLabels(ctx context.Context, p Period) ([]LabelDestination, error) {
+func (db *DB) RouteLabels(ctx context.Context, p domain.Period) ([]LabelDestination, error) {
 	var out []LabelDestination
 	err := db.x.SelectContext(ctx, &out, `
 		SELECT route_label AS label, coalesce(mode() WITHIN GROUP (ORDER BY destination_country), '') AS destination

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/sighting"
 	"routewatch/store"
@@ -123,7 +124,7 @@ func TestWindowSightingsHonoursPeriod(t *testing.T) {
 		testSighting("w3", 35.5, 12.6, "2024-04-01T00:00:00Z")
 	b.HandlingCode = "H3"
 	loadBatch(t, db, "3333333333333333333333333333333333333333333333333333333333333333", []*sighting.Sighting{a, b, c}, 0)
-	p := store.Period{From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}
+	p := domain.Period{From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}
 	var got []store.WindowSighting
 	err := db.WindowSightings(ctx, 4, p, nil, func(s *store.WindowSighting) {
 		c := *s

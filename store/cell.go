@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/geo"
 )
 
@@ -42,7 +43,7 @@ var cellBreakdowns = []struct{ name, expr string }{
 
 // Cell describes the sightings whose stored cell has c as ancestor (c's resolution must be
 // at most CellResolution), in period p under filters f, from the raw table.
-func (db *DB) Cell(ctx context.Context, c h3.Cell, p Period, f Filters) (*CellDetail, error) {
+func (db *DB) Cell(ctx context.Context, c h3.Cell, p domain.Period, f domain.Filters) (*CellDetail, error) {
 	res := c.Resolution()
 	if res > CellResolution {
 		return nil, fmt.Errorf("cell resolution %d is finer than the stored %d", res, CellResolution)
@@ -50,7 +51,7 @@ func (db *DB) Cell(ctx context.Context, c h3.Cell, p Period, f Filters) (*CellDe
 	var ps params
 	cellParam := ps.bind("?", int64(c))
 	resParam := ps.bind("?", res)
-	conds := append(rawConds(&ps, p, f), rawBBox(&ps, Area{Res: res, BBox: cellBBox(c)}),
+	conds := append(rawConds(&ps, p, f), rawBBox(&ps, domain.Area{Res: res, BBox: cellBBox(c)}),
 		"h3_parent(cell, "+resParam+") = "+cellParam)
 	q := `WITH m AS MATERIALIZED (
 	        SELECT observed_at, transport_mode, modus_operandi, nationalities, source, source_reliability,
@@ -99,7 +100,7 @@ func sortBuckets(b []Bucket) {
 }
 
 // neighbours counts the sightings of the cells around c.
-func (db *DB) neighbours(ctx context.Context, c h3.Cell, p Period, f Filters) ([]ValueCount, error) {
+func (db *DB) neighbours(ctx context.Context, c h3.Cell, p domain.Period, f domain.Filters) ([]ValueCount, error) {
 	ring, err := geo.Disk(c, 1)
 	if err != nil {
 		return nil, err
@@ -115,7 +116,7 @@ func (db *DB) neighbours(ctx context.Context, c h3.Cell, p Period, f Filters) ([
 	resParam := ps.bind("?", c.Resolution())
 	// Padding by the reach of a cell one resolution coarser (about 5 edge lengths of c)
 	// covers the whole ring around c.
-	grown := Area{Res: c.Resolution() - min(c.Resolution(), 1), BBox: bb}
+	grown := domain.Area{Res: c.Resolution() - min(c.Resolution(), 1), BBox: bb}
 	conds := append(rawConds(&ps, p, f), rawBBox(&ps, grown), ps.bind("h3_parent(cell, "+resParam+") = ANY(?)", pq.Array(ids)))
 	rows, err := db.x.QueryContext(ctx, `SELECT h3_parent(cell, `+resParam+`), count(*), sum(coalesce(persons, 0))::bigint
 		FROM sightings WHERE `+and(conds)+` GROUP BY 1`, ps.args...)

@@ -6,6 +6,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/geo"
 )
 
@@ -56,5 +57,5 @@ type Corridor struct {
 	TopNations []ValueCount
 	Trend      *float64 // rate ratio against the previous period of equal length; nil when undefined
 	Status     string
-	Period     Period
+	Period     domain.Period
 }

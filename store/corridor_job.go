@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"routewatch/domain"
 	"time"
 
 	"github.com/lib/pq"
@@ -11,7 +12,7 @@ import (
 )
 
 // FlowEdges sums flow_months at res over the whole months of p visible to maxHandling.
-func (db *DB) FlowEdges(ctx context.Context, res int, p Period, maxHandling int) ([]Flow, error) {
+func (db *DB) FlowEdges(ctx context.Context, res int, p domain.Period, maxHandling int) ([]Flow, error) {
 	rows, err := db.x.QueryContext(ctx, `
 		SELECT from_cell, to_cell, sum(legs), sum(journeys), sum(persons) FROM flow_months
 		WHERE res = $1 AND month >= date_trunc('month', $2::timestamptz AT TIME ZONE 'UTC')
@@ -58,13 +59,13 @@ const cellDimsRes = 4
 // CellDims sums the sightings of period p per cell at res, handling code and dimension
 // value. Whole-month periods at res ≤ 4 read cell_dims; others read the raw table through
 // the same sighting_dims function, so both answer alike.
-func (db *DB) CellDims(ctx context.Context, res int, p Period) ([]CellDim, error) {
+func (db *DB) CellDims(ctx context.Context, res int, p domain.Period) ([]CellDim, error) {
 	q := `SELECT h3_parent(cell, $1), handling, dim, value, sum(sightings)::bigint, sum(persons)::bigint,
 	        min(first_seen), max(last_seen)
 	      FROM cell_dims WHERE month >= ($2::timestamptz AT TIME ZONE 'UTC')::date
 	        AND month < ($3::timestamptz AT TIME ZONE 'UTC')::date
 	      GROUP BY 1, 2, 3, 4`
-	if choosePlan(Query{Area: Area{Res: res}, Period: p}, dimCounts) != PlanCellDims {
+	if choosePlan(Query{Area: domain.Area{Res: res}, Period: p}, dimCounts) != PlanCellDims {
 		q = `SELECT h3_parent(s.cell, $1), substr(s.handling_code, 2)::int, d.dim, d.value, count(*),
 		       sum(coalesce(s.persons, 0))::bigint, min(s.observed_at), max(s.observed_at)
 		     FROM sightings s CROSS JOIN LATERAL sighting_dims(s.transport_mode, s.modus_operandi,
@@ -99,7 +100,7 @@ type PreviousCorridor struct {
 // PreviousCorridors lists the corridors of one clearance level in the latest completed
 // corridors run.
 func (db *DB) PreviousCorridors(ctx context.Context, clearance int) ([]PreviousCorridor, error) {
-	run, err := db.LatestRun(ctx, "corridors")
+	run, err := db.LatestRun(ctx, string(domain.JobCorridors))
 	if err != nil || run == 0 {
 		return nil, err
 	}

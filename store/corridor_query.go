@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/errs"
 )
 
@@ -29,7 +30,7 @@ func (db *DB) Corridors(ctx context.Context, q CorridorQuery) ([]Corridor, int64
 	run := q.RunID
 	if run == 0 {
 		var err error
-		if run, err = db.LatestRun(ctx, "corridors"); err != nil {
+		if run, err = db.LatestRun(ctx, string(domain.JobCorridors)); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -77,7 +78,7 @@ func (db *DB) Corridors(ctx context.Context, q CorridorQuery) ([]Corridor, int64
 // Corridor returns one corridor of the latest completed run as the clearance level sees it,
 // or an errs.NotFound error (also for a corridor only a higher clearance has).
 func (db *DB) Corridor(ctx context.Context, id int64, maxHandling int) (*Corridor, error) {
-	run, err := db.LatestRun(ctx, "corridors")
+	run, err := db.LatestRun(ctx, string(domain.JobCorridors))
 	if err != nil {
 		return nil, err
 	}
@@ -146,14 +147,14 @@ func toCells(a pq.Int64Array) []h3.Cell {
 // Flows lists the flow edges at the area's resolution (one of FlowResolutions) in the whole
 // months of p, visible to f.MaxHandling, whose start or end cell centre lies in the bbox,
 // by legs descending. Flows carry no other filter dimension yet.
-func (db *DB) Flows(ctx context.Context, a Area, p Period, f Filters) ([]Flow, error) {
+func (db *DB) Flows(ctx context.Context, a domain.Area, p domain.Period, f domain.Filters) ([]Flow, error) {
 	if !slices.Contains(FlowResolutions, a.Res) {
 		return nil, errs.E(errs.Invalid, "res", "flows exist at resolutions %v, not %d", FlowResolutions, a.Res)
 	}
-	if len(f.dims()) > 0 {
+	if len(filterDims(f)) > 0 {
 		return nil, errs.E(errs.Invalid, "filters", "flows cannot be filtered by mode, modus operandi, nationality, route, source or reliability yet")
 	}
-	edges, err := db.FlowEdges(ctx, a.Res, p, f.MaxHandling)
+	edges, err := db.FlowEdges(ctx, a.Res, p, int(f.MaxHandling))
 	if err != nil {
 		return nil, err
 	}
@@ -173,13 +174,13 @@ func (db *DB) Flows(ctx context.Context, a Area, p Period, f Filters) ([]Flow, e
 // month rollups, visible to maxHandling.
 func (db *DB) CellsMonthly(ctx context.Context, res int, cells []h3.Cell, maxHandling int) ([]Bucket, error) {
 	from := rollupRes(res)
-	if ChoosePlan(Query{Area: Area{Res: res}, Bucket: "month"}) != PlanRollup { // all months
+	if ChoosePlan(Query{Area: domain.Area{Res: res}, Bucket: "month"}) != PlanRollup { // all months
 		return nil, errs.E(errs.Invalid, "res", "monthly series exist up to resolution %d", RollupResolutions[len(RollupResolutions)-1])
 	}
 	rows, err := db.x.QueryContext(ctx, `
 		SELECT month, sum(n[$4])::bigint, sum(p[$4])::bigint FROM cell_months
 		WHERE res = $1 AND h3_parent(cell, $2) = ANY($3)
-		GROUP BY 1 HAVING sum(n[$4]) > 0 ORDER BY 1`, from, res, cellArray(cells), rollupSlot(maxHandling, ""))
+		GROUP BY 1 HAVING sum(n[$4]) > 0 ORDER BY 1`, from, res, cellArray(cells), rollupSlot(domain.Clearance(maxHandling), ""))
 	if err != nil {
 		return nil, fmt.Errorf("corridor series: %w", err)
 	}

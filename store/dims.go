@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"routewatch/domain"
 	"slices"
 
 	"github.com/uber/h3-go/v4"
@@ -26,7 +27,7 @@ func (db *DB) DimCounts(ctx context.Context, q Query) ([]DimCount, error) {
 	b, p, f := q.Area.BBox, q.Period, q.Filters
 	var ps params
 	var sqlq string
-	rollup := choosePlan(Query{Area: Area{Res: cellDimsRes, BBox: b}, Period: p, Filters: f}, dimCounts) == PlanCellDims
+	rollup := choosePlan(Query{Area: domain.Area{Res: cellDimsRes, BBox: b}, Period: p, Filters: f}, dimCounts) == PlanCellDims
 	if rollup {
 		sqlq = `SELECT d.cell, d.dim, d.value, sum(d.sightings)::bigint
 		     FROM cells c JOIN cell_dims d ON d.cell = c.cell
@@ -34,7 +35,7 @@ func (db *DB) DimCounts(ctx context.Context, q Query) ([]DimCount, error) {
 			ps.bind("d.month >= ? AND d.month < ? AND d.handling <= ?", p.From.UTC(), p.To.UTC(), f.MaxHandling) + `
 		     GROUP BY 1, 2, 3`
 	} else {
-		area := Area{Res: cellDimsRes, BBox: b}
+		area := domain.Area{Res: cellDimsRes, BBox: b}
 		conds := append(rawConds(&ps, p, f), rawBBox(&ps, area))
 		sqlq = `SELECT h3_parent(s.cell, ` + ps.bind("?", cellDimsRes) + `), d.dim, d.value, count(*)
 		     FROM sightings s CROSS JOIN LATERAL sighting_dims(s.transport_mode, s.modus_operandi,

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"routewatch/domain"
 	"routewatch/geo"
 	"routewatch/sighting"
 	"routewatch/store"
@@ -32,10 +33,10 @@ func TestDimCounts(t *testing.T) {
 	}
 	loadBatch(t, db, sha1, rows, 0)
 	med := geo.BBox{West: 10, South: 30, East: 30, North: 45}
-	feb := store.Period{From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
-	get := func(b geo.BBox, p store.Period, f store.Filters) map[string]int64 {
+	feb := domain.Period{From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	get := func(b geo.BBox, p domain.Period, f domain.Filters) map[string]int64 {
 		t.Helper()
-		got, err := db.DimCounts(ctx, store.Query{Area: store.Area{BBox: b}, Period: p, Filters: f})
+		got, err := db.DimCounts(ctx, store.Query{Area: domain.Area{BBox: b}, Period: p, Filters: f})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +46,7 @@ func TestDimCounts(t *testing.T) {
 		}
 		return m
 	}
-	all := store.Filters{MaxHandling: 3}
+	all := domain.Filters{MaxHandling: 3}
 	rolled := get(med, feb, all)
 	want := map[string]int64{"total/": 4, "mode/boat_rubber": 3, "mode/truck": 1, "mo_known/": 3, "mo/mothership": 3,
 		"mo/hawala_payment": 3, "nationality_known/": 4, "nationality/SD": 3, "nationality/ER": 3, "nationality/SY": 1,
@@ -56,20 +57,20 @@ func TestDimCounts(t *testing.T) {
 		}
 	}
 	// A period that is not whole months but holds the same sightings reads the raw table.
-	raw := get(med, store.Period{From: feb.From.Add(-time.Hour), To: feb.To}, all)
+	raw := get(med, domain.Period{From: feb.From.Add(-time.Hour), To: feb.To}, all)
 	if !maps.Equal(rolled, raw) {
 		t.Errorf("rollup and raw differ:\n%v\n%v", rolled, raw)
 	}
-	if h0 := get(med, feb, store.Filters{MaxHandling: 0}); h0["total/"] != 2 || h0["mode/truck"] != 0 {
+	if h0 := get(med, feb, domain.Filters{MaxHandling: 0}); h0["total/"] != 2 || h0["mode/truck"] != 0 {
 		t.Errorf("clearance H0: got %v, want the two H0 sightings only", h0)
 	}
-	if boats := get(med, feb, store.Filters{MaxHandling: 3, Modes: []string{"boat_rubber"}}); boats["total/"] != 3 || boats["mo_known/"] != 3 {
+	if boats := get(med, feb, domain.Filters{MaxHandling: 3, Modes: []string{"boat_rubber"}}); boats["total/"] != 3 || boats["mo_known/"] != 3 {
 		t.Errorf("mode filter: got %v, want 3 boat sightings, all with modus operandi", boats)
 	}
 	if pacific := get(geo.BBox{West: 179, South: -2, East: -179, North: 1}, feb, all); pacific["total/"] != 1 {
 		t.Errorf("antimeridian bbox: got %v, want 1 sighting", pacific)
 	}
-	if none := get(med, store.Period{From: feb.To, To: feb.To.AddDate(0, 1, 0)}, all); len(none) != 0 {
+	if none := get(med, domain.Period{From: feb.To, To: feb.To.AddDate(0, 1, 0)}, all); len(none) != 0 {
 		t.Errorf("empty month: got %v", none)
 	}
 }

@@ -10,14 +10,9 @@ import (
 	"github.com/lib/pq"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/geo"
 )
-
-// Area is where and at which H3 resolution a query looks: cells whose centre lies in BBox.
-type Area struct {
-	Res  int
-	BBox geo.BBox
-}
 
 // CellCount is one cell's total, split by transport mode ("" for unknown).
 type CellCount struct {
@@ -109,7 +104,7 @@ func centreIn(c h3.Cell, b geo.BBox) bool {
 
 // rollupCellsQuery sums the rollup rows of the area per cell and mode (with the raw rows of
 // partial months, under PlanMixed).
-func rollupCellsQuery(a Area, p Period, f Filters) (string, []any) {
+func rollupCellsQuery(a domain.Area, p domain.Period, f domain.Filters) (string, []any) {
 	var ps params
 	q := `SELECT cell, mode, sum(sightings)::bigint, sum(persons)::bigint
 	      FROM (` + monthRows(&ps, a, p, f) + `) u GROUP BY 1, 2 HAVING sum(sightings) > 0`
@@ -119,14 +114,14 @@ func rollupCellsQuery(a Area, p Period, f Filters) (string, []any) {
 // monthRows is rollupRows for a month-aligned period; otherwise the rollup rows of the
 // whole months inside p and, for its partial first and last months, the same columns from
 // the raw table (one row per sighting, cells by centre in the bbox as the rollup's).
-func monthRows(ps *params, a Area, p Period, f Filters) string {
-	head, months, tail, ok := p.splitMonths()
+func monthRows(ps *params, a domain.Area, p domain.Period, f domain.Filters) string {
+	head, months, tail, ok := splitMonths(p)
 	if p.MonthAligned() || !ok {
 		return rollupRows(ps, a, p, f)
 	}
 	parts := []string{rollupRows(ps, a, months, f)}
-	for _, edge := range []Period{head, tail} {
-		if edge.empty() {
+	for _, edge := range []domain.Period{head, tail} {
+		if emptyPeriod(edge) {
 			continue
 		}
 		res := ps.bind("?", a.Res)
@@ -145,7 +140,7 @@ func monthRows(ps *params, a Area, p Period, f Filters) string {
 // persons. At a rollup resolution it reads the bbox's cells first and then their months
 // (the primary key leads with the cell); coarser areas read the next rollup resolution for
 // the period and group its cells to their parents.
-func rollupRows(ps *params, a Area, p Period, f Filters) string {
+func rollupRows(ps *params, a domain.Area, p domain.Period, f domain.Filters) string {
 	slot := rollupSlot(f.MaxHandling, f.MinReliability)
 	cols := fmt.Sprintf("m.month AS t, m.mode, m.n[%d] AS sightings, m.p[%d] AS persons", slot, slot)
 	conds := []string{ps.bind("m.month >= ? AND m.month < ?", p.From.UTC(), p.To.UTC())}
@@ -167,7 +162,7 @@ func rollupRows(ps *params, a Area, p Period, f Filters) string {
 // rawCellsQuery groups raw sightings by their parent cell at the area's resolution. The
 // bbox, padded by a cell's reach, only narrows the scan (see rawBBox); the caller keeps
 // the cells whose centre lies in the bbox.
-func rawCellsQuery(a Area, p Period, f Filters) (string, []any) {
+func rawCellsQuery(a domain.Area, p domain.Period, f domain.Filters) (string, []any) {
 	var ps params
 	res := ps.bind("?", a.Res)
 	conds := append(rawConds(&ps, p, f), rawBBox(&ps, a))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/geo"
 	"routewatch/sighting"
 	"routewatch/store"
@@ -89,7 +90,7 @@ func newWorld(t *testing.T, seed uint64, n int) *world {
 }
 
 // truth computes the heatmap by brute force over the in-memory rows.
-func (w *world) truth(a store.Area, p store.Period, f store.Filters) map[h3.Cell][2]int64 {
+func (w *world) truth(a domain.Area, p domain.Period, f domain.Filters) map[h3.Cell][2]int64 {
 	out := map[h3.Cell][2]int64{}
 	for _, s := range w.rows {
 		if s.ObservedAt.Before(p.From) || !s.ObservedAt.Before(p.To) || !matches(s, f) {
@@ -121,8 +122,8 @@ func anyOf(have, want []string) bool {
 	return false
 }
 
-func matches(s *sighting.Sighting, f store.Filters) bool {
-	hc := int(s.HandlingCode[1] - '0')
+func matches(s *sighting.Sighting, f domain.Filters) bool {
+	hc := domain.Clearance(s.HandlingCode[1] - '0')
 	return hc <= f.MaxHandling &&
 		(len(f.Modes) == 0 || slices.Contains(f.Modes, s.TransportMode)) &&
 		(len(f.MO) == 0 || anyOf(s.ModusOperandi, f.MO)) &&
@@ -132,19 +133,19 @@ func matches(s *sighting.Sighting, f store.Filters) bool {
 		(f.MinReliability == "" || (s.SourceReliability != "" && s.SourceReliability <= f.MinReliability))
 }
 
-func randomQuery(r *rand.Rand) (store.Area, store.Period, store.Filters) {
+func randomQuery(r *rand.Rand) (domain.Area, domain.Period, domain.Filters) {
 	boxes := []string{"5,28,25,42", "170,-25,-170,-10", "-10,70,40,85", "-180,-90,180,90", "100,0,110,10", "13,34,15.5,36.5"}
 	b, _ := geo.ParseBBox(pick(r, boxes))
 	res := pick(r, []int{2, 3, 4, 5, 6, 7})
-	var p store.Period
+	var p domain.Period
 	if r.IntN(3) == 0 { // any days
 		from := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(300))
-		p = store.Period{From: from, To: from.AddDate(0, 0, 1+r.IntN(200))}
+		p = domain.Period{From: from, To: from.AddDate(0, 0, 1+r.IntN(200))}
 	} else { // whole months, which rollups answer
 		from := time.Date(2023, time.Month(1+r.IntN(12)), 1, 0, 0, 0, 0, time.UTC)
-		p = store.Period{From: from, To: from.AddDate(0, 1+r.IntN(8), 0)}
+		p = domain.Period{From: from, To: from.AddDate(0, 1+r.IntN(8), 0)}
 	}
-	f := store.Filters{MaxHandling: r.IntN(4)}
+	f := domain.Filters{MaxHandling: domain.Clearance(r.IntN(4))}
 	switch r.IntN(9) {
 	case 1:
 		f.Modes = []string{pick(r, modes[:4]), pick(r, modes[:4])}
@@ -163,7 +164,7 @@ func randomQuery(r *rand.Rand) (store.Area, store.Period, store.Filters) {
 		f.Modes = []string{pick(r, modes[:4])} // "" (unknown) is not a filter value
 		f.MinReliability = "B"
 	}
-	return store.Area{Res: res, BBox: b}, p, f
+	return domain.Area{Res: res, BBox: b}, p, f
 }
 
 func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
@@ -219,29 +220,29 @@ func TestHeatmapRollupEqualsRawEqualsTruth(t *testing.T) {
 
 func TestChoosePlan(t *testing.T) {
 	b, _ := geo.ParseBBox("0,0,10,10")
-	months := store.Period{From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
-	days := store.Period{From: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), To: months.To}
+	months := domain.Period{From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	days := domain.Period{From: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), To: months.To}
 	cases := []struct {
 		name string
 		res  int
-		p    store.Period
-		f    store.Filters
+		p    domain.Period
+		f    domain.Filters
 		want store.Plan
 	}{
-		{"unfiltered", 5, months, store.Filters{}, store.PlanRollup},
-		{"modes and reliability", 5, months, store.Filters{Modes: []string{"a", "b"}, MinReliability: "B", MaxHandling: 1}, store.PlanRollup},
-		{"one MO tag", 5, months, store.Filters{MO: []string{"a"}}, store.PlanRaw},
-		{"route", 5, months, store.Filters{Routes: []string{"x"}}, store.PlanRaw},
-		{"whole months and a partial one", 5, days, store.Filters{}, store.PlanMixed},
-		{"partial months only", 5, store.Period{From: days.From, To: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}, store.Filters{}, store.PlanRaw},
-		{"within one month", 5, store.Period{From: days.From, To: days.From.AddDate(0, 0, 10)}, store.Filters{}, store.PlanRaw},
-		{"a month and a half", 5, store.Period{From: months.From, To: months.From.AddDate(0, 1, 14)}, store.Filters{}, store.PlanMixed},
-		{"partial months with a MO tag", 5, days, store.Filters{MO: []string{"a"}}, store.PlanRaw},
-		{"res 2 from res 4 rollups", 2, months, store.Filters{}, store.PlanRollup},
-		{"res 7", 7, months, store.Filters{}, store.PlanRaw},
+		{"unfiltered", 5, months, domain.Filters{}, store.PlanRollup},
+		{"modes and reliability", 5, months, domain.Filters{Modes: []string{"a", "b"}, MinReliability: "B", MaxHandling: 1}, store.PlanRollup},
+		{"one MO tag", 5, months, domain.Filters{MO: []string{"a"}}, store.PlanRaw},
+		{"route", 5, months, domain.Filters{Routes: []string{"x"}}, store.PlanRaw},
+		{"whole months and a partial one", 5, days, domain.Filters{}, store.PlanMixed},
+		{"partial months only", 5, domain.Period{From: days.From, To: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}, domain.Filters{}, store.PlanRaw},
+		{"within one month", 5, domain.Period{From: days.From, To: days.From.AddDate(0, 0, 10)}, domain.Filters{}, store.PlanRaw},
+		{"a month and a half", 5, domain.Period{From: months.From, To: months.From.AddDate(0, 1, 14)}, domain.Filters{}, store.PlanMixed},
+		{"partial months with a MO tag", 5, days, domain.Filters{MO: []string{"a"}}, store.PlanRaw},
+		{"res 2 from res 4 rollups", 2, months, domain.Filters{}, store.PlanRollup},
+		{"res 7", 7, months, domain.Filters{}, store.PlanRaw},
 	}
 	for _, c := range cases {
-		if got := store.ChoosePlan(store.Query{Area: store.Area{Res: c.res, BBox: b}, Period: c.p, Filters: c.f}); got != c.want {
+		if got := store.ChoosePlan(store.Query{Area: domain.Area{Res: c.res, BBox: b}, Period: c.p, Filters: c.f}); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
 		}
 	}
@@ -259,9 +260,9 @@ func TestMixedPlanMonthEdges(t *testing.T) {
 	}
 	loadBatch(t, db, sha1, rows, 0)
 	b, _ := geo.ParseBBox("10,30,20,40")
-	a := store.Area{Res: 5, BBox: b}
-	p := store.Period{From: time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)}
-	f := store.Filters{MaxHandling: 3}
+	a := domain.Area{Res: 5, BBox: b}
+	p := domain.Period{From: time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)}
+	f := domain.Filters{MaxHandling: 3}
 	for _, plan := range []store.Plan{store.PlanMixed, store.PlanRaw} {
 		cells, used, err := db.HeatmapWithPlan(ctx, store.Query{Area: a, Period: p, Filters: f}, plan)
 		if err != nil || used != plan || len(cells) != 1 || cells[0].Sightings != 6 || cells[0].Persons != 72 {

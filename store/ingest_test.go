@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/sighting"
 	"routewatch/store"
 	"routewatch/store/storetest"
@@ -140,12 +141,12 @@ func TestRollupsMatchRaw(t *testing.T) {
 	// cell_dims answers CellDims as the raw table does (a period that is not whole months
 	// but holds the same sightings reads the raw table).
 	for _, res := range []int{3, 4} {
-		month := store.Period{From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}
+		month := domain.Period{From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}
 		rolled, err := db.CellDims(context.Background(), res, month)
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, err := db.CellDims(context.Background(), res, store.Period{From: month.From.Add(-time.Hour), To: month.To})
+		raw, err := db.CellDims(context.Background(), res, domain.Period{From: month.From.Add(-time.Hour), To: month.To})
 		if err != nil {
 			t.Fatal(err)
 		}

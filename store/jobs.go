@@ -10,6 +10,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"routewatch/domain"
 	"routewatch/errs"
 )
 
@@ -18,7 +19,7 @@ type Run struct {
 	ID         int64           `db:"id"`
 	Kind       string          `db:"kind"`
 	Params     json.RawMessage `db:"params"`
-	Status     string          `db:"status"`
+	Status     domain.Status   `db:"status"`
 	StartedAt  time.Time       `db:"started_at"`
 	FinishedAt *time.Time      `db:"finished_at"`
 	Rows       int             `db:"rows"`

@@ -7,6 +7,7 @@ import (
 
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/store"
 	"routewatch/store/storetest"
 )
@@ -33,7 +34,7 @@ func TestRunsAtCountsOneClearance(t *testing.T) {
 	var cs []store.Corridor
 	for i, clearance := range []int{1, 3, 3} {
 		cs = append(cs, store.Corridor{ID: int64(100 + i), Clearance: clearance, Kind: "label", Label: "Route A", Res: 4,
-			Status: "stable", Period: store.Period{From: t0, To: t0.AddDate(1, 0, 0)}})
+			Status: "stable", Period: domain.Period{From: t0, To: t0.AddDate(1, 0, 0)}})
 	}
 	if err := db.CompleteCorridorRun(ctx, cor, cs); err != nil {
 		t.Fatal(err)

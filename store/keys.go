@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"routewatch/domain"
 	"routewatch/errs"
 )
 
@@ -44,7 +45,7 @@ func (db *DB) CreateKey(ctx context.Context, name, role string, clearance int) (
 	if !validRole(role) {
 		return nil, "", errs.E(errs.Invalid, "role", "want one of %v, got %q", Roles, role)
 	}
-	if clearance < 0 || clearance > 3 {
+	if !domain.Clearance(clearance).Valid() {
 		return nil, "", errs.E(errs.Invalid, "clearance", "want H0..H3, got H%d", clearance)
 	}
 	var raw [32]byte

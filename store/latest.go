@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"routewatch/domain"
 	"time"
 )
 
@@ -12,7 +13,7 @@ import (
 func (db *DB) LatestMonth(ctx context.Context, maxHandling int) (month time.Time, ok bool, err error) {
 	var m *time.Time
 	if err := db.x.GetContext(ctx, &m, `SELECT max(month) FROM cell_months WHERE res = 4 AND n[$1] > 0`,
-		rollupSlot(maxHandling, "")); err != nil {
+		rollupSlot(domain.Clearance(maxHandling), "")); err != nil {
 		return time.Time{}, false, fmt.Errorf("latest month: %w", err)
 	}
 	if m == nil {

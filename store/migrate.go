@@ -8,9 +8,10 @@ import (
 	"io/fs"
 	"log/slog"
 
+	"routewatch/errs"
+
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
-	"routewatch/errs"
 )
 
 //go:embed migrations/*.sql

@@ -1,6 +1,9 @@
 package store
 
-import "slices"
+import (
+	"routewatch/domain"
+	"slices"
+)
 
 // Plan names how a query was answered: "rollup" (cell_months), "rollup+raw" (cell_months
 // for the whole months, sightings for the partial ones), "cell_dims" (dimension counts from
@@ -22,9 +25,9 @@ const (
 // period, the filters and, for a timeline, the bucket ("day", "week" or "month"; "" for
 // none). A zero Period means all time, which is whole months.
 type Query struct {
-	Area    Area
-	Period  Period
-	Filters Filters
+	Area    domain.Area
+	Period  domain.Period
+	Filters domain.Filters
 	Bucket  string
 }
 
@@ -77,7 +80,7 @@ func choosePlan(q Query, m measure) Plan {
 		if q.Period.MonthAligned() {
 			return r.plan
 		}
-		if _, _, _, ok := q.Period.splitMonths(); ok && r.edges {
+		if _, _, _, ok := splitMonths(q.Period); ok && r.edges {
 			return PlanMixed
 		}
 	}
@@ -95,8 +98,8 @@ func (r rollup) from(res int) int {
 }
 
 // holds reports whether the table holds every filter dimension f uses.
-func (r rollup) holds(f Filters) bool {
-	for _, d := range f.dims() {
+func (r rollup) holds(f domain.Filters) bool {
+	for _, d := range filterDims(f) {
 		if !slices.Contains(r.filters, d) {
 			return false
 		}

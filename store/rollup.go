@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"strings"
+
+	"routewatch/domain"
 )
 
 // cell_months holds one row per (H3 resolution, cell, UTC month, transport mode) with two
@@ -15,15 +17,14 @@ import (
 
 // Slot layout: handling codes H0..H3 times reliability levels A..F and "any".
 const (
-	handlingLevels    = 4
 	reliabilityLevels = 7
-	rollupSlots       = handlingLevels * reliabilityLevels
+	rollupSlots       = domain.Levels * reliabilityLevels
 )
 
 // rollupSlot is the 1-based array index answering clearance maxHandling and minReliability
 // ("" for any, else "A".."F").
-func rollupSlot(maxHandling int, minReliability string) int {
-	h := min(max(maxHandling, 0), handlingLevels-1)
+func rollupSlot(maxHandling domain.Clearance, minReliability string) int {
+	h := min(max(int(maxHandling), 0), domain.Levels-1)
 	r := reliabilityLevels - 1
 	if len(minReliability) == 1 && minReliability[0] >= 'A' && minReliability[0] <= 'F' {
 		r = int(minReliability[0] - 'A')
@@ -38,7 +39,7 @@ func rollupSlot(maxHandling int, minReliability string) int {
 // below cost a fraction of collated text ones), then folded into the slot arrays.
 func rollupUpsert(src string) string {
 	var n, p []string
-	for h := range handlingLevels {
+	for h := range domain.Levels {
 		for r := range reliabilityLevels {
 			cond := fmt.Sprintf("handling <= %d", h)
 			if r < reliabilityLevels-1 {

@@ -8,6 +8,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
 	"routewatch/geo"
 )
 
@@ -15,10 +16,13 @@ import (
 // sightings table, the bbox on cells by centre and the padded bbox that narrows a raw scan.
 
 // handlingCodes lists the codes a clearance may see.
-func handlingCodes(max int) []string {
+func handlingCodes(max domain.Clearance) []string {
 	var out []string
-	for i := 0; i <= max && i <= 3; i++ {
-		out = append(out, fmt.Sprintf("H%d", i))
+	for c := range domain.Clearances() {
+		if c > max {
+			break
+		}
+		out = append(out, c.String())
 	}
 	return out
 }
@@ -60,7 +64,7 @@ func bboxCentre(ps *params, b geo.BBox) string {
 // reach of a cell of resolution min(a.Res, 3). The index on (h3_parent(cell, 3),
 // observed_at) then reads each region's period in the order ingest writes it (and CLUSTER
 // restores). The caller still keeps only the cells whose centre lies in the bbox.
-func rawBBox(ps *params, a Area) string {
+func rawBBox(ps *params, a domain.Area) string {
 	var boxes []string
 	for _, b := range padded(a.BBox, min(a.Res, 3)) {
 		boxes = append(boxes, ps.bind("(c.lat BETWEEN ? AND ? AND c.lon BETWEEN ? AND ?)", b.South, b.North, b.West, b.East))
@@ -69,7 +73,7 @@ func rawBBox(ps *params, a Area) string {
 }
 
 // rawConds are the conditions of period p and filters f on the sightings table.
-func rawConds(ps *params, p Period, f Filters) []string {
+func rawConds(ps *params, p domain.Period, f domain.Filters) []string {
 	conds := []string{
 		ps.bind("observed_at >= ? AND observed_at < ?", p.From, p.To),
 		ps.bind("handling_code = ANY(?)", pq.Array(handlingCodes(f.MaxHandling))),

@@ -6,10 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
+	"routewatch/domain"
 	"routewatch/store"
 )
 
@@ -75,11 +74,11 @@ func runKeys(ctx context.Context, args []string) error {
 }
 
 func parseClearance(s string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimPrefix(strings.ToUpper(s), "H"))
-	if err != nil || n < 0 || n > 3 {
-		return 0, fmt.Errorf("--clearance: want H0, H1, H2 or H3, got %q", s)
+	c, err := domain.ParseClearance(s)
+	if err != nil {
+		return 0, fmt.Errorf("--clearance: %w", err)
 	}
-	return n, nil
+	return int(c), nil
 }
 
 // runAudit is `routewatch audit [--key ID|PREFIX] [--since DATE]`.

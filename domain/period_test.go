@@ -1,10 +1,10 @@
-package store_test
+package domain_test
 
 import (
 	"testing"
 	"time"
 
-	"routewatch/store"
+	"routewatch/domain"
 )
 
 func TestPeriodPrevious(t *testing.T) {
@@ -23,7 +23,7 @@ func TestPeriodPrevious(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := store.Period{From: tt.from, To: tt.to}.Previous()
+			got := domain.Period{From: tt.from, To: tt.to}.Previous()
 			if !got.From.Equal(tt.wantFrom) || !got.To.Equal(tt.want) {
 				t.Errorf("got [%v, %v), want [%v, %v)", got.From, got.To, tt.wantFrom, tt.want)
 			}
