@@ -16,7 +16,9 @@ import (
 
 // getCorridors answers GET /api/v1/corridors: the latest corridor run's corridors as a GeoJSON
 // FeatureCollection (centerlines, or outlines with geometry=outline), filtered by bbox,
-// status, min_volume, and from/to (corridors whose first–last seen span meets the period).
+// status and min_volume; with from and to, the corridors of that whole-month period
+// (api/corridors_period.go). Without a CorridorFinder (handler tests), from/to keep the
+// corridors whose first–last seen span meets the period.
 func (h *handlers) getCorridors(c *gin.Context) error {
 	q := store.CorridorQuery{MaxHandling: principal(c).Clearance}
 	if s, ok := c.GetQuery("bbox"); ok {
@@ -51,6 +53,16 @@ func (h *handlers) getCorridors(c *gin.Context) error {
 	p, err := parsePeriod(c, "from", "to", time.Now())
 	if err != nil {
 		return err
+	}
+	if (hasFrom || hasTo) && h.deps.CorridorFinder != nil {
+		cs, computed, err := h.corridorsOfPeriod(c, q, p)
+		if err != nil {
+			return err
+		}
+		setRows(c, len(cs))
+		writeFeatures(c, []member{{"suppressed_below", 0}, {"period", gin.H{"from": p.From, "to": p.To}}, {"computed_on_request", computed}},
+			len(cs), func(i int) any { return corridorFeature(cs[i], outline) })
+		return nil
 	}
 	cs, _, err := h.deps.Corridors.Corridors(c.Request.Context(), q)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 // TestRanking ranks cells and routes of an area in February 2024 against January (the
 // previous whole month): counts by hand, the change tested as compare tests it.
 func TestRanking(t *testing.T) {
-	srv := newServer(t, api.Config{})
+	srv := newServerOn(t, api.Config{}, "apiranking") // a database of its own: other tests load the same months and places
 	var b strings.Builder
 	b.WriteString(csvHeader)
 	row := func(id, day, route string, lat, lon float64, persons int) {

@@ -50,6 +50,9 @@ type Deps struct {
 	Data      Data
 	Corridors CorridorData
 	Analytics AnalyticsData // analytics results and job runs (jobs.Service)
+	// CorridorFinder finds the corridors of periods no corridor run covers (jobs.Runner); nil
+	// leaves from/to on /api/v1/corridors a filter of the latest run's corridors.
+	CorridorFinder CorridorFinder
 	// Auth checks keys and sessions; nil serves without authentication (handler unit
 	// tests only: `routewatch serve` always sets it).
 	Auth  Authenticator
@@ -128,9 +131,10 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 }
 
 type handlers struct {
-	cfg      Config
-	deps     Deps
-	releases releaseCache // planner release tables (api/release.go)
+	cfg             Config
+	deps            Deps
+	releases        releaseCache // planner release tables (api/release.go)
+	periodCorridors periodCache  // corridors found on request (api/corridors_period.go)
 }
 
 func (h *handlers) healthz(c *gin.Context) {

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -26,15 +27,7 @@ const (
 // corridors finds the period's corridors once per clearance level, each from the data that
 // level may see, and stores them all under the run.
 func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, error) {
-	if p.Res == 0 {
-		p.Res = defaultCorridorRes
-	}
-	if p.MinLegs == 0 {
-		p.MinLegs = defaultMinLegs
-	}
-	if p.MinCells == 0 {
-		p.MinCells = defaultMinCells
-	}
+	p = corridorDefaults(p)
 	period := r.period(p)
 	prev := period.Previous()
 	dims, err := r.DB.CellDims(ctx, p.Res, period)
@@ -48,12 +41,71 @@ func (r *Runner) corridors(ctx context.Context, runID int64, p Params) (int, err
 	var all []store.Corridor
 	for level := range domain.Levels {
 		cs, err := r.corridorsAt(ctx, p, period, level, dims, prevDims)
+		if err == nil {
+			err = r.assignIDs(ctx, cs, level)
+		}
 		if err != nil {
 			return 0, fmt.Errorf("clearance H%d: %w", level, err)
 		}
 		all = append(all, cs...)
 	}
 	return len(all), r.DB.CompleteCorridorRun(ctx, runID, all)
+}
+
+// corridorDefaults fills the corridor parameters a run left zero.
+func corridorDefaults(p Params) Params {
+	if p.Res == 0 {
+		p.Res = defaultCorridorRes
+	}
+	if p.MinLegs == 0 {
+		p.MinLegs = defaultMinLegs
+	}
+	if p.MinCells == 0 {
+		p.MinCells = defaultMinCells
+	}
+	return p
+}
+
+// CorridorsFor finds the corridors of any whole-month period at one clearance level from the
+// flow and dimension rollups, as the corridor job does (with the latest run's resolution and
+// thresholds), without storing them. Each takes the id of the latest run's corridor it
+// overlaps most, or 0 when it overlaps none (a corridor of that period only).
+func (r *Runner) CorridorsFor(ctx context.Context, period domain.Period, clearance int) ([]store.Corridor, error) {
+	var p Params
+	if id, err := r.DB.LatestRun(ctx, string(domain.JobCorridors)); err != nil {
+		return nil, err
+	} else if id > 0 {
+		run, err := r.DB.RunByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if len(run.Params) > 0 {
+			if err := json.Unmarshal(run.Params, &p); err != nil {
+				return nil, fmt.Errorf("corridor run %d params: %w", id, err)
+			}
+		}
+	}
+	p = corridorDefaults(Params{Res: p.Res, MinLegs: p.MinLegs, MinCells: p.MinCells})
+	dims, err := r.DB.CellDims(ctx, p.Res, period)
+	if err != nil {
+		return nil, err
+	}
+	prevDims, err := r.DB.CellDims(ctx, p.Res, period.Previous())
+	if err != nil {
+		return nil, err
+	}
+	cs, err := r.corridorsAt(ctx, p, period, clearance, dims, prevDims)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := r.matchLatest(ctx, cs, clearance)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		cs[m.Index].ID = m.PrevID
+	}
+	return cs, nil
 }
 
 // corridorsAt finds the corridors of the flow graph and one corridor per route label whose
@@ -101,8 +153,7 @@ func (r *Runner) corridorsAt(ctx context.Context, p Params, period domain.Period
 		}
 		kept = append(kept, out[i])
 	}
-	out = kept
-	return out, r.assignIDs(ctx, out, corridorClearance)
+	return kept, nil
 }
 
 func toEdges(flows []store.Flow) []analytics.Edge {
@@ -157,19 +208,11 @@ func top(v []store.ValueCount) []store.ValueCount {
 // assignIDs gives each corridor the id of the previous run's corridor it overlaps most,
 // or a new one.
 func (r *Runner) assignIDs(ctx context.Context, cs []store.Corridor, clearance int) error {
-	prev, err := r.DB.PreviousCorridors(ctx, clearance)
+	ms, err := r.matchLatest(ctx, cs, clearance)
 	if err != nil {
 		return err
 	}
-	pcs := make([]analytics.PrevCorridor, len(prev))
-	for i, p := range prev {
-		pcs[i] = analytics.PrevCorridor{ID: p.ID, Cells: p.Cells}
-	}
-	cur := make([]analytics.Corridor, len(cs))
-	for i, c := range cs {
-		cur[i] = analytics.Corridor{Cells: c.Cells}
-	}
-	for _, m := range analytics.MatchCorridors(pcs, cur) {
+	for _, m := range ms {
 		id := m.PrevID
 		if id == 0 {
 			if id, err = r.DB.NewCorridorID(ctx); err != nil {
@@ -179,4 +222,22 @@ func (r *Runner) assignIDs(ctx context.Context, cs []store.Corridor, clearance i
 		cs[m.Index].ID = id
 	}
 	return nil
+}
+
+// matchLatest pairs each corridor of cs with the latest run's corridor (at clearance) it
+// overlaps most (PrevID 0: none).
+func (r *Runner) matchLatest(ctx context.Context, cs []store.Corridor, clearance int) ([]analytics.Match, error) {
+	prev, err := r.DB.PreviousCorridors(ctx, clearance)
+	if err != nil {
+		return nil, err
+	}
+	pcs := make([]analytics.PrevCorridor, len(prev))
+	for i, p := range prev {
+		pcs[i] = analytics.PrevCorridor{ID: p.ID, Cells: p.Cells}
+	}
+	cur := make([]analytics.Corridor, len(cs))
+	for i, c := range cs {
+		cur[i] = analytics.Corridor{Cells: c.Cells}
+	}
+	return analytics.MatchCorridors(pcs, cur), nil
 }

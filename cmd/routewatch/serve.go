@@ -42,7 +42,7 @@ func runServe(ctx context.Context, args []string) error {
 	analytics := jobs.NewService(db)
 	router, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, Debug: cfg.GinDebug,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MaxQueries: cfg.MaxQueries, PublicURL: cfg.PublicURL}, api.Deps{Ready: db, Data: db, Ingest: loader.Service{DB: db},
-		Corridors: db, Auth: db, Audit: db, Metrics: metrics, Analytics: analytics})
+		Corridors: db, Auth: db, Audit: db, Metrics: metrics, Analytics: analytics, CorridorFinder: runner})
 	if err != nil {
 		return err
 	}
