@@ -109,7 +109,9 @@ func filterCorridors(all []store.Corridor, q store.CorridorQuery) []store.Corrid
 		}
 		out = append(out, co)
 	}
-	slices.SortStableFunc(out, func(x, y store.Corridor) int { return cmp.Or(cmp.Compare(volume(y), volume(x)), cmp.Compare(x.ID, y.ID)) })
+	slices.SortStableFunc(out, func(x, y store.Corridor) int {
+		return cmp.Or(cmp.Compare(volume(y), volume(x)), cmp.Compare(x.ID, y.ID))
+	})
 	return out
 }
 
