@@ -29,6 +29,11 @@ const (
 	coverageMinFrac = 0.05        // ... when it holds at least this share of the unit in A or B
 )
 
+// WindowMonths is how far back the windowed jobs (emerging routes, MO shifts) look: the
+// baseline and the recent window together. The evaluation matches a finding to an event no
+// older than this.
+const WindowMonths = baselineMonths + recentMonths
+
 // windows are the buckets of one run: seriesMonths months of monthDays ending at ref.
 type windows struct {
 	ref      time.Time

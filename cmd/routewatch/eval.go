@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"routewatch/eval"
 	"routewatch/jobs"
 	"routewatch/scenario"
 	"routewatch/store"
@@ -41,7 +42,7 @@ func runEval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := jobs.EvalOptions{Step: *step, HotspotRes: *hotspotRes, HotspotStep: *hotspotStep, Progress: func(t time.Time, took time.Duration) {
+	opt := eval.Options{Step: *step, HotspotRes: *hotspotRes, HotspotStep: *hotspotStep, Progress: func(t time.Time, took time.Duration) {
 		fmt.Fprintf(os.Stderr, "step %s done in %s\n", t.Format(time.DateOnly), took.Round(time.Millisecond))
 	}}
 	if opt.From, err = parseDay("from", *from); err != nil {
@@ -58,7 +59,7 @@ func runEval(ctx context.Context, args []string) error {
 	if err := db.Ready(ctx); err != nil {
 		return err
 	}
-	rep, err := jobs.Evaluate(ctx, &jobs.Runner{DB: db}, m, opt)
+	rep, err := eval.Evaluate(ctx, &jobs.Runner{DB: db}, m, opt)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func readManifest(path string) (scenario.Manifest, error) {
 }
 
 // printReport writes the events, the scores per type and the false alarms as text tables.
-func printReport(w io.Writer, r *jobs.EvalReport) {
+func printReport(w io.Writer, r *eval.Report) {
 	fmt.Fprintf(w, "scenario %s seed %d: %d %s steps %s..%s in %.0f s\n\n", r.Scenario, r.Seed, r.Steps, r.Step,
 		r.From.Format(time.DateOnly), r.To.Format(time.DateOnly), r.Seconds)
 	fmt.Fprintf(w, "%-45s %-16s %-10s %-10s %-10s %s\n", "event", "type", "start", "step", "first day", "delay in days (at the step)")

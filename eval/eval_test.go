@@ -1,10 +1,11 @@
-package jobs_test
+package eval_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
+	"routewatch/eval"
 	"routewatch/jobs"
 	"routewatch/scenario"
 )
@@ -21,8 +22,8 @@ func TestEvaluateSmallScenario(t *testing.T) {
 	}
 	db, m := loadScenario(t, "evalsmall", scenario.Config{Scenario: "small", Seed: 1})
 	began := time.Now()
-	rep, err := jobs.Evaluate(context.Background(), &jobs.Runner{DB: db}, m,
-		jobs.EvalOptions{From: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Step: "month"})
+	rep, err := eval.Evaluate(context.Background(), &jobs.Runner{DB: db}, m,
+		eval.Options{From: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Step: "month"})
 	if err != nil {
 		t.Fatal(err)
 	}

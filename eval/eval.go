@@ -1,4 +1,4 @@
-package jobs
+package eval
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/domain"
+	"routewatch/jobs"
 	"routewatch/scenario"
 	"routewatch/store"
 )
 
-// EvalOptions say how Evaluate replays the jobs.
-type EvalOptions struct {
+// Options say how Evaluate replays the jobs.
+type Options struct {
 	From, To time.Time // first replay instant and the end (exclusive); defaults: a year after the scenario's start, its end
 	Step     string    // "month" (default) or "week"
 	// HotspotRes is the resolution of the hot spot cells scored: by default the manifest's
@@ -29,7 +30,7 @@ type EvalOptions struct {
 // evalKinds are the jobs replayed at every step, in order, after the corridors (which the
 // others read). The corridors are replayed at most every corridorEvery: they change slowly,
 // and their run is the slowest.
-var evalKinds = []string{"hotspots", "emerging", "mo-shift", "displacement"}
+var evalKinds = []domain.JobKind{domain.JobHotspots, domain.JobEmerging, domain.JobMOShift, domain.JobDisplacement}
 
 const corridorEvery = 28 * 24 * time.Hour
 
@@ -57,8 +58,8 @@ type unitRef struct {
 
 // Evaluate replays the analytics jobs with AsOf at every step from opt.From to opt.To over
 // a database holding the scenario of manifest m, and scores what they report against the
-// events the generator injected (see eval_match.go for the rules).
-func Evaluate(ctx context.Context, r *Runner, m scenario.Manifest, opt EvalOptions) (*EvalReport, error) {
+// events the generator injected (see match.go for the rules).
+func Evaluate(ctx context.Context, r *jobs.Runner, m scenario.Manifest, opt Options) (*Report, error) {
 	start, err := time.Parse(time.RFC3339, m.Start)
 	if err != nil {
 		return nil, fmt.Errorf("manifest start: %w", err)
@@ -89,7 +90,7 @@ func Evaluate(ctx context.Context, r *Runner, m scenario.Manifest, opt EvalOptio
 	replayed := map[time.Time]map[string][]h3.Cell{} // each step's corridor cells
 	for t := opt.From; t.Before(opt.To); t = next(t, opt.Step) {
 		t0 := time.Now()
-		o, err := r.evalStep(ctx, t, &corr, opt)
+		o, err := evalStep(ctx, r, t, &corr, opt)
 		if err != nil {
 			return nil, fmt.Errorf("step %s: %w", t.Format(time.DateOnly), err)
 		}
@@ -101,7 +102,7 @@ func Evaluate(ctx context.Context, r *Runner, m scenario.Manifest, opt EvalOptio
 		}
 	}
 	rep := score(m, obs)
-	if err := r.refineDelays(ctx, rep, m, replayed, opt); err != nil {
+	if err := refineDelays(ctx, r, rep, m, replayed, opt); err != nil {
 		return nil, fmt.Errorf("day-level delays: %w", err)
 	}
 	rep.Scenario, rep.Seed, rep.From, rep.To, rep.Step, rep.Steps = m.Scenario, m.Seed, opt.From, opt.To, opt.Step, steps
@@ -124,11 +125,11 @@ type evalCorridors struct {
 }
 
 // refreshCorridors replays the corridor job as of t when its last run is corridorEvery old.
-func (r *Runner) refreshCorridors(ctx context.Context, t time.Time, corr *evalCorridors) error {
+func refreshCorridors(ctx context.Context, r *jobs.Runner, t time.Time, corr *evalCorridors) error {
 	if corr.run != 0 && t.Sub(corr.asOf) < corridorEvery {
 		return nil
 	}
-	id, err := r.Run(ctx, "corridors", Params{AsOf: t})
+	id, err := r.Run(ctx, string(domain.JobCorridors), jobs.Params{AsOf: t})
 	if err != nil {
 		return err
 	}
@@ -144,13 +145,13 @@ func (r *Runner) refreshCorridors(ctx context.Context, t time.Time, corr *evalCo
 }
 
 // evalStep runs every job as of t and reads back what they found at evalClearance.
-func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors, opt EvalOptions) ([]observation, error) {
-	if err := r.refreshCorridors(ctx, t, corr); err != nil {
+func evalStep(ctx context.Context, r *jobs.Runner, t time.Time, corr *evalCorridors, opt Options) ([]observation, error) {
+	if err := refreshCorridors(ctx, r, t, corr); err != nil {
 		return nil, err
 	}
 	var obs []observation
 	for _, kind := range evalKinds {
-		o, err := r.evalRun(ctx, kind, t, corr.cells, opt)
+		o, err := evalRun(ctx, r, kind, t, corr.cells, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -161,28 +162,28 @@ func (r *Runner) evalStep(ctx context.Context, t time.Time, corr *evalCorridors,
 
 // evalRun runs one job as of t and reads back what it found at evalClearance; cells are the
 // corridors' cells, by id, of the corridor run in effect at t.
-func (r *Runner) evalRun(ctx context.Context, kind string, t time.Time, cells map[string][]h3.Cell, opt EvalOptions) ([]observation, error) {
-	p := Params{AsOf: t}
-	if kind == "hotspots" {
+func evalRun(ctx context.Context, r *jobs.Runner, kind domain.JobKind, t time.Time, cells map[string][]h3.Cell, opt Options) ([]observation, error) {
+	p := jobs.Params{AsOf: t}
+	if kind == domain.JobHotspots {
 		p.Step = opt.HotspotStep
 	}
-	id, err := r.Run(ctx, kind, p)
+	id, err := r.Run(ctx, string(kind), p)
 	if err != nil {
 		return nil, err
 	}
 	var obs []observation
 	switch kind {
-	case "hotspots":
+	case domain.JobHotspots:
 		hs, err := r.DB.Hotspots(ctx, id, evalClearance)
 		if err != nil {
 			return nil, err
 		}
 		for _, h := range hs {
 			if h.Res == opt.HotspotRes && slices.Contains(emergingPatterns, h.Pattern) && h.FinalCount >= evalHotspotSupport {
-				obs = append(obs, observation{key: "hotspot", typ: "hotspot", step: t, unit: unitRef{cells: []h3.Cell{h.Cell}}})
+				obs = append(obs, observation{key: "hotspot", typ: scenario.EventHotspot, step: t, unit: unitRef{cells: []h3.Cell{h.Cell}}})
 			}
 		}
-	case "emerging":
+	case domain.JobEmerging:
 		es, err := r.DB.EmergingRoutes(ctx, id, evalClearance)
 		if err != nil {
 			return nil, err
@@ -190,7 +191,7 @@ func (r *Runner) evalRun(ctx context.Context, kind string, t time.Time, cells ma
 		for _, e := range es {
 			obs = append(obs, emergingObs(e, t, cells)...)
 		}
-	case "mo-shift":
+	case domain.JobMOShift:
 		ms, err := r.DB.MOShifts(ctx, id, evalClearance)
 		if err != nil {
 			return nil, err
@@ -198,16 +199,16 @@ func (r *Runner) evalRun(ctx context.Context, kind string, t time.Time, cells ma
 		for _, s := range ms {
 			obs = append(obs, shiftObs(s, t, cells)...)
 		}
-	case "displacement":
+	case domain.JobDisplacement:
 		ds, err := r.DB.Displacements(ctx, id, evalClearance)
 		if err != nil {
 			return nil, err
 		}
 		for _, d := range ds {
-			o := observation{key: "displacement/" + d.Falling + ">" + d.Rising, typ: "displacement", step: t,
+			o := observation{key: "displacement/" + d.Falling + ">" + d.Rising, typ: scenario.EventDisplacement, step: t,
 				fall: d.Falling, rise: d.Rising, unit: unitRef{label: d.Rising}}
 			if d.Kind == "coverage_change" {
-				o.typ, o.key = "coverage_change", "coverage/"+o.key
+				o.typ, o.key = scenario.EventCoverageChange, "coverage/"+o.key
 			}
 			obs = append(obs, o)
 		}
@@ -240,11 +241,11 @@ func emergingObs(e store.EmergingRoute, t time.Time, cells map[string][]h3.Cell)
 	key := e.UnitKind + "/" + e.UnitKey
 	switch e.Status {
 	case "new", "surging", "ongoing": // ongoing: reported new or surging before (maybe by another replay)
-		return []observation{{key: "emerging/" + key + "/up", typ: "emerging", step: t, status: e.Status, unit: u}}
+		return []observation{{key: "emerging/" + key + "/up", typ: scenario.EventEmergingRoute, step: t, status: e.Status, unit: u}}
 	case "declining":
-		return []observation{{key: "emerging/" + key + "/down", typ: "emerging", step: t, status: e.Status, unit: u}}
+		return []observation{{key: "emerging/" + key + "/down", typ: scenario.EventEmergingRoute, step: t, status: e.Status, unit: u}}
 	case "coverage_change":
-		return []observation{{key: "coverage/emerging/" + key, typ: "coverage_change", step: t, unit: u}}
+		return []observation{{key: "coverage/emerging/" + key, typ: scenario.EventCoverageChange, step: t, unit: u}}
 	}
 	return nil
 }
@@ -254,9 +255,9 @@ func shiftObs(s store.MOShift, t time.Time, cells map[string][]h3.Cell) []observ
 	key := s.UnitKind + "/" + s.UnitKey + "/" + s.Dimension
 	switch s.Kind {
 	case "shift":
-		return []observation{{key: "mo_shift/" + key, typ: "mo_shift", step: t, unit: u, dim: s.Dimension, rose: s.Rose}}
+		return []observation{{key: "mo_shift/" + key, typ: scenario.EventMOShift, step: t, unit: u, dim: s.Dimension, rose: s.Rose}}
 	case "coverage_change":
-		return []observation{{key: "coverage/mo_shift/" + key, typ: "coverage_change", step: t, unit: u}}
+		return []observation{{key: "coverage/mo_shift/" + key, typ: scenario.EventCoverageChange, step: t, unit: u}}
 	}
 	return nil
 }
@@ -273,7 +274,7 @@ func groupHotspots(obs []observation) {
 		return parent[c]
 	}
 	for _, o := range obs {
-		if o.typ == "hotspot" {
+		if o.typ == scenario.EventHotspot {
 			parent[o.unit.cells[0]] = o.unit.cells[0]
 		}
 	}
@@ -288,7 +289,7 @@ func groupHotspots(obs []observation) {
 		}
 	}
 	for i := range obs {
-		if obs[i].typ == "hotspot" {
+		if obs[i].typ == scenario.EventHotspot {
 			obs[i].key = "hotspot/" + find(obs[i].unit.cells[0]).String()
 		}
 	}

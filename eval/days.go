@@ -1,4 +1,4 @@
-package jobs
+package eval
 
 import (
 	"context"
@@ -6,15 +6,17 @@ import (
 
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/domain"
+	"routewatch/jobs"
 	"routewatch/scenario"
 )
 
 // evalJob is the job whose findings detect an event of each type.
-var evalJob = map[string]string{
-	scenario.EventHotspot:       "hotspots",
-	scenario.EventEmergingRoute: "emerging",
-	scenario.EventMOShift:       "mo-shift",
-	scenario.EventDisplacement:  "displacement",
+var evalJob = map[string]domain.JobKind{
+	scenario.EventHotspot:       domain.JobHotspots,
+	scenario.EventEmergingRoute: domain.JobEmerging,
+	scenario.EventMOShift:       domain.JobMOShift,
+	scenario.EventDisplacement:  domain.JobDisplacement,
 }
 
 // refineDelays finds the day each detected event was first detected. A replay step only says
@@ -25,7 +27,7 @@ var evalJob = map[string]string{
 // These extra runs only date detections: their findings are not scored for precision.
 // replayed holds, for each replay step, the corridors' cells the step's jobs saw; a day uses
 // its previous step's.
-func (r *Runner) refineDelays(ctx context.Context, rep *EvalReport, m scenario.Manifest, replayed map[time.Time]map[string][]h3.Cell, opt EvalOptions) error {
+func refineDelays(ctx context.Context, r *jobs.Runner, rep *Report, m scenario.Manifest, replayed map[time.Time]map[string][]h3.Cell, opt Options) error {
 	seen := map[string][]observation{} // by job and day: events of one type share their replays
 	for i := range rep.Events {
 		es := &rep.Events[i]
@@ -40,11 +42,11 @@ func (r *Runner) refineDelays(ctx context.Context, rep *EvalReport, m scenario.M
 			cells = replayed[*es.FirstStep]
 		}
 		for d := later(prev, e.start).AddDate(0, 0, 1); d.Before(*es.FirstStep); d = d.AddDate(0, 0, 1) {
-			key := kind + d.Format(time.DateOnly)
+			key := string(kind) + d.Format(time.DateOnly)
 			obs, ok := seen[key]
 			if !ok {
 				var err error
-				if obs, err = r.evalRun(ctx, kind, d, cells, opt); err != nil {
+				if obs, err = evalRun(ctx, r, kind, d, cells, opt); err != nil {
 					return err
 				}
 				seen[key] = obs

@@ -1,4 +1,4 @@
-package jobs
+package eval
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/jobs"
 	"routewatch/scenario"
 )
 
@@ -36,10 +37,10 @@ import (
 // finding. A finding is matched when any of its observations is detected by or explained by
 // an event; precision is matched findings over findings; recall is detected events over
 // events other than coverage_change.
-const matchHorizon = (baselineMonths + recentMonths) * 31 * 24 * time.Hour
+const matchHorizon = jobs.WindowMonths * 31 * 24 * time.Hour
 
-// EvalReport is the outcome of an evaluation.
-type EvalReport struct {
+// Report is the outcome of an evaluation.
+type Report struct {
 	Scenario            string                `json:"scenario"`
 	Seed                uint64                `json:"seed"`
 	From                time.Time             `json:"from"`
@@ -110,13 +111,13 @@ func newEvent(e scenario.Event) event {
 	return event{Event: e, start: t}
 }
 
-func score(m scenario.Manifest, obs []observation) *EvalReport {
+func score(m scenario.Manifest, obs []observation) *Report {
 	var evs []event
 	for _, e := range m.Events {
 		evs = append(evs, newEvent(e))
 	}
 	groupHotspots(obs)
-	rep := &EvalReport{Types: map[string]*TypeScore{}}
+	rep := &Report{Types: map[string]*TypeScore{}}
 	typ := func(name string) *TypeScore {
 		if rep.Types[name] == nil {
 			rep.Types[name] = &TypeScore{}
@@ -166,7 +167,7 @@ func score(m scenario.Manifest, obs []observation) *EvalReport {
 }
 
 // summarise fills each type's recall and precision from its counts.
-func (rep *EvalReport) summarise() {
+func (rep *Report) summarise() {
 	for _, ts := range rep.Types {
 		if ts.Events > 0 {
 			r := ratio(ts.Detected, ts.Events)
@@ -180,7 +181,7 @@ func (rep *EvalReport) summarise() {
 }
 
 // medianDelays fills the median delays, overall and per type, from the events' delays.
-func (rep *EvalReport) medianDelays() {
+func (rep *Report) medianDelays() {
 	delays := func(typ string, step bool) []float64 {
 		var d []float64
 		for _, es := range rep.Events {
@@ -219,7 +220,7 @@ func findings(evs []event, obs []observation) []FindingScore {
 			if f.Event == "" && (detects(e, o) || explains(e, o)) {
 				f.Event = e.ID
 			}
-			if f.Misreported == "" && o.typ != "coverage_change" && o.typ != "hotspot" &&
+			if f.Misreported == "" && o.typ != scenario.EventCoverageChange && o.typ != scenario.EventHotspot &&
 				e.Type == scenario.EventCoverageChange && within(e, o) && on(e, o.unit) {
 				f.Misreported = e.ID
 			}
@@ -244,16 +245,16 @@ func detects(e event, o observation) bool {
 	}
 	switch e.Type {
 	case scenario.EventEmergingRoute:
-		return o.typ == "emerging" && o.status != "declining" && on(e, o.unit)
+		return o.typ == scenario.EventEmergingRoute && o.status != "declining" && on(e, o.unit)
 	case scenario.EventHotspot:
-		return o.typ == "hotspot" && on(e, o.unit)
+		return o.typ == scenario.EventHotspot && on(e, o.unit)
 	case scenario.EventMOShift:
-		return o.typ == "mo_shift" && o.dim == e.Dimension && on(e, o.unit) &&
+		return o.typ == scenario.EventMOShift && o.dim == e.Dimension && on(e, o.unit) &&
 			slices.ContainsFunc(o.rose, func(c string) bool { return slices.Contains(e.After, c) })
 	case scenario.EventDisplacement:
-		return o.typ == "displacement" && o.fall == e.FromRoute && o.rise == e.ToRoute
+		return o.typ == scenario.EventDisplacement && o.fall == e.FromRoute && o.rise == e.ToRoute
 	case scenario.EventCoverageChange:
-		return o.typ == "coverage_change" && on(e, o.unit)
+		return o.typ == scenario.EventCoverageChange && on(e, o.unit)
 	}
 	return false
 }
@@ -265,13 +266,13 @@ func explains(e event, o observation) bool {
 	}
 	switch e.Type {
 	case scenario.EventEmergingRoute:
-		return o.typ == "hotspot" || o.typ == "coverage_change"
+		return o.typ == scenario.EventHotspot || o.typ == scenario.EventCoverageChange
 	case scenario.EventHotspot:
-		return (o.typ == "emerging" && o.unit.label == "") || o.typ == "mo_shift" || o.typ == "coverage_change"
+		return (o.typ == scenario.EventEmergingRoute && o.unit.label == "") || o.typ == scenario.EventMOShift || o.typ == scenario.EventCoverageChange
 	case scenario.EventMOShift:
-		return o.typ == "mo_shift" || o.typ == "coverage_change"
+		return o.typ == scenario.EventMOShift || o.typ == scenario.EventCoverageChange
 	case scenario.EventDisplacement:
-		return o.typ == "emerging" || o.typ == "hotspot" || o.typ == "coverage_change"
+		return o.typ == scenario.EventEmergingRoute || o.typ == scenario.EventHotspot || o.typ == scenario.EventCoverageChange
 	}
 	return false
 }
