@@ -17,6 +17,7 @@ package api
 
 import (
 	"context"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -212,12 +213,7 @@ func ogcOnlyF(c *gin.Context) error {
 // repeated single-valued ones, and an f other than formats.
 func ogcCheckParams(c *gin.Context, allowed, formats []string) error {
 	q := c.Request.URL.Query()
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(q)) {
 		if !slices.Contains(allowed, k) {
 			return &errs.Error{Kind: errs.Invalid, Param: k, Message: "unknown query parameter here; this resource accepts " +
 				strings.Join(allowed, ", "), Details: gin.H{"accepted": allowed}}

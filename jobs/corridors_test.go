@@ -3,7 +3,6 @@ package jobs_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -24,26 +23,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	storetest.DropAll()
 	os.Exit(code)
-}
-
-// loadScenario generates a scenario into a fresh database and returns its manifest.
-func loadScenario(t *testing.T, label string, cfg scenario.Config) (*store.DB, scenario.Manifest) {
-	t.Helper()
-	db := storetest.Open(t, label)
-	var data, truth bytes.Buffer
-	if _, err := scenario.Generate(context.Background(), cfg, &data, &truth); err != nil {
-		t.Fatal(err)
-	}
-	var m scenario.Manifest
-	if err := json.Unmarshal(truth.Bytes(), &m); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := loader.Load(context.Background(), db, bytes.NewReader(data.Bytes()), loader.Options{Name: label + ".csv"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("loaded %d sightings (%d rejected)", rep.Loaded, rep.Rejected)
-	return db, m
 }
 
 // samples returns points every stepKm along a polyline of [lon, lat] waypoints.
@@ -73,7 +52,7 @@ func nearKm(p orb.Point, pts []orb.Point) float64 {
 // the corridor's cells) whose centerline stays near the skeletons of the routes it covers.
 func TestCorridorsFollowRouteSkeletons(t *testing.T) {
 	const maxKm = 60 // a res-4 cell is ~45 km across; points are jittered up to tens of km
-	db, m := loadScenario(t, "corridors", scenario.Config{Scenario: "default", Seed: 5, Sightings: 60000})
+	db, m := storetest.LoadScenario(t, "corridors", scenario.Config{Scenario: "default", Seed: 5, Sightings: 60000})
 	end, _ := time.Parse(time.RFC3339, m.End)
 	r := &jobs.Runner{DB: db}
 	run, err := r.Run(context.Background(), "corridors", jobs.Params{From: end.AddDate(-1, 0, 0), To: end})
@@ -144,7 +123,7 @@ func idOf(cs []store.Corridor, i int) int64 {
 // TestCorridorsPerClearance checks that a lower clearance's corridors come from less data:
 // never more legs or sightings in total than the level above sees.
 func TestCorridorsPerClearance(t *testing.T) {
-	db, m := loadScenario(t, "clearance", scenario.Config{Scenario: "small", Seed: 2})
+	db, m := storetest.LoadScenario(t, "clearance", scenario.Config{Scenario: "small", Seed: 2})
 	end, _ := time.Parse(time.RFC3339, m.End)
 	run, err := (&jobs.Runner{DB: db}).Run(context.Background(), "corridors", jobs.Params{From: end.AddDate(-1, 0, 0), To: end, MinLegs: 2})
 	if err != nil {
