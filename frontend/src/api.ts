@@ -205,8 +205,10 @@ export interface Release { res: number; from: string; to: string; suppressed_bel
 export interface Corridors<G = LineGeometry | AreaGeometry> { type: 'FeatureCollection'; features: CorridorFeature<G>[]; release?: Release }
 
 /** getCorridors reads the latest corridor run, as centerlines or as outlines. */
-export function getCorridors<G extends LineGeometry | AreaGeometry>(geometry: 'centerline' | 'outline', signal?: AbortSignal): Promise<Corridors<G>> {
-  return request('/corridors', new URLSearchParams({ geometry }), signal);
+export function getCorridors<G extends LineGeometry | AreaGeometry>(geometry: 'centerline' | 'outline', period: Period | null = null, signal?: AbortSignal): Promise<Corridors<G>> {
+  const q = new URLSearchParams({ geometry });
+  if (period) periodParams(period, q);
+  return request('/corridors', q, signal);
 }
 
 export interface Coverage { sources: number; top_source: string; top_share: number; coverage?: string }

@@ -88,11 +88,14 @@ export function summary(c: CorridorProps): string[] {
 export class CorridorList {
   private sort: SortKey = 'volume';
   private corridors: Corridor[] = [];
+  private of = 'of the latest run';
 
   constructor(private el: HTMLElement, private onSelect: (c: Corridor) => void) {}
 
-  setData(cs: Corridor[]): void {
+  /** setData lists corridors; of says whose they are ("of the latest run", "of Jan – Jun 2025"). */
+  setData(cs: Corridor[], of = 'of the latest run'): void {
     this.corridors = cs;
+    this.of = of;
     this.render();
   }
 
@@ -117,7 +120,7 @@ export class CorridorList {
         h('td', { class: 'num' }, fmt.ratio(c.props.trend)));
     });
     this.el.replaceChildren(h('table', { class: 'corridor-table' },
-      h('caption', { class: 'muted small' }, `${this.corridors.length} corridors of the latest run; volume is legs (flows) or sightings (route labels)`),
+      h('caption', { class: 'muted small' }, `${this.corridors.length} corridors ${this.of}; volume is legs (flows) or sightings (route labels)`),
       h('thead', {}, h('tr', {}, head('name', 'Corridor'), head('status', 'Status'), head('volume', 'Volume'), head('trend', 'Trend'))),
       h('tbody', {}, ...rows)));
   }

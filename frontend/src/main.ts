@@ -186,12 +186,22 @@ async function loadFindings(): Promise<void> {
   body.dataset.findings = 'loaded';
 }
 
-/** loadCorridors reads the latest corridor run: centerlines and outlines, joined by id. */
+/** corridorPeriod is the heatmap's period when it is whole months (corridors are found per
+ * month), else null: the latest run's corridors. Planners read their release quarter. */
+function corridorPeriod(s: ViewState): Period | null {
+  const p = s.period;
+  return role !== 'planner' && s.view === 'heatmap' && p && p.from.endsWith('-01') && p.to.endsWith('-01') ? p : null;
+}
+
+/** loadCorridors reads the corridors of the view's period (or of the latest corridor run):
+ * centerlines and outlines, joined by id. */
 async function loadCorridors(): Promise<void> {
+  const period = corridorPeriod(store.get());
   try {
-    const [lines, areas] = await Promise.all([getCorridors<LineGeometry>('centerline'), getCorridors<AreaGeometry>('outline')]);
+    const [lines, areas] = await Promise.all([getCorridors<LineGeometry>('centerline', period), getCorridors<AreaGeometry>('outline', period)]);
+    if (JSON.stringify(corridorPeriod(store.get())) !== JSON.stringify(period)) return; // superseded
     data.corridors = joinCorridors(lines.features, areas.features);
-    corridorList.setData(data.corridors);
+    corridorList.setData(data.corridors, period ? `of ${fmt.periodLabel(period)}` : 'of the latest run');
     if (lines.release) {
       const r = lines.release;
       setStatus('ready', `Released for ${fmt.periodLabel({ from: r.from.slice(0, 10), to: r.to.slice(0, 10) })}: counts of at least ${r.suppressed_below} `
@@ -319,6 +329,7 @@ store.subscribe((s, prev) => {
     mapLoad.schedule(s.period !== prev.period ? 0 : undefined);
     rankingLoad.schedule();
   }
+  if (readsData() && JSON.stringify(corridorPeriod(s)) !== JSON.stringify(corridorPeriod(prev))) void loadCorridors();
   else if (s.metric !== prev.metric || s.cell !== prev.cell || s.corridors !== prev.corridors || s.hotspots !== prev.hotspots) draw();
   if (s.step !== prev.step || JSON.stringify(s.filters) !== JSON.stringify(prev.filters) || s.view !== prev.view
     || JSON.stringify(s.area) !== JSON.stringify(prev.area)) timelineLoad.schedule(0);
