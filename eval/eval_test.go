@@ -8,6 +8,7 @@ import (
 	"routewatch/eval"
 	"routewatch/jobs"
 	"routewatch/scenario"
+	"routewatch/store/storetest"
 )
 
 // TestEvaluateSmallScenario replays the jobs monthly over the `small` scenario (one year,
@@ -20,7 +21,7 @@ func TestEvaluateSmallScenario(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads and replays a scenario")
 	}
-	db, m := loadScenario(t, "evalsmall", scenario.Config{Scenario: "small", Seed: 1})
+	db, m := storetest.LoadScenario(t, "evalsmall", scenario.Config{Scenario: "small", Seed: 1})
 	began := time.Now()
 	rep, err := eval.Evaluate(context.Background(), &jobs.Runner{DB: db}, m,
 		eval.Options{From: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Step: "month"})
