@@ -84,15 +84,6 @@ func readDeclared(doc []byte) (declaredParams, error) {
 	return out, nil
 }
 
-// add merges other into d, the paths of other prefixed (the OGC document's paths are
-// relative to /ogc).
-func (d declaredParams) add(prefix string, other declaredParams) {
-	for k, v := range other {
-		method, path, _ := strings.Cut(k, " ")
-		d[method+" "+prefix+path] = v
-	}
-}
-
 // routeKey is the OpenAPI key of gin's route template: /api/v1/cells/:h3 → /api/v1/cells/{h3}.
 func routeKey(method, fullPath string) string {
 	parts := strings.Split(fullPath, "/")
