@@ -309,6 +309,37 @@ test('changing a filter changes the request, the picture and the URL', async () 
   assert.match(page.url(), /mode=boat_rubber/);
 });
 
+test('a link with parameters the app cannot use says which, and uses the defaults', async () => {
+  const p2 = await ctx.newPage();
+  try {
+    await p2.goto(`${BASE}/${START}&step=fortnight&cell=xyz&foo=1`);
+    const note = p2.locator('#link-notice');
+    await note.waitFor({ state: 'visible', timeout: 20_000 });
+    const text = await note.textContent();
+    for (const part of ['step=fortnight (want week or month)', 'cell=xyz', 'foo (not a routewatch link parameter)']) assert.ok(text.includes(part), text);
+    await p2.click('#link-notice .close');
+    assert.equal(await note.count(), 0, 'dismissed');
+  } finally {
+    await p2.close();
+  }
+});
+
+test('Play steps through the chosen period, one month at a time, and gives the period back when paused', async () => {
+  const p2 = await ctx.newPage();
+  try {
+    await p2.goto(`${BASE}/${START}&period=2025-01-01..2025-04-01`);
+    await p2.waitForFunction(() => document.body.dataset.status === 'ready', null, { timeout: 30_000 });
+    await p2.click('#play');
+    await p2.waitForFunction(() => window.routewatch.state().period?.from === '2025-02-01', null, { timeout: 10_000 });
+    assert.deepEqual(await p2.evaluate(() => window.routewatch.state().period), { from: '2025-02-01', to: '2025-03-01' });
+    await p2.click('#play'); // pause
+    assert.deepEqual(await p2.evaluate(() => window.routewatch.state().period), { from: '2025-01-01', to: '2025-04-01' });
+    assert.match(p2.url(), /period=2025-01-01\.\.2025-04-01/);
+  } finally {
+    await p2.close();
+  }
+});
+
 test('the view is shared by link: the URL restores filters and position', async () => {
   const url = page.url();
   const want = new URL(heatmaps.at(-1).url).searchParams;

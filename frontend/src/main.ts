@@ -8,7 +8,7 @@ import { renderCell, renderCellMessage } from './cellpanel';
 import { diverging, sequential } from './colors';
 import { ComparePanel } from './comparepanel';
 import { bounds, CorridorList, corridorsCSV, corridorsGeoJSON, joinCorridors } from './corridors';
-import { byId } from './dom';
+import { byId, h } from './dom';
 import { download, toCSV, toGeoJSON } from './export';
 import { FilterPanel } from './filters';
 import { renderEmerging, renderShifts } from './findings';
@@ -21,13 +21,15 @@ import { Tooltip } from './legend';
 import { loader } from './loader';
 import { createMap } from './map';
 import { cellsExport, drawScene } from './scene';
-import { type Area, areaFromView, dataKey, decodeState, emptyData, type Filters, type Loaded, type Period, type ViewState } from './state';
+import { type Area, areaFromView, dataKey, decodeState, emptyData, type Filters, linkProblems, type Loaded, type Period, type ViewState } from './state';
 import { askForKey, initAccount, signInFromLink } from './signin';
 import { mirrorToUrl, Store } from './store';
 import { TimeControls } from './timecontrols';
 import { TimelineChart } from './timeline';
 
 const store = new Store(decodeState(location.search));
+/** problems are what the link held that the app could not use: said once, not dropped silently. */
+const problems = linkProblems(location.search);
 mirrorToUrl(store);
 /** What the view has loaded: the map's cells, the timeline, hot spots and corridors. */
 const data = emptyData();
@@ -43,7 +45,7 @@ const tooltip = new Tooltip(byId('map'));
 view.onHoverNothing(() => tooltip.hide());
 const filters = new FilterPanel(byId('filter-form'), byId('chips'), store);
 const timeline = new TimelineChart(byId('timeline'), (p) => store.set(store.get().view === 'compare' ? { b: p } : { period: p }));
-const time = new TimeControls(byId('time-controls'), store, () => timeline.extent());
+const time = new TimeControls(byId('time-controls'), store, () => timeline.extent(), (playing) => { data.playMax = playing ? 0 : null; });
 const selectCell = (h3: string | null): void => store.set({ cell: h3 });
 const compare = new ComparePanel(byId('compare-panel'), store, selectCell, () => store.set({ area: areaOfView() }));
 const cellPanel = byId('cell-panel');
@@ -344,6 +346,12 @@ view.onMove((lon, lat, zoom) => {
   rankingLoad.schedule();
 });
 
+if (problems.length) {
+  const note = h('p', { id: 'link-notice', class: 'link-notice', role: 'alert' },
+    `Ignored from the link, defaults used instead: ${problems.join('; ')}. `,
+    h('button', { type: 'button', class: 'close', 'aria-label': 'dismiss', onclick: () => note.remove() }, '×'));
+  byId('map').append(note);
+}
 onUnauthenticated(askForKey);
 renderControls(store.get());
 /** startPlannerView shows what a planner may see: the corridors of the release grid. */

@@ -30,7 +30,8 @@ export function drawScene(view: Pick<MapView, 'setLayers' | 'zoom' | 'bbox'>, s:
     else tooltip.hide();
   };
   if (loaded?.kind === 'heatmap' && s.view === 'heatmap') {
-    const max = Math.max(1, ...loaded.data.cells.map((c) => c[s.metric]));
+    let max = Math.max(1, ...loaded.data.cells.map((c) => c[s.metric]));
+    if (d.playMax !== null) max = d.playMax = Math.max(d.playMax, max); // Play: one scale, growing only
     if (loaded.scale.ticks[loaded.scale.ticks.length - 1]?.value !== Math.max(2, max)) loaded.scale = sequential(max);
     layers.push(heatmapLayer(loaded.data.cells, s.metric, loaded.scale, {
       onHover: (c, x, y) => onHover(c && heatTooltipLines(c), x, y), onClick: (c) => parts.select(c.h3),

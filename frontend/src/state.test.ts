@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chips, dataKey, decodeArea, decodeState, defaultState, encodeState, isDate, type ViewState, withFilter, withoutFilter } from './state';
+import { chips, dataKey, decodeArea, decodeState, linkProblems, defaultState, encodeState, isDate, type ViewState, withFilter, withoutFilter } from './state';
 
 function full(): ViewState {
   return {
@@ -39,6 +39,18 @@ describe('the analysis area', () => {
     const s = full();
     expect(dataKey({ ...s, area: null })).not.toBe(dataKey(s));
     expect(dataKey({ ...s, view: 'heatmap', area: null })).toBe(dataKey({ ...s, view: 'heatmap' }));
+  });
+});
+
+describe('link problems', () => {
+  it('names what a link held that the app could not use', () => {
+    expect(linkProblems('?c=14,37&z=3.9&period=2025-01-01..2025-04-01&mode=car&area=10,30,20,40&ares=4')).toEqual([]);
+    expect(linkProblems(encodeState(full()))).toEqual([]);
+    expect(linkProblems('?z=abc&cell=xyz&period=2025-04-01..2025-01-01&foo=1&view=map&ares=12')).toEqual([
+      'foo (not a routewatch link parameter)', 'view=map (want heatmap or compare)', 'z=abc (want a zoom from 0 to 22)',
+      'period=2025-04-01..2025-01-01 (want YYYY-MM-DD..YYYY-MM-DD, the end after the start)', 'ares=12 (want a resolution from 2 to 8)',
+      'cell=xyz (want an H3 cell id)',
+    ]);
   });
 });
 

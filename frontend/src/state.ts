@@ -222,8 +222,39 @@ export interface ViewData {
   loads: number;
   /** Set once the benchmark owns the map: no map load starts after it. */
   benching: boolean;
+  /** While Play runs, the largest cell value seen since it started (the heatmap's colour
+   * scale never shrinks, so frames compare); null otherwise. */
+  playMax: number | null;
 }
 
 export function emptyData(): ViewData {
-  return { loaded: null, timeline: null, hotspots: null, corridors: [], loads: 0, benching: false };
+  return { loaded: null, timeline: null, hotspots: null, corridors: [], loads: 0, benching: false, playMax: null };
+}
+
+/** linkProblems lists what a link held that decodeState could not use (it takes the default
+ * instead), so the app can say so rather than drop it without a word. */
+export function linkProblems(search: string): string[] {
+  const q = new URLSearchParams(search);
+  const out: string[] = [];
+  const bad = (k: string, what: string): void => { out.push(`${k}=${q.get(k) ?? ''} (${what})`); };
+  const known = new Set(['view', 'c', 'z', 'period', 'step', 'metric', ...LIST_FILTERS, 'rel', 'a', 'b', 'area', 'ares', 'cell', 'cor', 'hs']);
+  for (const k of new Set(q.keys())) if (!known.has(k)) out.push(`${k} (not a routewatch link parameter)`);
+  const has = (k: string): boolean => q.has(k) && (q.get(k) ?? '') !== '';
+  if (has('view') && !['heatmap', 'compare'].includes(q.get('view')!)) bad('view', 'want heatmap or compare');
+  if (has('c')) {
+    const [lon, lat, ...rest] = q.get('c')!.split(',');
+    if (rest.length || finite(lon, -180, 180) === null || finite(lat, -85.06, 85.06) === null) bad('c', 'want lon,lat');
+  }
+  if (has('z') && finite(q.get('z')!, 0, 22) === null) bad('z', 'want a zoom from 0 to 22');
+  for (const k of ['period', 'a', 'b']) if (has(k) && !decodePeriod(q.get(k))) bad(k, 'want YYYY-MM-DD..YYYY-MM-DD, the end after the start');
+  if (has('step') && !['week', 'month'].includes(q.get('step')!)) bad('step', 'want week or month');
+  if (has('metric') && !['sightings', 'persons'].includes(q.get('metric')!)) bad('metric', 'want sightings or persons');
+  if (has('rel') && !(RELIABILITY as readonly string[]).includes(q.get('rel')!.toUpperCase())) bad('rel', 'want a grade A to F');
+  if (has('area') && !decodeArea(q.get('area'), q.get('ares'))) bad('area', 'want west,south,east,north');
+  if (has('ares')) {
+    const r = finite(q.get('ares')!, MIN_RES, MAX_RES);
+    if (r === null || !Number.isInteger(r)) bad('ares', `want a resolution from ${MIN_RES} to ${MAX_RES}`);
+  }
+  if (has('cell') && !H3.test(q.get('cell')!.toLowerCase())) bad('cell', 'want an H3 cell id');
+  return out;
 }

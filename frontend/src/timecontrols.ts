@@ -15,8 +15,12 @@ export class TimeControls {
   private play: HTMLButtonElement;
   private label: HTMLElement;
   private timer = 0;
+  /** The period chosen before Play: Play steps through it (or the data's span when it is one
+   * step or none) and gives it back when it stops. */
+  private chosen: Period | null = null;
 
-  constructor(el: HTMLElement, private store: Store, private extent: () => Period | null) {
+  /** onPlay hears Play start (true) and stop (false): the map keeps one colour scale meanwhile. */
+  constructor(el: HTMLElement, private store: Store, private extent: () => Period | null, private onPlay: (playing: boolean) => void = () => {}) {
     const onDates = (): void => {
       const p = { from: this.from.value, to: this.to.value };
       if (isPeriod(p)) store.set({ period: p });
@@ -49,11 +53,12 @@ export class TimeControls {
   }
 
   private start(): void {
-    const ext = this.extent();
-    if (!ext) return;
     const s = this.store.get();
     const single = s.period && fmt.offsetStep(s.period.from, s.step, 1) === s.period.to
       && fmt.floorStep(s.period.from, s.step) === s.period.from;
+    const ext = s.period && !single ? s.period : this.extent(); // a chosen span: play through it
+    if (!ext) return;
+    this.chosen = single ? null : s.period;
     let from = single && s.period ? s.period.from : fmt.floorStep(ext.from, s.step);
     const advance = (): void => {
       if (from >= ext.to) { this.stop(); return; }
@@ -63,6 +68,7 @@ export class TimeControls {
     };
     if (single) from = fmt.offsetStep(from, s.step, 1);
     if (from >= ext.to) from = fmt.floorStep(ext.from, s.step); // at the end: start over
+    this.onPlay(true);
     advance();
     this.timer = window.setInterval(advance, PLAY_MS);
     this.play.textContent = '❚❚ Pause';
@@ -70,8 +76,14 @@ export class TimeControls {
   }
 
   stop(): void {
+    const was = this.timer !== 0;
     window.clearInterval(this.timer);
     this.timer = 0;
+    if (was) {
+      if (this.chosen) this.store.set({ period: this.chosen });
+      this.chosen = null;
+      this.onPlay(false);
+    }
     this.play.textContent = '▶ Play';
     this.play.setAttribute('aria-pressed', 'false');
   }
