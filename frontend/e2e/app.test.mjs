@@ -312,13 +312,17 @@ test('changing a filter changes the request, the picture and the URL', async () 
 test('a link with parameters the app cannot use says which, and uses the defaults', async () => {
   const p2 = await ctx.newPage();
   try {
-    await p2.goto(`${BASE}/${START}&step=fortnight&cell=xyz&foo=1`);
+    await p2.goto(`${BASE}/${START}&step=fortnight&cell=xyz&foo=1&mode=hovercraft`);
     const note = p2.locator('#link-notice');
     await note.waitFor({ state: 'visible', timeout: 20_000 });
     const text = await note.textContent();
     for (const part of ['step=fortnight (want week or month)', 'cell=xyz', 'foo (not a routewatch link parameter)']) assert.ok(text.includes(part), text);
     await p2.click('#link-notice .close');
     assert.equal(await note.count(), 0, 'dismissed');
+    // A filter value the data does not hold is kept (it is what the link says) and flagged.
+    const chip = p2.locator('#chips .chip-unknown');
+    await chip.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await chip.textContent(), /hovercraft.*\(not in the data\)/);
   } finally {
     await p2.close();
   }
@@ -517,6 +521,19 @@ test('the same compare link gives the same numbers at 1440 px, at 1024 px and in
   await page.emulateMedia({ media: null });
   await page.setViewportSize({ width: 1400, height: 860 });
   assert.deepEqual(printed, seen[1440], 'the numbers in print layout are those at 1440 px');
+});
+
+test('every statistic of compare links to its glossary entry', async () => {
+  const q = page.locator('#compare-panel button.term-link[data-term="rate-ratio"]');
+  await q.click();
+  const dialog = page.locator('dialog#glossary');
+  await dialog.waitFor({ state: 'visible', timeout: 5_000 });
+  assert.match(await dialog.locator('.glossary-entry.current').textContent(), /Rate ratio/);
+  for (const term of ['analysis-area', 'status', 'q-value', 'mo-shift']) {
+    assert.ok(await page.locator(`#compare-panel button.term-link[data-term="${term}"]`).count() > 0, `a ? for ${term}`);
+  }
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
 });
 
 test('export downloads the cells in view as valid GeoJSON and CSV', async () => {

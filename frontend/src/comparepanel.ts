@@ -4,6 +4,7 @@
 
 import type { Compare, CompareCell, CompareShifts, DimensionShift, ShiftCategory } from './api';
 import { h } from './dom';
+import { termLink } from './glossary';
 import * as fmt from './format';
 import { isPeriod, type Period, type ViewState } from './state';
 import type { Store } from './store';
@@ -64,7 +65,7 @@ export class ComparePanel {
       h('header', { class: 'panel-head' }, h('h2', {}, 'Compare periods'),
         h('button', { type: 'button', class: 'print-button', onclick: () => window.print() }, 'Print / PDF')),
       h('div', { class: 'periods no-print' }, row('a', 'Period A (baseline)'), row('b', 'Period B')),
-      h('p', { id: 'compare-area', class: 'compare-area' }, h('strong', {}, 'Area: '), this.area, ' ',
+      h('p', { id: 'compare-area', class: 'compare-area' }, h('strong', {}, 'Area', termLink('analysis-area'), ': '), this.area, ' ',
         h('button', { type: 'button', id: 'area-from-view', class: 'no-print', onclick: useView,
           title: 'Every number of this comparison is computed for this area, whatever the map shows' }, "Use the map's view"),
         ' ', share),
@@ -85,7 +86,7 @@ export class ComparePanel {
   }
 
   setShiftsMessage(text: string): void {
-    this.shifts.replaceChildren(h('h3', {}, 'Modus-operandi shifts'), h('p', { class: 'muted' }, text));
+    this.shifts.replaceChildren(h('h3', {}, 'Modus-operandi shifts ', termLink('mo-shift')), h('p', { class: 'muted' }, text));
   }
 
   setShifts(c: CompareShifts): void {
@@ -104,7 +105,7 @@ export class ComparePanel {
           h('td', { class: 'num' }, `${pct(r.share_a)} → ${pct(r.share_b)}`),
           h('td', { class: 'num' }, r.q !== undefined ? fmt.pvalue(r.q) : r.residual !== undefined ? fmt.signed(r.residual) : '–'))))) : '');
     this.shifts.replaceChildren(
-      h('h3', {}, 'Modus-operandi shifts'),
+      h('h3', {}, 'Modus-operandi shifts ', termLink('mo-shift')),
       h('p', { class: 'muted small' }, `${fmt.count(c.a.sightings)} sightings in A, ${fmt.count(c.b.sightings)} in B (H3 res-${c.cell_res} cells centred in the analysis area). ` +
         'Counts are sightings: several reports of one journey each count.'),
       ...c.dimensions.map(dim));
@@ -120,7 +121,7 @@ export class ComparePanel {
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col' }, 'cell'), h('th', { scope: 'col', class: 'num' }, 'A → B'),
           h('th', { scope: 'col', class: 'num', title: 'change in sightings per day' }, 'Δ/day'),
-          h('th', { scope: 'col', class: 'num' }, 'ratio'), h('th', { scope: 'col', class: 'num' }, 'q'))),
+          h('th', { scope: 'col', class: 'num' }, 'ratio'), h('th', { scope: 'col', class: 'num' }, 'q ', termLink('q-value')))),
         h('tbody', {}, ...rows.map((r) => h('tr', { class: `status-${r.status}`, title: `${r.status}: ${fmt.rate(r.rate_a_per_day)} → ${fmt.rate(r.rate_b_per_day)} per day` },
           h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => this.select(r.h3) }, h('code', {}, r.h3))),
           h('td', { class: 'num' }, `${fmt.count(r.a)} → ${fmt.count(r.b)}`),
@@ -132,8 +133,8 @@ export class ComparePanel {
         `A: ${fmt.periodLabel({ from: c.a.from, to: c.a.to })} (${c.a.days} days) · B: ${fmt.periodLabel({ from: c.b.from, to: c.b.to })} (${c.b.days} days)`),
       h('dl', { class: 'stats' },
         h('dt', {}, 'sightings per day'), h('dd', {}, `${fmt.rate(t.rate_a_per_day)} → ${fmt.rate(t.rate_b_per_day)}`),
-        h('dt', {}, 'rate ratio'), h('dd', {}, `${fmt.ratio(t.rate_ratio)} (${t.status}, q ${fmt.pvalue(Math.min(t.q_up, t.q_down))})`),
-        h('dt', {}, 'cells'), h('dd', {}, ['up', 'new', 'down', 'vanished', 'unchanged']
+        h('dt', {}, 'rate ratio ', termLink('rate-ratio')), h('dd', {}, `${fmt.ratio(t.rate_ratio)} (${t.status}, q ${fmt.pvalue(Math.min(t.q_up, t.q_down))})`),
+        h('dt', {}, 'cells ', termLink('status')), h('dd', {}, ['up', 'new', 'down', 'vanished', 'unchanged']
           .map((k) => `${counts.get(k) ?? 0} ${k}`).join(' · '))),
       table('Largest rises', rises(c.cells)),
       table('Largest falls', falls(c.cells)),

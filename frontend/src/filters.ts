@@ -17,6 +17,7 @@ const chipText = (key: ListFilter | 'rel', value: string): string =>
 
 export class FilterPanel {
   private selects = new Map<ListFilter, HTMLSelectElement>();
+  private vocabulary: Vocabulary | null = null;
   private rel: HTMLSelectElement;
   private chipList: HTMLElement;
 
@@ -44,6 +45,7 @@ export class FilterPanel {
   }
 
   setVocabulary(v: Vocabulary): void {
+    this.vocabulary = v;
     for (const [key, sel] of this.selects) {
       const values = v[key] ?? [];
       sel.replaceChildren(h('option', { value: '' }, `add ${FILTER_NAMES[key].toLowerCase()}…`));
@@ -62,11 +64,18 @@ export class FilterPanel {
     }
     this.rel.value = s.filters.minReliability ?? '';
     const list = chips(s.filters);
+    const v = this.vocabulary;
+    // A value the data does not hold (a link's typo, a value the key's clearance hides) matches
+    // nothing: the chip says so rather than leave an empty map unexplained.
+    const unknown = (key: string, value: string): boolean => key !== 'rel' && v !== null
+      && !(v[key as keyof Vocabulary] ?? []).some((x) => x.value === value);
     this.chipList.replaceChildren(...list.map(({ key, value }) => {
       const text = chipText(key, value);
-      return h('li', { class: 'chip', 'data-key': key },
+      const missing = unknown(key, value);
+      return h('li', { class: missing ? 'chip chip-unknown' : 'chip', 'data-key': key,
+        title: missing ? 'no sighting you may see has this value: this filter matches nothing' : undefined },
         h('span', { class: 'chip-key' }, `${FILTER_NAMES[key]}:`), ' ',
-        h('bdi', { dir: 'auto', class: 'chip-value' }, text),
+        h('bdi', { dir: 'auto', class: 'chip-value' }, text), missing ? h('span', { class: 'chip-warn' }, ' (not in the data)') : '',
         h('button', {
           type: 'button', class: 'chip-remove', 'aria-label': `remove filter ${FILTER_NAMES[key]}: ${text}`,
           onclick: () => this.store.update((st) => withoutFilter(st, key, value)),

@@ -12,6 +12,7 @@ import { byId, h } from './dom';
 import { download, toCSV, toGeoJSON } from './export';
 import { FilterPanel } from './filters';
 import { renderEmerging, renderShifts } from './findings';
+import { openGlossary } from './glossary';
 import { PATTERNS } from './hotspots';
 import { rankingCSV, RankingTable } from './ranking';
 import * as fmt from './format';
@@ -351,6 +352,10 @@ if (problems.length) {
     `Ignored from the link, defaults used instead: ${problems.join('; ')}. `,
     h('button', { type: 'button', class: 'close', 'aria-label': 'dismiss', onclick: () => note.remove() }, '×'));
   byId('map').append(note);
+}
+byId('open-glossary').addEventListener('click', () => openGlossary('rate-ratio'));
+for (const b of document.querySelectorAll<HTMLButtonElement>('button.term-link[data-term]')) {
+  b.addEventListener('click', () => openGlossary(b.dataset.term ?? ''));
 }
 onUnauthenticated(askForKey);
 renderControls(store.get());

@@ -5,6 +5,7 @@
 import type { RankBy, RankedRow, Ranking } from './api';
 import { h } from './dom';
 import { csvField } from './export';
+import { termLink } from './glossary';
 import * as fmt from './format';
 
 type Key = 'rank' | 'b' | 'change';
@@ -45,7 +46,7 @@ export class RankingTable {
       h('option', { value: 'cell' }, 'cells'), h('option', { value: 'route' }, 'routes'));
     this.body = h('div', { id: 'ranking-body' });
     el.replaceChildren(
-      h('h2', { id: 'ranking-title' }, 'Busiest ', choose),
+      h('h2', { id: 'ranking-title' }, 'Busiest ', choose, ' ', termLink('ranking')),
       this.body,
       h('button', { type: 'button', id: 'export-ranking-csv', onclick: () => { if (this.data) download(this.data); } }, 'Ranking CSV'));
   }
