@@ -344,6 +344,25 @@ test('Play steps through the chosen period, one month at a time, and gives the p
   }
 });
 
+test('at 768 px the map keeps the page width and the panels stack below it', async () => {
+  const p2 = await ctx.newPage();
+  try {
+    await p2.setViewportSize({ width: 768, height: 1024 });
+    await p2.goto(`${BASE}/${START}`);
+    await p2.waitForFunction(() => document.body.dataset.status === 'ready' && Number(document.body.dataset.loads ?? 0) > 0, null, { timeout: 30_000 });
+    await settle(p2);
+    const map = await p2.locator('#map').boundingBox();
+    assert.ok(map.width >= 700 && map.height >= 380, `map ${map.width}×${map.height} at 768 px`);
+    const side = await p2.locator('#filters').boundingBox();
+    assert.ok(side.y >= map.y + map.height, 'the filters come below the map');
+    const px = await mapPixels(null, p2);
+    assert.ok(px.painted > 1000, `painted pixels at 768 px: ${px.painted}`);
+    await p2.screenshot({ path: `${SHOTS}/narrow-768.png` });
+  } finally {
+    await p2.close();
+  }
+});
+
 test('the view is shared by link: the URL restores filters and position', async () => {
   const url = page.url();
   const want = new URL(heatmaps.at(-1).url).searchParams;
