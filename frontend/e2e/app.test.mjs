@@ -224,9 +224,20 @@ test('corridors: drawn over the heatmap, listed, sortable, a click zooms to one,
   const before = await page.evaluate(() => window.routewatch.state());
   await page.locator('#corridor-list tbody button:not([disabled])').first().click();
   await page.waitForFunction((b) => { const s = window.routewatch.state(); return s.lon !== b.lon || s.lat !== b.lat || s.zoom !== b.zoom; }, before);
+  // … and opens its detail: the API's numbers and its monthly series.
+  await page.waitForFunction(() => document.body.dataset.corridorLoaded !== undefined, null, { timeout: 20_000 });
+  const id = await page.evaluate(() => window.routewatch.state().corridor);
+  assert.match(page.url(), new RegExp(`corridor=${id}`));
+  const detail = await (await fetch(`${BASE}/api/v1/corridors/${id}`, { headers: { Authorization: `Bearer ${KEY}` } })).json();
+  const panel = page.locator('#corridor-panel');
+  assert.ok(await panel.isVisible(), 'the corridor panel is open');
+  assert.match(await panel.locator('.stats').textContent(), new RegExp(`sightings${detail.corridor.properties.sightings.toLocaleString('en-GB')}`));
+  assert.equal(await panel.locator('.corridor-months tbody tr').count(), detail.monthly.length, 'one row per month of the series');
   await waitLoaded(await loads() - 1).catch(() => {});
   await settle();
   await page.screenshot({ path: `${SHOTS}/corridors.png` });
+  await panel.locator('.close').click();
+  assert.equal(await panel.isVisible(), false, 'closed');
   await page.goto(`${BASE}/${START}`);
   await waitLoaded();
 });

@@ -202,6 +202,19 @@ export interface CorridorFeature<G = LineGeometry | AreaGeometry> { type: 'Featu
 /** Release is what a planner's answer says of itself: the release grid's resolution and
  * quarter, the smallest count shown, and how many cells were withheld below it. */
 export interface Release { res: number; from: string; to: string; suppressed_below: number; withheld: number }
+/** CorridorDetail is GET /api/v1/corridors/{id}: the corridor with its outline, centreline,
+ * cells, monthly series (null for planners) and legs. */
+export interface CorridorDetail {
+  corridor: CorridorFeature<AreaGeometry> & { properties: CorridorProps & { entry?: string[]; exit?: string[];
+    top_modus_operandi?: ValueCount[] | null; top_nationalities?: ValueCount[] | null } };
+  cells: string[]; monthly: Bucket[] | null;
+}
+
+/** getCorridor reads one corridor of the latest run. */
+export function getCorridor(id: number, signal?: AbortSignal): Promise<CorridorDetail> {
+  return request(`/corridors/${id}`, new URLSearchParams(), signal);
+}
+
 export interface Corridors<G = LineGeometry | AreaGeometry> { type: 'FeatureCollection'; features: CorridorFeature<G>[]; release?: Release }
 
 /** getCorridors reads the latest corridor run, as centerlines or as outlines. */

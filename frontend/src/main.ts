@@ -1,12 +1,13 @@
 // main.ts: wires the view state to the map, the panels and the API.
 
 import './style.css';
-import { type AreaGeometry, type AreaQuery, getCell, getRanking, type RankBy, getCompare, getCompareShifts, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, getTimeline, getVocabulary, type LineGeometry, onUnauthenticated, withCoarserRetry } from './api';
+import { type AreaGeometry, type AreaQuery, getCell, getCorridor, getRanking, type RankBy, getCompare, getCompareShifts, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, getTimeline, getVocabulary, type LineGeometry, onUnauthenticated, withCoarserRetry } from './api';
 import { bench } from './bench';
 import { renderCellContext } from './cellcontext';
 import { renderCell, renderCellMessage } from './cellpanel';
 import { diverging, sequential } from './colors';
 import { ComparePanel } from './comparepanel';
+import { renderCorridor, renderCorridorMessage } from './corridorpanel';
 import { bounds, CorridorList, corridorsCSV, corridorsGeoJSON, joinCorridors } from './corridors';
 import { byId, h } from './dom';
 import { download, toCSV, toGeoJSON } from './export';
@@ -47,13 +48,16 @@ view.onHoverNothing(() => tooltip.hide());
 const filters = new FilterPanel(byId('filter-form'), byId('chips'), store);
 const timeline = new TimelineChart(byId('timeline'), (p) => store.set(store.get().view === 'compare' ? { b: p } : { period: p }));
 const time = new TimeControls(byId('time-controls'), store, () => timeline.extent(), (playing) => { data.playMax = playing ? 0 : null; });
-const selectCell = (h3: string | null): void => store.set({ cell: h3 });
+const selectCell = (h3: string | null): void => store.set(h3 ? { cell: h3, corridor: null } : { cell: null });
 const compare = new ComparePanel(byId('compare-panel'), store, selectCell, () => store.set({ area: areaOfView() }));
 const cellPanel = byId('cell-panel');
 const corridorList = new CorridorList(byId('corridor-list'), (c) => {
   const b = bounds(c);
   if (b) view.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 60, maxZoom: 7, duration: 0 });
+  if (c.props.id > 0) store.set({ corridor: c.props.id, cell: null });
 });
+const corridorPanel = byId('corridor-panel');
+const closeCorridor = (): void => store.set({ corridor: null });
 let rankBy: RankBy = 'cell';
 const ranking = new RankingTable(byId('ranking'), (b) => { rankBy = b; void rankingLoad.run(); }, (h3) => selectCell(h3),
   (r) => download(`routewatch-busiest-${r.by}s-${r.period.from.slice(0, 10)}_${r.period.to.slice(0, 10)}.csv`, 'text/csv', rankingCSV(r)));
@@ -277,6 +281,34 @@ const cellLoad = loader({
   fail: (e) => renderCellMessage(cellPanel, fmt.errorText(e), () => selectCell(null)),
 });
 
+/** corridorLoad loads the open corridor's detail (the latest run's; planners: the release's). */
+const corridorLoad = loader({
+  begin: () => {
+    const id = store.get().corridor;
+    return id !== null && role !== null ? { id } : null;
+  },
+  load: ({ id }, signal) => {
+    renderCorridorMessage(corridorPanel, 'loading…', closeCorridor);
+    return getCorridor(id, signal);
+  },
+  paint: (d) => {
+    renderCorridor(corridorPanel, d, { close: closeCorridor, select: (h3) => selectCell(h3) });
+    body.dataset.corridorLoaded = String(d.corridor.properties.id);
+  },
+  fail: (e) => renderCorridorMessage(corridorPanel, fmt.errorText(e, 'corridor'), closeCorridor),
+});
+
+/** loadCorridorPanel opens, reloads or closes the corridor panel for the state's corridor. */
+function loadCorridorPanel(): void {
+  corridorLoad.cancel();
+  const id = store.get().corridor;
+  corridorPanel.hidden = id === null;
+  if (id === null) delete body.dataset.corridor;
+  else body.dataset.corridor = String(id);
+  delete body.dataset.corridorLoaded;
+  void corridorLoad.run();
+}
+
 /** loadCell opens, reloads or closes the cell panel for the state's cell. */
 function loadCell(): void {
   cellLoad.cancel();
@@ -338,6 +370,7 @@ store.subscribe((s, prev) => {
     || JSON.stringify(s.area) !== JSON.stringify(prev.area)) timelineLoad.schedule(0);
   else drawTimeline(s);
   if (s.cell !== prev.cell || dataKey(s) !== dataKey(prev) || s.metric !== prev.metric) loadCell();
+  if (s.corridor !== prev.corridor) loadCorridorPanel();
 });
 view.onMove((lon, lat, zoom) => {
   store.set({ lon, lat, zoom });
@@ -369,6 +402,7 @@ function startPlannerView(): void {
 void signInFromLink().finally(async () => {
   const session = await initAccount().catch(() => null);
   role = session?.role ?? '';
+  loadCorridorPanel();
   if (role === 'planner') {
     startPlannerView();
     return;

@@ -12,7 +12,7 @@ function full(): ViewState {
     },
     a: { from: '2023-01-01', to: '2023-04-01' }, b: { from: '2024-01-01', to: '2024-04-01' },
     area: { bbox: { west: 170.5, south: -20.25, east: -175, north: 5 }, res: 4 },
-    cell: '851e805bfffffff', corridors: false, hotspots: true,
+    cell: '851e805bfffffff', corridor: 42, corridors: false, hotspots: true,
   };
 }
 

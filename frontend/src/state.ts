@@ -42,6 +42,8 @@ export interface ViewState {
   area: Area | null;
   /** The cell whose detail panel is open. */
   cell: string | null;
+  /** The corridor whose detail panel is open (a corridor id of the list). */
+  corridor: number | null;
   /** Whether the route corridors are drawn over the heatmap. */
   corridors: boolean;
   /** Whether the latest hot spot analysis is outlined over the heatmap. */
@@ -55,7 +57,7 @@ export function emptyFilters(): Filters {
 export function defaultState(): ViewState {
   return {
     view: 'heatmap', lon: 12, lat: 30, zoom: 2.2, period: null, step: 'month', metric: 'sightings',
-    filters: emptyFilters(), a: null, b: null, area: null, cell: null, corridors: true, hotspots: false,
+    filters: emptyFilters(), a: null, b: null, area: null, cell: null, corridor: null, corridors: true, hotspots: false,
   };
 }
 
@@ -136,6 +138,7 @@ export function encodeState(s: ViewState): string {
     q.set('ares', a.res);
   }
   if (s.cell) q.set('cell', s.cell);
+  if (s.corridor !== null) q.set('corridor', String(s.corridor));
   if (!s.corridors) q.set('cor', '0');
   if (s.hotspots) q.set('hs', '1');
   return q.toString();
@@ -173,6 +176,8 @@ export function decodeState(search: string): ViewState {
   s.area = decodeArea(q.get('area'), q.get('ares'));
   const cell = (q.get('cell') ?? '').toLowerCase();
   s.cell = H3.test(cell) ? cell : null;
+  const corridor = finite(q.get('corridor') ?? undefined, 0, Number.MAX_SAFE_INTEGER);
+  s.corridor = corridor !== null && Number.isInteger(corridor) ? corridor : null;
   s.corridors = q.get('cor') !== '0';
   s.hotspots = q.get('hs') === '1';
   return s;
@@ -237,7 +242,7 @@ export function linkProblems(search: string): string[] {
   const q = new URLSearchParams(search);
   const out: string[] = [];
   const bad = (k: string, what: string): void => { out.push(`${k}=${q.get(k) ?? ''} (${what})`); };
-  const known = new Set(['view', 'c', 'z', 'period', 'step', 'metric', ...LIST_FILTERS, 'rel', 'a', 'b', 'area', 'ares', 'cell', 'cor', 'hs']);
+  const known = new Set(['view', 'c', 'z', 'period', 'step', 'metric', ...LIST_FILTERS, 'rel', 'a', 'b', 'area', 'ares', 'cell', 'corridor', 'cor', 'hs']);
   for (const k of new Set(q.keys())) if (!known.has(k)) out.push(`${k} (not a routewatch link parameter)`);
   const has = (k: string): boolean => q.has(k) && (q.get(k) ?? '') !== '';
   if (has('view') && !['heatmap', 'compare'].includes(q.get('view')!)) bad('view', 'want heatmap or compare');
@@ -256,5 +261,6 @@ export function linkProblems(search: string): string[] {
     if (r === null || !Number.isInteger(r)) bad('ares', `want a resolution from ${MIN_RES} to ${MAX_RES}`);
   }
   if (has('cell') && !H3.test(q.get('cell')!.toLowerCase())) bad('cell', 'want an H3 cell id');
+  if (has('corridor') && !/^\d+$/.test(q.get('corridor')!)) bad('corridor', 'want a corridor id');
   return out;
 }
