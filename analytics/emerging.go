@@ -112,10 +112,14 @@ func EmergingHotSpots(cube Cube, neighbors [][]int, timeSteps int, alpha float64
 	if err != nil {
 		return nil, HotSpots{}, err
 	}
-	out := make([]Pattern, cube.Cells)
-	T := cube.Steps
+	return patterns(h, cube.Cells, cube.Steps, alpha), h, nil
+}
+
+// patterns is EmergingPattern of every cell of a cube's hot spot analysis, in cell order.
+func patterns(h HotSpots, cells, T int, alpha float64) []Pattern {
+	out := make([]Pattern, cells)
 	for c := range out {
 		out[c] = EmergingPattern(h.Spots[c*T:(c+1)*T], h.Z[c*T:(c+1)*T], alpha)
 	}
-	return out, h, nil
+	return out
 }

@@ -62,21 +62,10 @@ func GiStar(cube Cube, neighbors [][]int, timeSteps int) (z, p []float64, err er
 	n := float64(len(cube.Values))
 	mean, sd, constant := moments(cube.Values)
 
-	// windowed[c*T+t] = Σ_{t'=max(0,t−N)}^{t} x(c, t'): the temporal part of every
-	// neighbourhood, so each bin costs one pass over its spatial neighbours.
+	// windowed: the temporal part of every neighbourhood, so each bin costs one pass over
+	// its spatial neighbours.
 	T := cube.Steps
-	windowed := make([]float64, len(cube.Values))
-	for c := 0; c < cube.Cells; c++ {
-		row, out := cube.Values[c*T:(c+1)*T], windowed[c*T:(c+1)*T]
-		var run float64
-		for t := range row {
-			run += row[t]
-			if t > timeSteps {
-				run -= row[t-timeSteps-1]
-			}
-			out[t] = run
-		}
-	}
+	windowed := windowSums(cube, timeSteps)
 
 	z = make([]float64, len(cube.Values))
 	p = make([]float64, len(cube.Values))
@@ -130,6 +119,9 @@ const (
 type HotSpots struct {
 	Z, P, Q []float64 // Gi* z-score, its two-sided p, and the BH q-value across all bins
 	Spots   []Spot
+	// Observed and Expected are, with an expectation (ExcessHotSpots), the cell's own counts
+	// over each bin's time window and their expectation; nil otherwise.
+	Observed, Expected []float64
 }
 
 // SpaceTimeHotSpots runs GiStar over the cube, Benjamini–Hochberg across all bins, and

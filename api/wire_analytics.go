@@ -21,15 +21,18 @@ type hotspot struct {
 	ColdSteps  int     `json:"cold_steps"`
 	Sightings  int64   `json:"sightings"`
 	FinalCount int64   `json:"final_count"`
-	FinalZ     float64 `json:"final_z"`
-	FinalQ     float64 `json:"final_q"`
-	TrendZ     float64 `json:"trend_z"`
-	TrendP     float64 `json:"trend_p"`
+	// FinalExpected is the cell's expected count over the final step's window, from its own
+	// season and trend (absent for runs made before the expectation model).
+	FinalExpected *float64 `json:"final_expected,omitempty"`
+	FinalZ        float64  `json:"final_z"`
+	FinalQ        float64  `json:"final_q"`
+	TrendZ        float64  `json:"trend_z"`
+	TrendP        float64  `json:"trend_p"`
 }
 
 func hotspotOf(x store.Hotspot) hotspot {
 	return hotspot{Cell: x.Cell, Res: x.Res, Pattern: x.Pattern, Steps: x.Steps, HotSteps: x.HotSteps, ColdSteps: x.ColdSteps,
-		Sightings: x.Sightings, FinalCount: x.FinalCount, FinalZ: x.FinalZ, FinalQ: x.FinalQ, TrendZ: x.TrendZ, TrendP: x.TrendP}
+		Sightings: x.Sightings, FinalCount: x.FinalCount, FinalExpected: x.FinalExpected, FinalZ: x.FinalZ, FinalQ: x.FinalQ, TrendZ: x.TrendZ, TrendP: x.TrendP}
 }
 
 // findingCoverage is the sources behind a finding; its fields are inlined in each finding.

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -92,7 +93,7 @@ func (r *Runner) hotspots(ctx context.Context, runID int64, p Params) (int, erro
 			return 0, err
 		}
 		for level := range domain.Levels {
-			hs, err := emergingHotSpots(counts, len(bounds)-1, res, level, cube)
+			hs, err := emergingHotSpots(counts, bounds, res, level, cube)
 			if err != nil {
 				return 0, fmt.Errorf("res %d, clearance H%d: %w", res, level, err)
 			}
@@ -140,8 +141,10 @@ func (r *Runner) hotspotSteps(ctx context.Context, p Params, weeks bool) ([]time
 }
 
 // emergingHotSpots builds the gap-free cube of one clearance level — the cells with data and
-// their k-rings, zeros included — and classifies every cell.
-func emergingHotSpots(counts []store.CellStep, T, res, level int, cube hotspotCube) ([]store.Hotspot, error) {
+// their k-rings, zeros included — fits every cell's expectation on the steps before the
+// recent window and classifies every cell by its excess over it (analytics.ExcessHotSpots).
+func emergingHotSpots(counts []store.CellStep, bounds []time.Time, res, level int, cube hotspotCube) ([]store.Hotspot, error) {
+	T := len(bounds) - 1
 	series := map[h3.Cell][]float64{}
 	for _, c := range counts {
 		if c.Step < 0 || c.Step >= T || c.Handling > level {
@@ -174,7 +177,12 @@ func emergingHotSpots(counts []store.CellStep, T, res, level int, cube hotspotCu
 	if err != nil {
 		return nil, err
 	}
-	patterns, hs, err := analytics.EmergingHotSpots(stc, nb, cube.timeSteps, alpha)
+	at, fit := stepTimes(bounds), T-recentSteps(cube.week)
+	exp, err := analytics.ExpectCube(stc, at, fit)
+	if err != nil {
+		return nil, err
+	}
+	patterns, hs, err := analytics.ExcessHotSpots(stc, exp, nb, cube.timeSteps, alpha, analytics.HotSpotEffect)
 	if err != nil {
 		return nil, err
 	}
@@ -207,5 +215,29 @@ func hotspotRow(cell h3.Cell, res, level int, pat analytics.Pattern, hs analytic
 	if len(series) == T {
 		h.FinalCount = int64(series[T-1])
 	}
+	e := hs.Expected[from+T-1]
+	h.FinalExpected = &e
 	return h
+}
+
+// recentSteps is how many of the cube's last steps the expectation is not fitted on: the
+// recent window of the other jobs (recentMonths), in the cube's steps. A hot spot is new
+// against its cell's history up to that window; once older, it is part of the cell's
+// expectation (and of its trend).
+func recentSteps(weeks bool) int {
+	if weeks {
+		return recentMonths * 365 / 12 / 7
+	}
+	return recentMonths
+}
+
+// stepTimes are the middles of the steps between bounds, as the expectation model reads them.
+func stepTimes(bounds []time.Time) []analytics.StepTime {
+	at := make([]analytics.StepTime, len(bounds)-1)
+	for i := range at {
+		mid := bounds[i].Add(bounds[i+1].Sub(bounds[i]) / 2)
+		at[i] = analytics.StepTime{Phase: 2 * math.Pi * float64(mid.YearDay()-1) / 365.25,
+			Years: float64(mid.Unix()) / (365.25 * 86400)}
+	}
+	return at
 }

@@ -33,10 +33,13 @@ type Hotspot struct {
 	ColdSteps  int     `db:"cold_steps"`
 	Sightings  int64   `db:"sightings"`   // over the whole cube
 	FinalCount int64   `db:"final_count"` // in the final step
-	FinalZ     float64 `db:"final_z"`
-	FinalQ     float64 `db:"final_q"`
-	TrendZ     float64 `db:"trend_z"`
-	TrendP     float64 `db:"trend_p"`
+	// FinalExpected is the cell's expected count over the final step's window (the final
+	// step and the neighbourhood's previous steps), from its own season and trend.
+	FinalExpected *float64 `db:"final_expected"`
+	FinalZ        float64  `db:"final_z"`
+	FinalQ        float64  `db:"final_q"`
+	TrendZ        float64  `db:"trend_z"`
+	TrendP        float64  `db:"trend_p"`
 }
 
 // FindingCoverage says how many sources stand behind a finding and whether a source that
@@ -139,7 +142,7 @@ type Displacement struct {
 }
 
 const (
-	hotspotCols  = `clearance, cell, res, pattern, steps, hot_steps, cold_steps, sightings, final_count, final_z, final_q, trend_z, trend_p`
+	hotspotCols  = `clearance, cell, res, pattern, steps, hot_steps, cold_steps, sightings, final_count, final_expected, final_z, final_q, trend_z, trend_p`
 	emergingCols = `clearance, unit_id, unit_kind, unit_key, label, corridor_id, cells, res, status, baseline_count,
 		recent_count, baseline_from, baseline_to, recent_from, recent_to, rate_ratio, p_up, q_up, p_down, q_down,
 		first_detected_at, sources, top_source, top_share, coverage`

@@ -1,0 +1,138 @@
+package analytics
+
+import (
+	"fmt"
+	"math"
+)
+
+// Effect is the smallest change a space-time bin must show in its cell's own counts to be a
+// hot or cold spot, besides its significance: over the bin's time window (the step and the
+// neighbourhood's previous steps) the cell holds at least Ratio times its expected count and
+// at least Excess sightings more (a cold spot: at most 1/Ratio of it and Excess fewer).
+// Significance grows with volume; an effect does not, so with more data noise stays noise.
+type Effect struct {
+	Ratio, Excess float64
+}
+
+// HotSpotEffect is the hot spot job's minimum effect: half as much again as expected, and
+// five sightings more.
+var HotSpotEffect = Effect{Ratio: 1.5, Excess: 5}
+
+// Expectation is the expected count of every bin of a cube (in cube order) and the shared
+// dispersion around it.
+type Expectation struct {
+	Mu []float64
+	Dispersion
+}
+
+// ExpectCube fits the expectation model (FitExpectation) to every cell's first fit steps
+// and estimates the dispersion over those fitted bins (EstimateDispersion). at holds the
+// time of each step.
+func ExpectCube(counts Cube, at []StepTime, fit int) (Expectation, error) {
+	if len(at) != counts.Steps {
+		return Expectation{}, fmt.Errorf("analytics: %d step times for a cube of %d steps", len(at), counts.Steps)
+	}
+	T := counts.Steps
+	e := Expectation{Mu: make([]float64, len(counts.Values))}
+	var ys, mus []float64
+	for c := range counts.Cells {
+		y := counts.Values[c*T : (c+1)*T]
+		mu, err := FitExpectation(y, at, fit)
+		if err != nil {
+			return Expectation{}, err
+		}
+		copy(e.Mu[c*T:], mu)
+		ys, mus = append(ys, y[:fit]...), append(mus, mu[:fit]...)
+	}
+	e.Dispersion = EstimateDispersion(ys, mus, float64(fit)/math.Max(1, float64(fit-4)))
+	return e, nil
+}
+
+// ExcessHotSpots is the emerging hot spot analysis of a count cube against its expectation.
+// Each bin (c, t) is tested in two zones over the same time window (the step and timeSteps
+// previous ones): the cell alone, and Gi*'s neighbourhood (the cells of neighbors[c]). In a
+// zone, with O and E the observed and expected sums and V = Σ(φμ + μ²/θ) the variance of O,
+// the score is Tail(O, E, V, φ): the quantile residual of O/φ clusters under the negative
+// binomial of mean E/φ and variance V/φ² ((O − E)/√V for large E, the exact tail for small
+// E). The bin keeps
+// the zone with the smaller two-sided p-value, doubled (Bonferroni over the two zones): a
+// new gathering place next to a busy crossing is found in its own cell, a rise spread thin
+// over a k-ring in the ring. Then BH across all bins; a bin is hot (cold) when z > 0 (< 0),
+// q < alpha and its cell itself shows eff over the window; EmergingPattern per cell. The
+// returned HotSpots hold, per bin, the cell's observed and expected counts over the window.
+func ExcessHotSpots(counts Cube, exp Expectation, neighbors [][]int, timeSteps int, alpha float64, eff Effect) ([]Pattern, HotSpots, error) {
+	if len(exp.Mu) != len(counts.Values) {
+		return nil, HotSpots{}, fmt.Errorf("analytics: %d expectations for %d bins", len(exp.Mu), len(counts.Values))
+	}
+	if err := counts.validate(neighbors, timeSteps); err != nil {
+		return nil, HotSpots{}, err
+	}
+	if alpha == 0 {
+		alpha = 0.05
+	}
+	like := func(v []float64) Cube { return Cube{Cells: counts.Cells, Steps: counts.Steps, Values: v} }
+	variance := make([]float64, len(exp.Mu))
+	for i, m := range exp.Mu {
+		variance[i] = exp.Phi*m + m*m*exp.InvTheta
+	}
+	h := HotSpots{Observed: windowSums(counts, timeSteps), Expected: windowSums(like(exp.Mu), timeSteps)}
+	vw := windowSums(like(variance), timeSteps)
+	zone := func(o, e, v float64) (z, p float64) {
+		z = Tail(o, e, v, exp.Phi)
+		return z, twoSidedNormalP(z)
+	}
+	T, n := counts.Steps, len(counts.Values)
+	h.Z, h.P, h.Spots = make([]float64, n), make([]float64, n), make([]Spot, n)
+	for c := range counts.Cells {
+		for t := range T {
+			i := c*T + t
+			var o, e, v float64
+			for _, j := range neighbors[c] {
+				o, e, v = o+h.Observed[j*T+t], e+h.Expected[j*T+t], v+vw[j*T+t]
+			}
+			z, p := zone(h.Observed[i], h.Expected[i], vw[i])
+			if zr, pr := zone(o, e, v); pr < p {
+				z, p = zr, pr
+			}
+			h.Z[i], h.P[i] = z, math.Min(1, 2*p)
+		}
+	}
+	h.Q = BenjaminiHochberg(h.P)
+	for i := range h.Z {
+		h.Spots[i] = classifyBin(h.Z[i], h.Q[i], alpha)
+		if !eff.shown(h.Spots[i], h.Observed[i], h.Expected[i]) {
+			h.Spots[i] = NotSignificant
+		}
+	}
+	return patterns(h, counts.Cells, T, alpha), h, nil
+}
+
+// shown says whether a bin classed s shows the effect: observed o against expected e.
+func (eff Effect) shown(s Spot, o, e float64) bool {
+	switch s {
+	case HotSpot:
+		return o >= eff.Ratio*e && o-e >= eff.Excess
+	case ColdSpot:
+		return o*eff.Ratio <= e && e-o >= eff.Excess
+	}
+	return true
+}
+
+// windowSums is, per bin (c, t), Σ_{t'=max(0,t−N)}^{t} x(c, t'): a cell's own part of the
+// space-time neighbourhood.
+func windowSums(cube Cube, timeSteps int) []float64 {
+	T := cube.Steps
+	out := make([]float64, len(cube.Values))
+	for c := range cube.Cells {
+		row, w := cube.Values[c*T:(c+1)*T], out[c*T:(c+1)*T]
+		var run float64
+		for t := range row {
+			run += row[t]
+			if t > timeSteps {
+				run -= row[t-timeSteps-1]
+			}
+			w[t] = run
+		}
+	}
+	return out
+}

@@ -1,0 +1,134 @@
+package analytics
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// nbPMF is the negative binomial's probabilities P(Y = 0..n) by the ratio recursion.
+func nbPMF(mu, invTheta float64, n int) []float64 {
+	theta := 1 / invTheta
+	p := theta / (theta + mu)
+	out := make([]float64, n+1)
+	out[0] = math.Pow(p, theta)
+	for k := 1; k <= n; k++ {
+		out[k] = out[k-1] * (float64(k-1) + theta) / float64(k) * (1 - p)
+	}
+	return out
+}
+
+func TestQuantileResidualMatchesSums(t *testing.T) {
+	for _, mu := range []float64{0.02, 1, 7.5, 80} {
+		for _, inv := range []float64{1e-4, 0.1, 1} {
+			pmf := nbPMF(mu, inv, 2000)
+			var below float64
+			for y := 0; y < 400; y++ {
+				u := below + pmf[y]/2
+				below += pmf[y]
+				var above float64 // summed, not 1 − below: the upper tail keeps its digits
+				for _, v := range pmf[y+1:] {
+					above += v
+				}
+				if u < 1e-12 || above < 1e-12 {
+					continue
+				}
+				want := distuv.UnitNormal.Quantile(u)
+				if float64(y) > mu {
+					want = -distuv.UnitNormal.Quantile(above + pmf[y]/2)
+				}
+				got := QuantileResidual(float64(y), mu, inv)
+				if math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+					t.Fatalf("μ %g, 1/θ %g, y %d: residual %g, want %g", mu, inv, y, got, want)
+				}
+			}
+		}
+	}
+	// An empty cell scores one sighting as unusual, not as extreme: the point of quantile
+	// residuals over Pearson ones (which give (1−0.02)/√0.02 ≈ 6.9).
+	if r := QuantileResidual(1, 0.02, 0.1); r < 2 || r > 2.6 {
+		t.Errorf("one sighting where 0.02 are expected: residual %.2f, want about 2.3", r)
+	}
+	// Far tails keep their precision (computed in the tail).
+	if r := QuantileResidual(60, 5, 0.01); math.IsInf(r, 0) || r < 8 {
+		t.Errorf("60 where 5 are expected: residual %g, want a large finite score", r)
+	}
+}
+
+// months are 48 monthly step times starting in January.
+func months(n int) []StepTime {
+	at := make([]StepTime, n)
+	for t := range at {
+		at[t] = StepTime{Phase: 2 * math.Pi * (float64(t%12) + 0.5) / 12, Years: float64(t) / 12}
+	}
+	return at
+}
+
+func TestFitExpectationRecoversSeasonAndTrend(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	at := months(48)
+	truth := func(t int) float64 { // 200 a month, +20 % a year, summer peak ×1.65 / winter ×0.6
+		return 200 * math.Exp(math.Log(1.2)*at[t].Years+0.5*math.Cos(at[t].Phase-3.6))
+	}
+	y := make([]float64, len(at))
+	for i := range y {
+		y[i] = distuv.Poisson{Lambda: truth(i), Src: rng}.Rand()
+	}
+	mu, err := FitExpectation(y, at, 45)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 45; i < 48; i++ { // the forecast of the three held-back months
+		if r := mu[i] / truth(i); r < 0.9 || r > 1.1 {
+			t.Errorf("month %d: expected %.1f, true mean %.1f", i, mu[i], truth(i))
+		}
+	}
+	if _, err := FitExpectation(y, at[:10], 5); err == nil {
+		t.Error("step times of another length are accepted")
+	}
+}
+
+func TestFitExpectationOfEmptyHistory(t *testing.T) {
+	y := make([]float64, 24)
+	mu, err := FitExpectation(y, months(24), 21)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range mu {
+		if math.Abs(m-expectPseudo/21) > 1e-6 {
+			t.Fatalf("step %d of an empty history expects %g, want the pseudo-count %g", i, m, expectPseudo/21)
+		}
+	}
+}
+
+func TestEstimateDispersionRecoversBothTerms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const theta, cluster = 5.0, 3.0 // reports come in clusters of 3: Phi 3 where counts are small
+	var y, mu []float64
+	for i := range 40000 {
+		m := []float64{0.6, 1.5, 3, 30, 100}[i%5]
+		lambda := distuv.Gamma{Alpha: theta, Beta: theta / (m / cluster), Src: rng}.Rand()
+		y = append(y, cluster*distuv.Poisson{Lambda: lambda, Src: rng}.Rand())
+		mu = append(mu, m)
+	}
+	d := EstimateDispersion(y, mu, 1)
+	if math.Abs(d.Phi-cluster) > 0.25 || math.Abs(d.InvTheta-1/theta) > 0.03 {
+		t.Errorf("dispersion %+v, want Phi %.1f and InvTheta %.2f", d, cluster, 1/theta)
+	}
+	if got := EstimateDispersion([]float64{3, 3}, []float64{3, 3}, 1); got != (Dispersion{Phi: 1, InvTheta: minInvTheta}) {
+		t.Errorf("under-dispersed data: %+v, want the bounds", got)
+	}
+}
+
+func TestTailOfClusters(t *testing.T) {
+	// Ten sightings where 1.4 were expected is extreme for Poisson counts, ordinary for a
+	// group of five seen twice.
+	if z := Tail(10, 1.4, 1.4, 1); z < 4 {
+		t.Errorf("Poisson: z %.2f, want > 4", z)
+	}
+	if z := Tail(10, 1.4, 5*1.4, 5); z > 2.5 {
+		t.Errorf("clusters of 5: z %.2f, want < 2.5", z)
+	}
+}
