@@ -12,7 +12,7 @@ import (
 )
 
 // getCell answers GET /api/v1/cells/{h3}: the cell's weekly series, breakdowns by mode,
-// modus operandi, nationality, source, reliability and route, and its neighbours' counts.
+// modus operandi, nationality, source, reporting channel, reliability and route, and its neighbours' counts.
 func (h *handlers) getCell(c *gin.Context) error {
 	cell, err := geo.ParseCell(c.Param("h3"))
 	if err != nil {

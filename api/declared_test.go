@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ func TestReadDeclaredFollowsReferences(t *testing.T) {
 	if got != "bbox,from,geometry,min_volume,status,to" {
 		t.Errorf("GET /api/v1/corridors declares %s", got)
 	}
-	if h := d["GET /api/v1/cells/{h3}"]; len(h) == 0 || h[0] != "from" {
+	if h := d["GET /api/v1/cells/{h3}"]; !slices.Contains(h, "from") || !slices.Contains(h, "channel") || slices.Contains(h, "h3") {
 		t.Errorf("GET /api/v1/cells/{h3} declares %v (the path parameter h3 is not a query one)", h)
 	}
 	if _, err := readDeclared([]byte(`{"paths": {"/x": {"get": {"parameters": [{"$ref": "#/components/parameters/nope"}]}}}}`)); err == nil {

@@ -168,13 +168,13 @@ func parsePeriod(c *gin.Context, fromKey, toKey string, now time.Time) (domain.P
 	return p, nil
 }
 
-// parseFilters reads mode, mo, nationality, source (comma-separated or repeated), route
+// parseFilters reads mode, mo, nationality, source, channel (comma-separated or repeated), route
 // (repeated only: route labels may contain commas) and min_reliability; the caller's
 // clearance always applies.
 func parseFilters(c *gin.Context) (domain.Filters, error) {
 	f := domain.Filters{
 		Modes: list(c, "mode", true), MO: list(c, "mo", true), Nationalities: list(c, "nationality", true),
-		Sources: list(c, "source", true), Routes: list(c, "route", false), MaxHandling: domain.Clearance(principal(c).Clearance),
+		Sources: list(c, "source", true), Channels: list(c, "channel", true), Routes: list(c, "route", false), MaxHandling: domain.Clearance(principal(c).Clearance),
 	}
 	for i, n := range f.Nationalities {
 		n = strings.ToUpper(n)

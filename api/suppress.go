@@ -31,8 +31,8 @@ func (h *handlers) refuseFiltersForSuppressed(c *gin.Context, f domain.Filters) 
 	if h.suppressBelow(c) == 0 {
 		return nil
 	}
-	if len(f.Modes)+len(f.MO)+len(f.Nationalities)+len(f.Routes)+len(f.Sources) > 0 || f.MinReliability != "" {
-		return errs.E(errs.Forbidden, "filters", "planner outputs take no mode, modus operandi, nationality, route, source or reliability filters: differences between filtered counts could reveal counts below the suppression threshold")
+	if len(f.Modes)+len(f.MO)+len(f.Nationalities)+len(f.Routes)+len(f.Sources)+len(f.Channels) > 0 || f.MinReliability != "" {
+		return errs.E(errs.Forbidden, "filters", "planner outputs take no mode, modus operandi, nationality, route, source, channel or reliability filters: differences between filtered counts could reveal counts below the suppression threshold")
 	}
 	return nil
 }

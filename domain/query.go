@@ -52,6 +52,7 @@ type Filters struct {
 	Nationalities  []string  // ISO alpha-2: a sighting matches when it lists any
 	Routes         []string  // route_label
 	Sources        []string  // source codes
+	Channels       []string  // reporting channels: coalesce(channel, source)
 	MinReliability string    // "" for any (unknown included); else A..F keeps that grade and better
 	MaxHandling    Clearance // the caller's clearance: the highest handling code it may see
 }

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -64,6 +64,21 @@ type FieldMap struct {
 	// the mapped values as text (so "A" < "B" and "1" < "2").
 	Pick string            `json:"pick,omitempty"`
 	Map  map[string]string `json:"map,omitempty"`
+	// Patterns name a value by the first regular expression (Go syntax) that matches it,
+	// after Map: "IOM Libya Displacement Tracking Matrix" → "DTM Libya". Value may refer
+	// to the match's groups ($1). A value no pattern matches becomes Otherwise, when given,
+	// else stays as it is. For free text such as IOM's "Information Source", which names
+	// the same programme many ways.
+	Patterns  []Pattern `json:"patterns,omitempty"`
+	Otherwise string    `json:"otherwise,omitempty"`
+}
+
+// Pattern is one rule of FieldMap.Patterns.
+type Pattern struct {
+	Match string `json:"match"`
+	Value string `json:"value"`
+
+	re *regexp.Regexp
 }
 
 // Split cuts a value at every Sep not followed by NotBefore: Sep "," with

@@ -122,12 +122,12 @@ func (b *profileBinder) bind(rec []string, r *row) {
 		}
 		v := strings.TrimSpace(rec[fb.col])
 		if fb.fm.Split == nil {
-			r.val[fb.f] = mapValue(fb.fm.Map, v)
+			r.val[fb.f] = fb.fm.name(v)
 			continue
 		}
 		parts := splitValue(v, fb.fm.Split)
 		for j, s := range parts {
-			parts[j] = mapValue(fb.fm.Map, s)
+			parts[j] = fb.fm.name(s)
 		}
 		if isList(fb.f) {
 			r.list[fb.f], r.hasList[fb.f] = parts, true
@@ -164,6 +164,24 @@ func (b *profileBinder) bind(rec []string, r *row) {
 			}
 		}
 	}
+}
+
+// name maps one value: Map, then the first of Patterns that matches (else Otherwise).
+// Empty values stay empty.
+func (fm *FieldMap) name(v string) string {
+	v = mapValue(fm.Map, v)
+	if v == "" || len(fm.Patterns) == 0 {
+		return v
+	}
+	for _, p := range fm.Patterns {
+		if m := p.re.FindStringSubmatchIndex(v); m != nil {
+			return string(p.re.ExpandString(nil, p.Value, v, m))
+		}
+	}
+	if fm.Otherwise != "" {
+		return fm.Otherwise
+	}
+	return v
 }
 
 // total adds the whole numbers of the sum columns; "" when all are blank.

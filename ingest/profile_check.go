@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"time"
 )
 
@@ -23,7 +24,11 @@ func (p *Profile) check() error {
 		p.loc = loc
 	}
 	for _, name := range sortedKeys(p.Fields) {
-		if err := p.checkField(name, p.Fields[name]); err != nil {
+		fm := p.Fields[name]
+		if err := p.checkField(name, fm); err != nil {
+			return fmt.Errorf("field %q: %v", name, err)
+		}
+		if err := compilePatterns(fm.Patterns); err != nil {
 			return fmt.Errorf("field %q: %v", name, err)
 		}
 	}
@@ -54,6 +59,18 @@ func (p *Profile) check() error {
 		return errors.New(`the profile must map "coordinates" or the fields "lat" and "lon"`)
 	}
 	return p.checkAttributes()
+}
+
+// compilePatterns compiles each pattern's expression in place.
+func compilePatterns(ps []Pattern) error {
+	for i := range ps {
+		re, err := regexp.Compile(ps[i].Match)
+		if err != nil {
+			return fmt.Errorf("pattern %d %q: %v", i+1, ps[i].Match, err)
+		}
+		ps[i].re = re
+	}
+	return nil
 }
 
 func (p *Profile) checkField(name string, fm FieldMap) error {

@@ -219,3 +219,38 @@ func TestRealWrongProfile(t *testing.T) {
 		t.Errorf("got %v, want a FileError suggesting iom-mmp-2026", err)
 	}
 }
+
+// The reporting channel is named from IOM's free-text Information Source: the programmes
+// that report most have one name each, whatever the spelling, and the rest (mostly media)
+// one name.
+func TestRealIOMChannels(t *testing.T) {
+	const name = "Missing_Migrants_Global_Figures_allData.csv"
+	got := readReal(t, name, "iom-mmp", time.Date(2025, 5, 5, 0, 0, 0, 0, time.UTC))
+	n := map[string]int{}
+	for _, rec := range got.byID {
+		n[rec.Sighting.Channel]++ // "" when Information Source is blank: the source itself
+	}
+	// The three spellings of 4Mi (1,089 + 994 + 673 rows and a few more) are one channel;
+	// IOM Afghanistan (3,530 rows) is its own; media and other is what no pattern names.
+	if n["4Mi"] < 2756 || n["IOM Afghanistan"] < 3530 || n["PCOME"] < 1618+139 || n["DTM Niger"] < 162+35 {
+		t.Errorf("channels: 4Mi %d, IOM Afghanistan %d, PCOME %d, DTM Niger %d", n["4Mi"], n["IOM Afghanistan"], n["PCOME"], n["DTM Niger"])
+	}
+	if len(n) > 120 {
+		t.Errorf("%d channels: the patterns leave free text unnamed", len(n))
+	}
+	if other := n["media and other"]; other == 0 || other > got.accepted/2 {
+		t.Errorf("media and other: %d of %d rows", other, got.accepted)
+	}
+	if s := got.byID[firstID(got, "4Mi")].Sighting; s.Attributes["information_source"] == nil {
+		t.Error("the raw Information Source is not kept as an attribute")
+	}
+}
+
+func firstID(r realResult, channel string) string {
+	for id, rec := range r.byID {
+		if rec.Sighting.Channel == channel {
+			return id
+		}
+	}
+	return ""
+}

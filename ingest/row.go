@@ -26,6 +26,7 @@ const (
 	fReliability
 	fCredibility
 	fHandling
+	fChannel
 	nFields
 )
 
@@ -94,7 +95,7 @@ var fieldCode = [nFields]string{
 	fPersons: CodeBadPersons, fTransportMode: CodeUnknownVocabulary,
 	fModusOperandi: CodeUnknownVocabulary, fFacilitator: CodeBadBoolean,
 	fReliability: CodeBadReliability, fCredibility: CodeBadCredibility,
-	fHandling: CodeBadHandlingCode,
+	fHandling: CodeBadHandlingCode, fChannel: CodeBadText,
 }
 
 func colName(f int) string { return sighting.Columns[f] }

@@ -165,8 +165,22 @@ func (v *validator) identity(r *row, s *sighting.Sighting) *Reject {
 			label(r, fExternalID))
 	}
 	s.ExternalID = id
+	ch, rej := v.text(r, fChannel)
+	if rej != nil {
+		return rej
+	}
+	if len(ch) > maxChannel {
+		return reject(r, fChannel, CodeBadText, "%s is %d bytes long; a channel names an agency or programme in at most %d",
+			label(r, fChannel), len(ch), maxChannel)
+	}
+	if ch != s.Source {
+		s.Channel = ch
+	}
 	return nil
 }
+
+// maxChannel is the longest channel name accepted, in bytes.
+const maxChannel = 200
 
 func (v *validator) when(r *row, s *sighting.Sighting) *Reject {
 	raw := value(r, fObservedAt)

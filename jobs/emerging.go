@@ -125,16 +125,16 @@ func (r *Runner) readRates(ctx context.Context, p Params) (rateInputs, bool, err
 	}
 	err = r.DB.WindowCounts(ctx, corridorRes(corridors), w.bounds, func(c store.WindowCount) {
 		for level := c.Handling; level < domain.Levels; level++ {
-			x.each(level, c.Label, c.Cell, func(i int) { in.tallies[level].add(i, c.Step, c.Source, c.N) })
+			x.each(level, c.Label, c.Cell, func(i int) { in.tallies[level].add(i, c.Step, c.Channel, c.N) })
 		}
 	})
 	if err != nil {
 		return in, false, err
 	}
-	if in.activeA, err = r.DB.ActiveSources(ctx, w.baseline()); err != nil {
+	if in.activeA, err = r.DB.ActiveChannels(ctx, w.baseline()); err != nil {
 		return in, false, err
 	}
-	in.activeB, err = r.DB.ActiveSources(ctx, w.recent())
+	in.activeB, err = r.DB.ActiveChannels(ctx, w.recent())
 	return in, err == nil, err
 }
 

@@ -52,7 +52,7 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 		if b < 0 {
 			return
 		}
-		ids, source := st.ids(sightingDims(s, attrs)), st.sources.id(s.Source)
+		ids, source := st.ids(sightingDims(s, attrs)), st.sources.id(s.Channel)
 		for level := s.Handling; level < domain.Levels; level++ {
 			x.each(level, s.Label, s.Cell, func(i int) { st.add(level, i, source, s.Journey, b, ids) })
 		}
@@ -60,11 +60,11 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 	if err != nil {
 		return 0, err
 	}
-	activeA, err := r.DB.ActiveSources(ctx, w.baseline())
+	activeA, err := r.DB.ActiveChannels(ctx, w.baseline())
 	if err != nil {
 		return 0, err
 	}
-	activeB, err := r.DB.ActiveSources(ctx, w.recent())
+	activeB, err := r.DB.ActiveChannels(ctx, w.recent())
 	if err != nil {
 		return 0, err
 	}

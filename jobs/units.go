@@ -234,7 +234,7 @@ func frac(x, n int64) float64 {
 	return float64(x) / float64(n)
 }
 
-// activeAt lists the sources active at a clearance level from ActiveSources' map.
+// activeAt lists the sources active at a clearance level from ActiveChannels' map.
 func activeAt(active map[string]int, level int) map[string]bool {
 	out := map[string]bool{}
 	for s, h := range active {

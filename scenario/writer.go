@@ -88,6 +88,7 @@ const (
 	colReliability
 	colCredibility
 	colHandlingCode
+	colChannel
 )
 
 var columnByName = map[string]column{
@@ -97,7 +98,7 @@ var columnByName = map[string]column{
 	"destination_country": colDestination, "nationalities": colNationalities, "persons": colPersons,
 	"transport_mode": colTransportMode, "modus_operandi": colModusOperandi,
 	"facilitator_detected": colFacilitator, "source_reliability": colReliability,
-	"info_credibility": colCredibility, "handling_code": colHandlingCode,
+	"info_credibility": colCredibility, "handling_code": colHandlingCode, "channel": colChannel,
 }
 
 var columns = func() []column {
@@ -283,6 +284,8 @@ func appendField(b []byte, s *sighting.Sighting, c column, js bool) []byte {
 	switch c {
 	case colSource:
 		return str(s.Source)
+	case colChannel:
+		return str(s.Channel)
 	case colExternalID:
 		return str(s.ExternalID)
 	case colObservedAt:

@@ -11,7 +11,12 @@ import "time"
 // model. Optional text fields are empty when unknown; optional numbers and
 // booleans are nil when unknown.
 type Sighting struct {
-	Source     string    // agency or dataset code; with ExternalID the natural key
+	Source string // agency or dataset code; with ExternalID the natural key
+	// Channel is the agency or programme that produced the record, when the dataset (Source)
+	// gathers several, e.g. "4Mi" or "IOM Libya" in IOM's Missing Migrants data; empty means
+	// the source itself. Coverage analysis reads it: a channel that starts or stops reporting
+	// changes what a dataset sees without any change in movement.
+	Channel    string
 	ExternalID string    // the agency's own id for the report
 	ObservedAt time.Time // when it was observed, with the reporter's offset
 	Lat        float64   // WGS 84 latitude in degrees, -90..90
@@ -43,7 +48,7 @@ var Columns = []string{
 	"source", "external_id", "observed_at", "lat", "lon", "location_precision_m",
 	"journey_id", "route_label", "origin_country", "destination_country", "nationalities",
 	"persons", "transport_mode", "modus_operandi", "facilitator_detected",
-	"source_reliability", "info_credibility", "handling_code",
+	"source_reliability", "info_credibility", "handling_code", "channel",
 }
 
 // ListSeparator separates the values of list fields (nationalities,

@@ -23,9 +23,9 @@ type WindowSighting struct {
 	Handling      int     // 0..3 for H0..H3
 	Cell          h3.Cell // the sighting's cell at the resolution asked for
 	Label         string  // route label, "" when unknown
-	Source        string
-	Journey       string // "" when the sighting belongs to no journey
-	Mode          string // transport mode, "" when unknown
+	Channel       string  // the reporting channel: coalesce(channel, source)
+	Journey       string  // "" when the sighting belongs to no journey
+	Mode          string  // transport mode, "" when unknown
 	MO            []string
 	Nationalities []string
 	Persons       int                 // -1 when unknown
@@ -36,7 +36,7 @@ type WindowSighting struct {
 // the attributes named in attrs. fn must not keep the pointer: the value is reused.
 func (db *DB) WindowSightings(ctx context.Context, res int, p domain.Period, attrs []string, fn func(*WindowSighting)) error {
 	rows, err := db.x.QueryContext(ctx, `
-		SELECT observed_at, substr(handling_code, 2)::int, h3_parent(cell, $1), coalesce(route_label, ''), source,
+		SELECT observed_at, substr(handling_code, 2)::int, h3_parent(cell, $1), coalesce(route_label, ''), coalesce(channel, source),
 		       coalesce(journey_id, ''), coalesce(transport_mode, ''), modus_operandi, nationalities, coalesce(persons, -1),
 		       CASE WHEN cardinality($4::text[]) = 0 OR attributes = '{}' THEN NULL ELSE attributes END
 		FROM sightings WHERE observed_at >= $2 AND observed_at < $3`, res, p.From, p.To, pq.Array(attrs))
@@ -49,7 +49,7 @@ func (db *DB) WindowSightings(ctx context.Context, res int, p domain.Period, att
 	var mo, nat pq.StringArray
 	var raw []byte
 	for rows.Next() {
-		if err := rows.Scan(&s.ObservedAt, &s.Handling, &cell, &s.Label, &s.Source, &s.Journey, &s.Mode, &mo, &nat, &s.Persons, &raw); err != nil {
+		if err := rows.Scan(&s.ObservedAt, &s.Handling, &cell, &s.Label, &s.Channel, &s.Journey, &s.Mode, &mo, &nat, &s.Persons, &raw); err != nil {
 			return err
 		}
 		s.Cell, s.MO, s.Nationalities, s.Attributes = h3.Cell(cell), mo, nat, nil
@@ -85,14 +85,16 @@ func pickAttributes(raw []byte, attrs []string) map[string][]string {
 	return out
 }
 
-// ActiveSources maps each source with a sighting observed in p to the lowest handling code
-// among them: the source is active for clearance level L when that code is <= L.
-func (db *DB) ActiveSources(ctx context.Context, p domain.Period) (map[string]int, error) {
+// ActiveChannels maps each reporting channel (coalesce(channel, source)) with a sighting
+// observed in p to the lowest handling code among them: the channel is active for clearance
+// level L when that code is <= L. Coverage checks read channels, not datasets: a dataset
+// such as IOM's gathers many channels, each of which can start or stop reporting.
+func (db *DB) ActiveChannels(ctx context.Context, p domain.Period) (map[string]int, error) {
 	rows, err := db.x.QueryContext(ctx, `
-		SELECT source, min(substr(handling_code, 2)::int) FROM sightings
+		SELECT coalesce(channel, source), min(substr(handling_code, 2)::int) FROM sightings
 		WHERE observed_at >= $1 AND observed_at < $2 GROUP BY 1`, p.From, p.To)
 	if err != nil {
-		return nil, fmt.Errorf("active sources: %w", err)
+		return nil, fmt.Errorf("active channels: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]int{}
@@ -262,18 +264,18 @@ func UnitStateKey(clearance int, kind, key string) string {
 }
 
 // WindowCount is the number of sightings in one step with one handling code, cell, route
-// label and source.
+// label and reporting channel.
 type WindowCount struct {
 	Step     int // index of the step: [bounds[Step], bounds[Step+1])
 	Handling int
 	Cell     h3.Cell // at the resolution asked for
 	Label    string  // "" when unknown
-	Source   string
+	Channel  string  // coalesce(channel, source)
 	N        int64
 }
 
 // WindowCounts streams to fn the sightings of the steps between consecutive bounds
-// (ascending), counted per step, handling code, cell at res, route label and source: what
+// (ascending), counted per step, handling code, cell at res, route label and channel: what
 // rate comparisons need, grouped in PostgreSQL rather than sent row by row.
 func (db *DB) WindowCounts(ctx context.Context, res int, bounds []time.Time, fn func(WindowCount)) error {
 	if len(bounds) < 2 {
@@ -281,7 +283,7 @@ func (db *DB) WindowCounts(ctx context.Context, res int, bounds []time.Time, fn 
 	}
 	rows, err := db.x.QueryContext(ctx, `
 		SELECT width_bucket(observed_at, $2::timestamptz[]) - 1, substr(handling_code, 2)::int, h3_parent(cell, $1),
-		       coalesce(route_label, ''), source, count(*)
+		       coalesce(route_label, ''), coalesce(channel, source), count(*)
 		FROM sightings WHERE observed_at >= ($2::timestamptz[])[1] AND observed_at < ($2::timestamptz[])[cardinality($2::timestamptz[])]
 		GROUP BY 1, 2, 3, 4, 5`, res, pq.Array(bounds))
 	if err != nil {
@@ -291,7 +293,7 @@ func (db *DB) WindowCounts(ctx context.Context, res int, bounds []time.Time, fn 
 	for rows.Next() {
 		var c WindowCount
 		var cell int64
-		if err := rows.Scan(&c.Step, &c.Handling, &cell, &c.Label, &c.Source, &c.N); err != nil {
+		if err := rows.Scan(&c.Step, &c.Handling, &cell, &c.Label, &c.Channel, &c.N); err != nil {
 			return err
 		}
 		c.Cell = h3.Cell(cell)

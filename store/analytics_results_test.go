@@ -138,14 +138,14 @@ func TestWindowSightingsHonoursPeriod(t *testing.T) {
 	}
 	want := h3.LatLngToCell(h3.NewLatLng(35.5, 12.6), 4)
 	for _, s := range got {
-		if s.Cell != want || s.Label != "Central Mediterranean" || s.Source != "T" {
+		if s.Cell != want || s.Label != "Central Mediterranean" || s.Channel != "T" {
 			t.Errorf("sighting %+v: want cell %s, Central Mediterranean, T", s, want)
 		}
 	}
 	if got[0].Persons != 12 || len(got[0].Nationalities) != 2 || got[0].MO[0] != "mothership" || got[0].Handling != 1 {
 		t.Errorf("first sighting read as %+v", got[0])
 	}
-	active, err := db.ActiveSources(ctx, p)
+	active, err := db.ActiveChannels(ctx, p)
 	if err != nil || len(active) != 1 || active["T"] != 1 {
 		t.Errorf("active sources: %v (%v); want T from handling 1", active, err)
 	}

@@ -39,7 +39,7 @@ type Row struct {
 
 const stagingCopy = `COPY staging (line, source, external_id, observed_at, lon, lat, location_precision_m, cell,
 	journey_id, route_label, origin_country, destination_country, nationalities, persons, transport_mode,
-	modus_operandi, facilitator_detected, source_reliability, info_credibility, handling_code, attributes) FROM STDIN`
+	modus_operandi, facilitator_detected, source_reliability, info_credibility, handling_code, attributes, channel) FROM STDIN`
 
 // BeginBatch opens the transaction of one batch and creates its temporary tables.
 func (db *DB) BeginBatch(ctx context.Context, meta BatchMeta) (*Batch, error) {
@@ -65,7 +65,7 @@ func (db *DB) BeginBatch(ctx context.Context, meta BatchMeta) (*Batch, error) {
 			  journey_id text, route_label text, origin_country text, destination_country text,
 			  nationalities text[], persons int, transport_mode text, modus_operandi text[],
 			  facilitator_detected bool, source_reliability text, info_credibility smallint,
-			  handling_code text, attributes jsonb
+			  handling_code text, attributes jsonb, channel text
 			) ON COMMIT DROP;
 			CREATE TEMP TABLE new_rows (
 			  cell bigint, observed_at timestamptz, transport_mode text, handling_code text,
@@ -153,6 +153,7 @@ func encodeStaging(r *copyRow, row *Row) error {
 		}
 		r.text(string(j))
 	}
+	r.textOrNull(s.Channel)
 	return nil
 }
 

@@ -26,7 +26,7 @@ type CellDetail struct {
 	Sightings  int64
 	Persons    int64
 	Weekly     []Bucket
-	Breakdowns map[string][]ValueCount // mode, mo, nationality, source, reliability, route
+	Breakdowns map[string][]ValueCount // mode, mo, nationality, source, channel, reliability, route
 	Neighbours []ValueCount            // the k=1 ring, Value = cell hex
 }
 
@@ -37,6 +37,7 @@ var cellBreakdowns = []struct{ name, expr string }{
 	{"mo", "SELECT unnest(m.modus_operandi)"},
 	{"nationality", "SELECT unnest(m.nationalities)"},
 	{"source", "SELECT m.source"},
+	{"channel", "SELECT coalesce(m.channel, m.source)"},
 	{"reliability", "SELECT coalesce(m.source_reliability, '')"},
 	{"route", "SELECT coalesce(m.route_label, '')"},
 }
@@ -54,7 +55,7 @@ func (db *DB) Cell(ctx context.Context, c h3.Cell, p domain.Period, f domain.Fil
 	conds := append(rawConds(&ps, p, f), rawBBox(&ps, domain.Area{Res: res, BBox: cellBBox(c)}),
 		"h3_parent(cell, "+resParam+") = "+cellParam)
 	q := `WITH m AS MATERIALIZED (
-	        SELECT observed_at, transport_mode, modus_operandi, nationalities, source, source_reliability,
+	        SELECT observed_at, transport_mode, modus_operandi, nationalities, source, channel, source_reliability,
 	               route_label, coalesce(persons, 0) AS persons
 	        FROM sightings WHERE ` + and(conds) + `)
 	      SELECT 'week', date_trunc('week', observed_at AT TIME ZONE 'UTC')::date::text, count(*), sum(persons)::bigint

@@ -25,7 +25,7 @@ func splitMonths(p domain.Period) (head, months, tail domain.Period, ok bool) {
 func emptyPeriod(p domain.Period) bool { return !p.From.Before(p.To) }
 
 // filterDims names the filter dimensions f uses (mode, mo, nationality, route, source,
-// min_reliability), which decide the rollups that can answer it (plan.go). The caller's
+// channel, min_reliability), which decide the rollups that can answer it (plan.go). The caller's
 // clearance is not among them: every rollup holds it.
 func filterDims(f domain.Filters) []string {
 	var out []string
@@ -34,7 +34,8 @@ func filterDims(f domain.Filters) []string {
 		used bool
 	}{
 		{"mode", len(f.Modes) > 0}, {"mo", len(f.MO) > 0}, {"nationality", len(f.Nationalities) > 0},
-		{"route", len(f.Routes) > 0}, {"source", len(f.Sources) > 0}, {"min_reliability", f.MinReliability != ""},
+		{"route", len(f.Routes) > 0}, {"source", len(f.Sources) > 0}, {"channel", len(f.Channels) > 0},
+		{"min_reliability", f.MinReliability != ""},
 	} {
 		if d.used {
 			out = append(out, d.name)

@@ -29,7 +29,7 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 	// a sort of every row that a file repeating no key does not need.
 	cols := `line, source, external_id, observed_at, lon, lat, location_precision_m, cell, journey_id,
 		route_label, origin_country, destination_country, nationalities, persons, transport_mode, modus_operandi,
-		facilitator_detected, source_reliability, info_credibility, handling_code, attributes`
+		facilitator_detected, source_reliability, info_credibility, handling_code, attributes, channel`
 	first := `SELECT ` + cols + ` FROM staging`
 	if b.keys.maybeRepeated() {
 		first = `SELECT DISTINCT ON (source, external_id) ` + cols + ` FROM staging ORDER BY source, external_id, line`
@@ -40,11 +40,11 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 		  INSERT INTO sightings (source, external_id, observed_at, geom, location_precision_m, cell,
 		    journey_id, route_label, origin_country, destination_country, nationalities, persons,
 		    transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
-		    handling_code, batch_id, attributes)
+		    handling_code, batch_id, attributes, channel)
 		  SELECT source, external_id, observed_at, ST_SetSRID(ST_MakePoint(lon, lat), 4326), location_precision_m,
 		    cell, journey_id, route_label, origin_country, destination_country, nationalities, persons,
 		    transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
-		    handling_code, $1::bigint, coalesce(attributes, '{}')
+		    handling_code, $1::bigint, coalesce(attributes, '{}'), NULLIF(channel, source)
 		  FROM (`+first+`) first
 		  ORDER BY h3_parent(first.cell, 3), first.observed_at, first.line
 		  ON CONFLICT (source, external_id) DO NOTHING

@@ -33,6 +33,7 @@ func TestChoosePlanTable(t *testing.T) {
 		{"heatmap, modus operandi", q(4, months, domain.Filters{MO: []string{"x"}}, ""), cellCounts, PlanRaw},
 		{"heatmap, nationality", q(4, months, domain.Filters{Nationalities: []string{"SY"}}, ""), cellCounts, PlanRaw},
 		{"heatmap, source", q(4, months, domain.Filters{Sources: []string{"s"}}, ""), cellCounts, PlanRaw},
+		{"heatmap, channel", q(4, months, domain.Filters{Channels: []string{"4Mi"}}, ""), cellCounts, PlanRaw},
 		{"heatmap, partial edges", q(5, edges, domain.Filters{}, ""), cellCounts, PlanMixed},
 		{"heatmap, partial edges and a route", q(5, edges, domain.Filters{Routes: []string{"r"}}, ""), cellCounts, PlanRaw},
 		{"heatmap, no whole month", q(5, partial, domain.Filters{}, ""), cellCounts, PlanRaw},

@@ -87,6 +87,7 @@ func rawConds(ps *params, p domain.Period, f domain.Filters) []string {
 		{"nationalities && ?", f.Nationalities},
 		{"route_label = ANY(?)", f.Routes},
 		{"source = ANY(?)", f.Sources},
+		{"coalesce(channel, source) = ANY(?)", f.Channels},
 	} {
 		if len(c.values) > 0 {
 			conds = append(conds, ps.bind(c.cond, pq.Array(c.values)))

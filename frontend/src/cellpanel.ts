@@ -12,7 +12,7 @@ import type { Metric, Period } from './state';
 
 const BREAKDOWNS: [string, string][] = [
   ['mode', 'Transport mode'], ['mo', 'Modus operandi'], ['nationality', 'Nationality'],
-  ['route', 'Route'], ['source', 'Source'], ['reliability', 'Source reliability'],
+  ['route', 'Route'], ['source', 'Source'], ['channel', 'Reporting channel'], ['reliability', 'Source reliability'],
 ];
 const TOP = 6;
 
