@@ -17,7 +17,9 @@ import (
 )
 
 // runEval is `routewatch eval --truth MANIFEST`: it replays the analytics jobs step by step
-// over the scenario loaded in the database and scores them against the manifest.
+// over the scenario loaded in the database and scores them against the manifest. With
+// --seeds (and --sightings) it generates, loads and scores every seed at every volume in
+// databases of its own instead (evalGrid).
 func runEval(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	var cfg Config
@@ -26,29 +28,53 @@ func runEval(ctx context.Context, args []string) error {
 	from := fs.String("from", "", "first replay date, YYYY-MM-DD (default: a year after the scenario's start)")
 	to := fs.String("to", "", "end of the replay, exclusive, YYYY-MM-DD (default: the scenario's end)")
 	step := fs.String("step", "month", "replay step: week or month")
-	out := fs.String("out", "", "write the full report as JSON to this file")
+	out := fs.String("out", "", "write the full report as JSON to this file (with --seeds: a directory for one report per seed and volume and eval-grid.json)")
 	hotspotRes := fs.Int("hotspot-res", 0, "resolution of the hot spot cells scored (default: the manifest's, 6)")
 	hotspotStep := fs.String("hotspot-step", "", "time step of the hot spot cube: month (default) or week")
+	seeds := fs.String("seeds", "", "evaluate these scenario seeds (1..5, or 1,3,7), each generated into a database of its own, instead of --truth")
+	volumes := fs.String("sightings", "", "with --seeds: the volumes, e.g. 200k,500k,2M (default: the scenario's)")
+	name := fs.String("scenario", "default", "with --seeds: the scenario generated")
+	keep := fs.Bool("keep", false, "with --seeds: keep the databases (rw_eval_<scenario>_s<seed>_n<sightings>)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := cfg.finish(); err != nil {
 		return err
 	}
-	if *truth == "" {
-		return fmt.Errorf("--truth is required")
-	}
-	m, err := readManifest(*truth)
-	if err != nil {
-		return err
+	if (*truth == "") == (*seeds == "") {
+		return fmt.Errorf("give --truth (the scenario in the database) or --seeds (scenarios generated here), not both")
 	}
 	opt := eval.Options{Step: *step, HotspotRes: *hotspotRes, HotspotStep: *hotspotStep, Progress: func(t time.Time, took time.Duration) {
 		fmt.Fprintf(os.Stderr, "step %s done in %s\n", t.Format(time.DateOnly), took.Round(time.Millisecond))
 	}}
+	var err error
 	if opt.From, err = parseDay("from", *from); err != nil {
 		return err
 	}
 	if opt.To, err = parseDay("to", *to); err != nil {
+		return err
+	}
+	if *seeds != "" {
+		ss, err := parseSeeds(*seeds)
+		if err != nil {
+			return err
+		}
+		vs := []int{0}
+		if *volumes != "" {
+			if vs, err = parseVolumes(*volumes); err != nil {
+				return err
+			}
+		}
+		if *out != "" {
+			if err := os.MkdirAll(*out, 0o755); err != nil {
+				return err
+			}
+		}
+		opt.Progress = nil
+		return evalGrid(ctx, cfg, *name, ss, vs, opt, *out, *keep)
+	}
+	m, err := readManifest(*truth)
+	if err != nil {
 		return err
 	}
 	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxOpenConns: 4, StatementTimeout: cfg.StatementTimeout})
