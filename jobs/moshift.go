@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"time"
 
 	"routewatch/analytics"
 	"routewatch/domain"
@@ -22,7 +23,9 @@ const (
 
 // moShift tests, per route label and per corridor and per dimension, whether the category
 // mix of the recent window differs from the baseline's, with BH across every test of a
-// clearance level, and dates each shift with change points on the monthly counts.
+// clearance level, and dates each shift with change points on the monthly counts. Route
+// labels too sparse for the standard windows are read again over growMonths and tested on
+// grown windows (dimTable.chooseWindows).
 func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error) {
 	w, ok, err := r.windows(ctx, p)
 	if err != nil {
@@ -35,44 +38,133 @@ func (r *Runner) moShift(ctx context.Context, runID int64, p Params) (int, error
 	if err != nil {
 		return 0, err
 	}
-	x := newUnitIndex(labels, corridors)
 	multi := map[string]bool{string(domain.DimMO): true, string(domain.DimNationality): true}
 	attrs := profileAttributes(multi)
+	// The dimensions tested: domain's four and the categorical attributes of the ingest profiles.
+	dims := append([]string{string(domain.DimMode), string(domain.DimMO), string(domain.DimNationality), string(domain.DimGroupSize)}, attrs...)
+	sort.Strings(dims)
+	standard := series{bounds: w.bounds[baselineFrom:], dataFrom: w.dataFrom}
+	x := newUnitIndex(labels, corridors)
+	st, err := r.shiftTablesOf(ctx, x, standard, dims, multi, attrs, corridorRes(corridors), nil)
+	if err != nil {
+		return 0, err
+	}
+	// Sparse route labels: a table of theirs lacks sightings in a standard window.
+	var sparse []unit
+	sparseKeys := map[string]bool{}
+	for _, t := range st.at(domain.Levels - 1) {
+		u := x.perLevel[domain.Levels-1][t.unit]
+		if _, _, nA, nB := t.counts(""); u.Kind == "label" && !sparseKeys[u.Key] &&
+			(nA < analytics.ShiftMinSightings || nB < analytics.ShiftMinSightings) {
+			sparse, sparseKeys[u.Key] = append(sparse, u), true
+		}
+	}
+	var grownTables [domain.Levels][]*dimTable
+	var xg *unitIndex
+	if len(sparse) > 0 {
+		var names []string
+		for _, u := range sparse {
+			names = append(names, u.Label)
+		}
+		xg = newUnitIndex(sparse, [domain.Levels][]unit{})
+		sg, err := r.shiftTablesOf(ctx, xg, growSeries(w), dims, multi, attrs, corridorRes(corridors), names)
+		if err != nil {
+			return 0, err
+		}
+		for level := range domain.Levels {
+			grownTables[level] = sg.at(level)
+		}
+	}
+	act := activity{db: r.DB, seen: map[domain.Period]map[string]int{}}
+	var out []store.MOShift
+	for level := range domain.Levels {
+		var tests []shiftTest
+		for _, t := range st.at(level) {
+			if u := x.perLevel[level][t.unit]; !(u.Kind == "label" && sparseKeys[u.Key]) {
+				tests = append(tests, shiftTest{t, u, standard})
+			}
+		}
+		for _, t := range grownTables[level] {
+			tests = append(tests, shiftTest{t, xg.perLevel[level][t.unit], growSeries(w)})
+		}
+		rows, err := shiftsAt(ctx, tests, level, &act)
+		if err != nil {
+			return 0, err
+		}
+		out = append(out, rows...)
+	}
+	return len(out), r.DB.CompleteMOShiftRun(ctx, runID, out)
+}
+
+// growMonths is the series a sparse route's tables count: both windows at their limit.
+const (
+	growLimit  = 36 // months: the longest a window grows
+	growMonths = 2 * growLimit
+)
+
+// series is the months a set of shift tables counts: month m is [bounds[m], bounds[m+1]),
+// the last ending at the run's reference time.
+type series struct {
+	bounds   []time.Time
+	dataFrom time.Time // the first observation: no window starts before it
+}
+
+// growSeries is the growMonths months (of monthDays) ending at w's reference time.
+func growSeries(w windows) series {
+	s := series{dataFrom: w.dataFrom}
+	for k := growMonths; k >= 0; k-- {
+		s.bounds = append(s.bounds, w.ref.Add(-time.Duration(float64(k)*monthDays*24*float64(time.Hour))))
+	}
+	return s
+}
+
+// periods are the baseline and recent window of a test's windows, the baseline clipped to
+// the first observation.
+func (s series) periods(w shiftWindows) (a, b domain.Period) {
+	return domain.Period{From: maxTime(s.bounds[w.AFrom], s.dataFrom), To: s.bounds[w.ATo]},
+		domain.Period{From: s.bounds[w.BFrom], To: s.bounds[w.BTo]}
+}
+
+// shiftTablesOf counts the sightings of the units of x over the months of s (only those of
+// the route labels given, when given) into shift tables, each with its windows chosen.
+func (r *Runner) shiftTablesOf(ctx context.Context, x *unitIndex, s series, dims []string, multi map[string]bool,
+	attrs []string, res int, labels []string) (*shiftTables, error) {
 	var units [domain.Levels]int
 	for level := range domain.Levels {
 		units[level] = len(x.perLevel[level])
 	}
-	// The dimensions tested: domain's four and the categorical attributes of the ingest profiles.
-	dims := append([]string{string(domain.DimMode), string(domain.DimMO), string(domain.DimNationality), string(domain.DimGroupSize)}, attrs...)
-	sort.Strings(dims)
-	st := newShiftTables(dims, multi, units)
-	period := domain.Period{From: w.bounds[baselineFrom], To: w.ref}
-	err = r.DB.WindowSightings(ctx, corridorRes(corridors), period, attrs, func(s *store.WindowSighting) {
-		b := bucketOf(w.bounds, s.ObservedAt) - baselineFrom
-		if b < 0 {
+	st := newShiftTables(dims, multi, units, len(s.bounds)-1)
+	period := domain.Period{From: s.bounds[0], To: s.bounds[len(s.bounds)-1]}
+	err := r.DB.WindowSightings(ctx, res, period, attrs, labels, func(ws *store.WindowSighting) {
+		m := bucketOf(s.bounds, ws.ObservedAt)
+		if m < 0 {
 			return
 		}
-		ids, source := st.ids(sightingDims(s, attrs)), st.sources.id(s.Channel)
-		for level := s.Handling; level < domain.Levels; level++ {
-			x.each(level, s.Label, s.Cell, func(i int) { st.add(level, i, source, s.Journey, b, ids) })
+		ids, source := st.ids(sightingDims(ws, attrs)), st.sources.id(ws.Channel)
+		for level := ws.Handling; level < domain.Levels; level++ {
+			x.each(level, ws.Label, ws.Cell, func(i int) { st.add(level, i, source, ws.Journey, m, ids) })
 		}
 	})
-	if err != nil {
-		return 0, err
+	return st, err
+}
+
+// activity caches the channels active in a period (ActiveChannels), which the coverage
+// check of a test needs for its own windows.
+type activity struct {
+	db   *store.DB
+	seen map[domain.Period]map[string]int
+}
+
+func (a *activity) at(ctx context.Context, p domain.Period, level int) (map[string]bool, error) {
+	m, ok := a.seen[p]
+	if !ok {
+		var err error
+		if m, err = a.db.ActiveChannels(ctx, p); err != nil {
+			return nil, err
+		}
+		a.seen[p] = m
 	}
-	activeA, err := r.DB.ActiveChannels(ctx, w.baseline())
-	if err != nil {
-		return 0, err
-	}
-	activeB, err := r.DB.ActiveChannels(ctx, w.recent())
-	if err != nil {
-		return 0, err
-	}
-	var out []store.MOShift
-	for level := range domain.Levels {
-		out = append(out, shiftsAt(st.at(level), x.perLevel[level], w, level, activeAt(activeA, level), activeAt(activeB, level))...)
-	}
-	return len(out), r.DB.CompleteMOShiftRun(ctx, runID, out)
+	return activeAt(m, level), nil
 }
 
 // dimValues are a sighting's values in one dimension.
@@ -194,25 +286,42 @@ func (t *dimTable) test(without string) shiftResult {
 	return res
 }
 
+// shiftTest is one table to test: its unit and the months it counts.
+type shiftTest struct {
+	t *dimTable
+	u unit
+	s series
+}
+
 // shiftsAt tests every table of one level, BH across them, and reports each with its kind:
-// shift, coverage_change (a source that started or stopped explains it) or none.
-func shiftsAt(tables []*dimTable, units []unit, w windows, level int, activeA, activeB map[string]bool) []store.MOShift {
+// shift, coverage_change (a channel that started or stopped in its windows explains it) or
+// none.
+func shiftsAt(ctx context.Context, tests []shiftTest, level int, act *activity) ([]store.MOShift, error) {
 	var results []shiftResult
-	var kept []*dimTable
+	var kept []shiftTest
 	var ps []float64
-	for _, t := range tables {
-		if res := t.test(""); res.ok {
-			results, kept, ps = append(results, res), append(kept, t), append(ps, res.p)
+	for _, x := range tests {
+		if res := x.t.test(""); res.ok {
+			results, kept, ps = append(results, res), append(kept, x), append(ps, res.p)
 		}
 	}
 	qs := analytics.BenjaminiHochberg(ps)
 	cut := bhCutAt(ps, qs, shiftAlpha)
 	var out []store.MOShift
-	for i, t := range kept {
-		res := results[i]
-		row := shiftRow(t, units[t.unit], res, qs[i], w, level)
+	for i, x := range kept {
+		t, res := x.t, results[i]
+		row := shiftRow(t, x.u, res, qs[i], x.s, level)
 		significant := qs[i] < shiftAlpha && res.meaningfulSize
-		row.FindingCoverage = coverage(t.known, activeA, activeB, false, func(s string) bool {
+		a, b := x.s.periods(t.win)
+		activeA, err := act.at(ctx, a, level)
+		if err != nil {
+			return nil, err
+		}
+		activeB, err := act.at(ctx, b, level)
+		if err != nil {
+			return nil, err
+		}
+		row.FindingCoverage = coverage(t.known(), activeA, activeB, false, func(s string) bool {
 			if !significant {
 				return true // no finding: nothing to explain
 			}
@@ -224,11 +333,11 @@ func shiftsAt(tables []*dimTable, units []unit, w windows, level int, activeA, a
 			row.Kind = "coverage_change"
 		case significant:
 			row.Kind = "shift"
-			dateShift(&row, t, w)
+			dateShift(&row, t, x.s)
 		default:
 			row.Kind, row.Note = "none", ""
 		}
 		out = append(out, row)
 	}
-	return out
+	return out, nil
 }

@@ -20,6 +20,7 @@ type shiftTables struct {
 	values  []interner // per dimension: value ids
 	sources interner
 	units   [domain.Levels]int         // units per level
+	months  int                        // months of the series counted
 	tables  [domain.Levels][]*dimTable // per level: [unit*len(dims) + dim], nil until used
 	deff    []cluster                  // per unit at the highest level: how clustered its sightings are
 	buf     []dimIDs
@@ -50,9 +51,9 @@ type dimIDs struct {
 	values []int
 }
 
-func newShiftTables(dims []string, multi map[string]bool, units [domain.Levels]int) *shiftTables {
+func newShiftTables(dims []string, multi map[string]bool, units [domain.Levels]int, months int) *shiftTables {
 	st := &shiftTables{dims: dims, multi: make([]bool, len(dims)), values: make([]interner, len(dims)),
-		units: units, deff: make([]cluster, units[domain.Levels-1])}
+		units: units, months: months, deff: make([]cluster, units[domain.Levels-1])}
 	for i, d := range dims {
 		st.multi[i] = multi[d]
 	}
@@ -121,14 +122,14 @@ func (st *shiftTables) add(level, unit, source int, journey string, month int, d
 	for _, d := range dims {
 		slot := &st.tables[level][unit*len(st.dims)+d.dim]
 		if *slot == nil {
-			*slot = &dimTable{unit: unit, dim: st.dims[d.dim], multi: st.multi[d.dim]}
+			*slot = &dimTable{unit: unit, dim: st.dims[d.dim], multi: st.multi[d.dim], months: st.months}
 		}
 		(*slot).add(d.values, source, month)
 	}
 }
 
 // at lists the tables of one level by unit and dimension, each with its unit's design
-// effect and its values and sources by name.
+// effect, its values and sources by name and its windows chosen.
 func (st *shiftTables) at(level int) []*dimTable {
 	var out []*dimTable
 	for i, t := range st.tables[level] {
@@ -140,55 +141,52 @@ func (st *shiftTables) at(level int) []*dimTable {
 			t.deff = st.deff[t.unit].designEffect()
 		}
 		t.finish(st.values[i%len(st.dims)].names, st.sources.names)
+		t.chooseWindows()
 		out = append(out, t)
 	}
 	return out
 }
 
-// dimTable is one unit's counts in one dimension: per value and source, A (baseline) and B
-// (recent); per source the sightings with a known value; per value the monthly counts of
-// the baseline and window months. Values and sources are ids while counting; finish gives
-// the values by name, sorted, and the sources by name.
+// dimTable is one unit's counts in one dimension, month by month over the series the
+// tables were built for (months long, the last month ending at the run's reference time):
+// per value and source, and per source the sightings with a known value. Values and sources
+// are ids while counting; finish gives the values by name, sorted, and the sources by name.
+// The two windows a test compares (win) are chosen by chooseWindows.
 type dimTable struct {
-	unit  int
-	dim   string
-	multi bool
-	deff  float64
+	unit   int
+	dim    string
+	multi  bool
+	deff   float64
+	months int
 
-	byID      [][]analytics.Counts // [value id][source id]
-	monthlyID [][]int64            // [value id][month]
-	knownID   []analytics.Counts   // [source id]
+	byID    [][][]int64 // [value id][source id][month]
+	knownID [][]int64   // [source id][month]
 
-	values   []string             // after finish: the values seen, sorted
-	bySource [][]analytics.Counts // after finish: [value][source id]
-	monthly  [][]int64            // after finish: [value][month]
-	sources  []string             // source names by id
-	known    map[string]analytics.Counts
+	values   []string    // after finish: the values seen, sorted
+	bySource [][][]int64 // after finish: [value][source id][month]
+	sources  []string    // source names by id
+	win      shiftWindows
+}
+
+// shiftWindows are the months of a test's baseline A = [AFrom, ATo) and recent window B =
+// [BFrom, BTo), indexes into the table's series.
+type shiftWindows struct {
+	AFrom, ATo, BFrom, BTo int
 }
 
 func (t *dimTable) add(values []int, source int, month int) {
-	inBaseline := month < baselineMonths
 	t.knownID = grow(t.knownID, source)
-	k := &t.knownID[source]
-	if inBaseline {
-		k.A++
-	} else {
-		k.B++
+	if t.knownID[source] == nil {
+		t.knownID[source] = make([]int64, t.months)
 	}
+	t.knownID[source][month]++
 	for _, v := range values {
 		t.byID = grow(t.byID, v)
-		t.monthlyID = grow(t.monthlyID, v)
-		if t.monthlyID[v] == nil {
-			t.monthlyID[v] = make([]int64, baselineMonths+recentMonths)
-		}
 		t.byID[v] = grow(t.byID[v], source)
-		c := &t.byID[v][source]
-		if inBaseline {
-			c.A++
-		} else {
-			c.B++
+		if t.byID[v][source] == nil {
+			t.byID[v][source] = make([]int64, t.months)
 		}
-		t.monthlyID[v][month]++
+		t.byID[v][source][month]++
 	}
 }
 
@@ -203,44 +201,119 @@ func grow[T any](s []T, i int) []T {
 // finish names the table's values (sorted) and sources.
 func (t *dimTable) finish(valueNames, sourceNames []string) {
 	var ids []int
-	for v, m := range t.monthlyID {
+	for v, m := range t.byID {
 		if m != nil {
 			ids = append(ids, v)
 		}
 	}
 	sort.Slice(ids, func(a, b int) bool { return valueNames[ids[a]] < valueNames[ids[b]] })
-	t.values, t.bySource, t.monthly = nil, nil, nil
+	t.values, t.bySource = nil, nil
 	for _, v := range ids {
 		t.values = append(t.values, valueNames[v])
 		t.bySource = append(t.bySource, t.byID[v])
-		t.monthly = append(t.monthly, t.monthlyID[v])
 	}
 	t.sources = sourceNames
-	t.known = map[string]analytics.Counts{}
-	for s, c := range t.knownID {
-		if c.A+c.B > 0 {
-			t.known[sourceNames[s]] = c
-		}
-	}
 }
 
-// counts sums the table without one source ("" keeps all): per value A and B, and the
-// sightings with a known value in each period.
-func (t *dimTable) counts(without string) (a, b []int64, nA, nB int64) {
-	a, b = make([]int64, len(t.values)), make([]int64, len(t.values))
-	for k, bySource := range t.bySource {
-		for s, c := range bySource {
-			if without == "" || t.sources[s] != without {
-				a[k], b[k] = a[k]+c.A, b[k]+c.B
+// sum adds months [from, to) of a monthly series (nil: none).
+func sum(m []int64, from, to int) int64 {
+	if m == nil {
+		return 0
+	}
+	var n int64
+	for _, v := range m[from:to] {
+		n += v
+	}
+	return n
+}
+
+// known is, per source, the sightings with a known value in A and in B.
+func (t *dimTable) known() map[string]analytics.Counts {
+	out := map[string]analytics.Counts{}
+	for s, m := range t.knownID {
+		c := analytics.Counts{A: sum(m, t.win.AFrom, t.win.ATo), B: sum(m, t.win.BFrom, t.win.BTo)}
+		if c.A+c.B > 0 {
+			out[t.sources[s]] = c
+		}
+	}
+	return out
+}
+
+// knownIn is the sightings with a known value in months [from, to), every source.
+func (t *dimTable) knownIn(from, to int) int64 {
+	var n int64
+	for _, m := range t.knownID {
+		n += sum(m, from, to)
+	}
+	return n
+}
+
+// chooseWindows sets the windows of the table's test. A standard table (the job's baseline
+// and recent window, baselineMonths + recentMonths long) has them fixed. A grown one (a
+// sparse route's, growMonths long) starts from the same windows and grows each until it
+// holds analytics.ShiftMinSightings sightings with a known value or reaches growLimit
+// months: first B back from the reference time, then A back from B (never before the
+// series' first month with data).
+func (t *dimTable) chooseWindows() {
+	if t.months == baselineMonths+recentMonths {
+		t.win = shiftWindows{0, baselineMonths, baselineMonths, t.months}
+		return
+	}
+	first := t.months
+	for _, m := range t.knownID {
+		for i, v := range m {
+			if v > 0 && i < first {
+				first = i
+				break
 			}
 		}
 	}
-	for s, c := range t.known {
-		if s != without {
-			nA, nB = nA+c.A, nB+c.B
+	end := t.months
+	b := end - recentMonths
+	for b > first && end-b < growLimit && t.knownIn(b, end) < analytics.ShiftMinSightings {
+		b--
+	}
+	a := max(min(first, b), b-baselineMonths) // data only inside B: A is empty
+	for a > first && b-a < growLimit && t.knownIn(a, b) < analytics.ShiftMinSightings {
+		a--
+	}
+	t.win = shiftWindows{a, b, b, end}
+}
+
+// counts sums the table's windows without one source ("" keeps all): per value A and B,
+// and the sightings with a known value in each.
+func (t *dimTable) counts(without string) (a, b []int64, nA, nB int64) {
+	w := t.win
+	a, b = make([]int64, len(t.values)), make([]int64, len(t.values))
+	for k, bySource := range t.bySource {
+		for s, m := range bySource {
+			if without == "" || t.sources[s] != without {
+				a[k], b[k] = a[k]+sum(m, w.AFrom, w.ATo), b[k]+sum(m, w.BFrom, w.BTo)
+			}
+		}
+	}
+	for s, m := range t.knownID {
+		if without == "" || t.sources[s] != without {
+			nA, nB = nA+sum(m, w.AFrom, w.ATo), nB+sum(m, w.BFrom, w.BTo)
 		}
 	}
 	return a, b, nA, nB
+}
+
+// monthly is, per value, the counts of every month from A's first to B's last.
+func (t *dimTable) monthly() [][]int64 {
+	out := make([][]int64, t.win.BTo-t.win.AFrom)
+	for m := range out {
+		out[m] = make([]int64, len(t.values))
+		for k, bySource := range t.bySource {
+			for _, series := range bySource {
+				if series != nil {
+					out[m][k] += series[t.win.AFrom+m]
+				}
+			}
+		}
+	}
+	return out
 }
 
 // scaled divides counts by the design effect (rounding to the nearest count).
@@ -252,10 +325,11 @@ func scaled(x []int64, deff float64) []int64 {
 	return out
 }
 
-func shiftRow(t *dimTable, u unit, res shiftResult, q float64, w windows, level int) store.MOShift {
+func shiftRow(t *dimTable, u unit, res shiftResult, q float64, s series, level int) store.MOShift {
+	a, b := s.periods(t.win)
 	row := store.MOShift{Clearance: level, UnitKind: u.Kind, UnitKey: u.Key, Label: u.Label, Dimension: t.dim,
 		Method: res.method, SightingsA: res.nA, SightingsB: res.nB,
-		AFrom: w.baseline().From, ATo: w.baseline().To, BFrom: w.recent().From, BTo: w.recent().To,
+		AFrom: a.From, ATo: a.To, BFrom: b.From, BTo: b.To,
 		Statistic: res.stat, G: res.g, DF: res.df, P: res.p, Q: q, CramersV: res.v, JSD: res.jsd,
 		Rose: append([]string{}, res.rose...), Fell: append([]string{}, res.fell...), Categories: res.cats}
 	if u.Corridor != nil {
@@ -275,18 +349,11 @@ func shiftRow(t *dimTable, u unit, res shiftResult, q float64, w windows, level 
 	return row
 }
 
-// dateShift finds the change points of the monthly counts of the baseline and the window
-// and reports the strongest: its first month and the range of months about as likely.
-func dateShift(row *store.MOShift, t *dimTable, w windows) {
-	months := baselineMonths + recentMonths
-	counts := make([][]int64, months)
-	for m := range counts {
-		counts[m] = make([]int64, len(t.values))
-		for k := range t.values {
-			counts[m][k] = t.monthly[k][m]
-		}
-	}
-	cps, err := analytics.ChangePoints(counts, analytics.ChangePointParams{MinSegment: 2})
+// dateShift finds the change points of the monthly counts over the whole series of the
+// test's windows (multinomial likelihood, binary segmentation) and reports the strongest:
+// its first month and the range of months about as likely.
+func dateShift(row *store.MOShift, t *dimTable, s series) {
+	cps, err := analytics.ChangePoints(t.monthly(), analytics.ChangePointParams{MinSegment: 2})
 	if err != nil || len(cps) == 0 {
 		return
 	}
@@ -297,7 +364,7 @@ func dateShift(row *store.MOShift, t *dimTable, w windows) {
 		}
 	}
 	at := func(m int) *time.Time {
-		d := w.bounds[baselineFrom+m].Truncate(24 * time.Hour)
+		d := s.bounds[t.win.AFrom+m].Truncate(24 * time.Hour)
 		return &d
 	}
 	row.ShiftMonth, row.ShiftFrom, row.ShiftTo = at(best.Tau), at(best.From), at(best.To)

@@ -33,13 +33,16 @@ type WindowSighting struct {
 }
 
 // WindowSightings streams the sightings observed in p to fn, with their cells at res and
-// the attributes named in attrs. fn must not keep the pointer: the value is reused.
-func (db *DB) WindowSightings(ctx context.Context, res int, p domain.Period, attrs []string, fn func(*WindowSighting)) error {
+// the attributes named in attrs; with labels, only those of these route labels. fn must not
+// keep the pointer: the value is reused.
+func (db *DB) WindowSightings(ctx context.Context, res int, p domain.Period, attrs, labels []string, fn func(*WindowSighting)) error {
 	rows, err := db.x.QueryContext(ctx, `
 		SELECT observed_at, substr(handling_code, 2)::int, h3_parent(cell, $1), coalesce(route_label, ''), coalesce(channel, source),
 		       coalesce(journey_id, ''), coalesce(transport_mode, ''), modus_operandi, nationalities, coalesce(persons, -1),
 		       CASE WHEN cardinality($4::text[]) = 0 OR attributes = '{}' THEN NULL ELSE attributes END
-		FROM sightings WHERE observed_at >= $2 AND observed_at < $3`, res, p.From, p.To, pq.Array(attrs))
+		FROM sightings WHERE observed_at >= $2 AND observed_at < $3
+		  AND (coalesce(cardinality($5::text[]), 0) = 0 OR route_label = ANY($5::text[]))`,
+		res, p.From, p.To, pq.Array(attrs), pq.Array(labels))
 	if err != nil {
 		return fmt.Errorf("window sightings: %w", err)
 	}

@@ -126,7 +126,7 @@ func TestWindowSightingsHonoursPeriod(t *testing.T) {
 	loadBatch(t, db, "3333333333333333333333333333333333333333333333333333333333333333", []*sighting.Sighting{a, b, c}, 0)
 	p := domain.Period{From: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}
 	var got []store.WindowSighting
-	err := db.WindowSightings(ctx, 4, p, nil, func(s *store.WindowSighting) {
+	err := db.WindowSightings(ctx, 4, p, nil, nil, func(s *store.WindowSighting) {
 		c := *s
 		got = append(got, c)
 	})

@@ -51,7 +51,7 @@ func TestChannelIsStoredFilteredAndRead(t *testing.T) {
 		t.Errorf("channels 4Mi or T: %d sightings, want 3", n)
 	}
 	got := map[string]int{}
-	if err := db.WindowSightings(ctx, 4, march, nil, func(s *store.WindowSighting) { got[s.Channel]++ }); err != nil {
+	if err := db.WindowSightings(ctx, 4, march, nil, nil, func(s *store.WindowSighting) { got[s.Channel]++ }); err != nil {
 		t.Fatal(err)
 	}
 	if got["4Mi"] != 1 || got["T"] != 2 {

@@ -1,0 +1,115 @@
+package jobs_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"routewatch/ingest"
+	"routewatch/jobs"
+	"routewatch/loader"
+	"routewatch/store"
+	"routewatch/store/storetest"
+)
+
+// loadIOM loads the IOM Missing Migrants export (testdata/iom, CC BY 4.0) through its
+// profile into a fresh database.
+func loadIOM(t *testing.T) *store.DB {
+	t.Helper()
+	db := storetest.Open(t, "iomreal")
+	f, err := os.Open("../testdata/iom/Missing_Migrants_Global_Figures_allData.csv.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := ingest.LoadProfile("iom-mmp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loader.Load(context.Background(), db, f, loader.Options{Name: "iom.csv.gz", Profile: p}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// On the real IOM data the jobs name the reporting channels behind the coverage changes
+// SOURCE.md documents, and test sparse routes on windows grown to hold enough records.
+func TestRealIOMCoverageAndSparseRoutes(t *testing.T) {
+	db := loadIOM(t)
+	ctx := context.Background()
+	r := &jobs.Runner{DB: db}
+	asOf := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+
+	// "Sahara Desert crossing drops from 456 (2019) to 56 (2020) because the 4Mi survey
+	// stopped": a coverage change naming 4Mi, not a decline.
+	run, err := r.Run(ctx, "emerging", jobs.Params{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := db.EmergingRoutes(ctx, run, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range es {
+		if e.UnitKind == "label" && e.Label == "Sahara Desert crossing" {
+			found = true
+			if e.Status != "coverage_change" || !strings.Contains(e.Note, "4Mi") {
+				t.Errorf("Sahara Desert crossing as of %s: %s (%q), want a coverage change naming 4Mi", asOf.Format(time.DateOnly), e.Status, e.Note)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no emerging-routes row for the Sahara Desert crossing")
+	}
+
+	// A route with a few dozen records a year is tested on grown windows (longer than the
+	// standard 12 + 3 months), which the row reports, each holding at least 30 records.
+	run, err = r.Run(ctx, "mo-shift", jobs.Params{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := db.MOShifts(ctx, run, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grown := 0
+	for _, m := range ms {
+		if m.UnitKind != "label" || m.BTo.Sub(m.BFrom) < 100*24*time.Hour {
+			continue
+		}
+		grown++
+		if m.SightingsA < 30 || m.SightingsB < 30 || !m.ATo.Equal(m.BFrom) {
+			t.Errorf("%s/%s: grown windows %s..%s and %s..%s hold %d and %d", m.Label, m.Dimension,
+				m.AFrom.Format(time.DateOnly), m.ATo.Format(time.DateOnly), m.BFrom.Format(time.DateOnly), m.BTo.Format(time.DateOnly),
+				m.SightingsA, m.SightingsB)
+		}
+		if m.Label == "Türkiye-Europe land route" && m.Kind == "coverage_change" && !strings.Contains(m.Note, "IOM Greece") {
+			t.Errorf("Türkiye-Europe land route/%s: coverage change %q, want IOM Greece named", m.Dimension, m.Note)
+		}
+	}
+	if grown == 0 {
+		t.Error("no sparse route was tested on grown windows")
+	}
+
+	// A cause-of-death shift with its windows and the month the mix changed: the US-Mexico
+	// border crossing as of 2025 (fewer "harsh conditions" deaths, more of unknown cause).
+	run, err = r.Run(ctx, "mo-shift", jobs.Params{AsOf: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms, err = db.MOShifts(ctx, run, 3); err != nil {
+		t.Fatal(err)
+	}
+	dated := false
+	for _, m := range ms {
+		if m.UnitKind == "label" && m.Label == "US-Mexico border crossing" && m.Dimension == "cause_of_death" && m.Kind == "shift" {
+			dated = m.ShiftMonth != nil && !m.ShiftMonth.Before(m.AFrom) && m.ShiftMonth.Before(m.BTo)
+		}
+	}
+	if !dated {
+		t.Error("no dated cause-of-death shift on the US-Mexico border crossing as of 2025-01-01")
+	}
+}
