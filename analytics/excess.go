@@ -26,13 +26,20 @@ type Expectation struct {
 }
 
 // ExpectCube fits the expectation model (FitExpectation) to every cell's first fit steps
-// and estimates the dispersion over those fitted bins (EstimateDispersion). at holds the
-// time of each step.
+// and estimates the dispersion of its forecasts (EstimateDispersion) by backtesting the same
+// model on each cell's own history: fitted on the first fit − h steps, it forecasts the h
+// steps after them (h = the steps after fit, the horizon the test uses), and the pooled
+// forecast errors give Phi and InvTheta. In-sample residuals would understate them (the
+// fit absorbs part of the noise, and a season or trend that changes is only seen forward).
+// With fewer than minBacktest steps before the hold-out, the in-sample residuals are used,
+// inflated by fit/(fit − 4). at holds the time of each step.
 func ExpectCube(counts Cube, at []StepTime, fit int) (Expectation, error) {
 	if len(at) != counts.Steps {
 		return Expectation{}, fmt.Errorf("analytics: %d step times for a cube of %d steps", len(at), counts.Steps)
 	}
 	T := counts.Steps
+	h := max(1, T-fit)
+	backtest := fit-h >= minBacktest
 	e := Expectation{Mu: make([]float64, len(counts.Values))}
 	var ys, mus []float64
 	for c := range counts.Cells {
@@ -42,11 +49,26 @@ func ExpectCube(counts Cube, at []StepTime, fit int) (Expectation, error) {
 			return Expectation{}, err
 		}
 		copy(e.Mu[c*T:], mu)
-		ys, mus = append(ys, y[:fit]...), append(mus, mu[:fit]...)
+		if !backtest {
+			ys, mus = append(ys, y[:fit]...), append(mus, mu[:fit]...)
+			continue
+		}
+		old, err := FitExpectation(y[:fit], at[:fit], fit-h)
+		if err != nil {
+			return Expectation{}, err
+		}
+		ys, mus = append(ys, y[fit-h:fit]...), append(mus, old[fit-h:fit]...)
 	}
-	e.Dispersion = EstimateDispersion(ys, mus, float64(fit)/math.Max(1, float64(fit-4)))
+	inflate := 1.0
+	if !backtest {
+		inflate = float64(fit) / math.Max(1, float64(fit-4))
+	}
+	e.Dispersion = EstimateDispersion(ys, mus, inflate)
 	return e, nil
 }
+
+// minBacktest is the fewest steps a backtest fits on: a year, so that it sees a season.
+const minBacktest = 12
 
 // ExcessHotSpots is the emerging hot spot analysis of a count cube against its expectation.
 // Each bin (c, t) is tested in two zones over the same time window (the step and timeSteps

@@ -21,8 +21,8 @@ type hotspot struct {
 	ColdSteps  int     `json:"cold_steps"`
 	Sightings  int64   `json:"sightings"`
 	FinalCount int64   `json:"final_count"`
-	// FinalExpected is the cell's expected count over the final step's window, from its own
-	// season and trend (absent for runs made before the expectation model).
+	// FinalExpected is the cell's expected count in the final step, from its own season and
+	// trend (absent for runs made before the expectation model).
 	FinalExpected *float64 `json:"final_expected,omitempty"`
 	FinalZ        float64  `json:"final_z"`
 	FinalQ        float64  `json:"final_q"`

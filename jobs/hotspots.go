@@ -191,12 +191,12 @@ func emergingHotSpots(counts []store.CellStep, bounds []time.Time, res, level in
 		if pat == analytics.NoPattern {
 			continue
 		}
-		out = append(out, hotspotRow(cells[i], res, level, pat, hs, i*T, T, series[cells[i]]))
+		out = append(out, hotspotRow(cells[i], res, level, pat, hs, i*T, T, series[cells[i]], exp.Mu[i*T+T-1]))
 	}
 	return out, nil
 }
 
-func hotspotRow(cell h3.Cell, res, level int, pat analytics.Pattern, hs analytics.HotSpots, from, T int, series []float64) store.Hotspot {
+func hotspotRow(cell h3.Cell, res, level int, pat analytics.Pattern, hs analytics.HotSpots, from, T int, series []float64, finalExpected float64) store.Hotspot {
 	z := hs.Z[from : from+T]
 	mk := analytics.MannKendall(z)
 	h := store.Hotspot{Clearance: level, Cell: cell, Res: res, Pattern: string(pat), Steps: T,
@@ -215,8 +215,7 @@ func hotspotRow(cell h3.Cell, res, level int, pat analytics.Pattern, hs analytic
 	if len(series) == T {
 		h.FinalCount = int64(series[T-1])
 	}
-	e := hs.Expected[from+T-1]
-	h.FinalExpected = &e
+	h.FinalExpected = &finalExpected
 	return h
 }
 

@@ -33,8 +33,8 @@ type Hotspot struct {
 	ColdSteps  int     `db:"cold_steps"`
 	Sightings  int64   `db:"sightings"`   // over the whole cube
 	FinalCount int64   `db:"final_count"` // in the final step
-	// FinalExpected is the cell's expected count over the final step's window (the final
-	// step and the neighbourhood's previous steps), from its own season and trend.
+	// FinalExpected is the cell's expected count in the final step, from its own season and
+	// trend (beside FinalCount).
 	FinalExpected *float64 `db:"final_expected"`
 	FinalZ        float64  `db:"final_z"`
 	FinalQ        float64  `db:"final_q"`
