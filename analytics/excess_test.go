@@ -109,3 +109,23 @@ func TestExcessHotSpotsNeedTheEffect(t *testing.T) {
 		t.Error("an expectation of another size is accepted")
 	}
 }
+
+// BenchmarkExcessHotSpots is one res-6 cube of a 500k-sighting scenario's size: 30,000 cells
+// (most of them quiet) × 36 months, fitted and tested.
+func BenchmarkExcessHotSpots(b *testing.B) {
+	levels := make([]float64, 30000)
+	for c := range levels {
+		levels[c] = []float64{0.05, 0.05, 0.05, 0.3, 0.3, 2, 15, 120}[c%8]
+	}
+	cube, nb, at := seasonalCube(1, levels)
+	b.ResetTimer()
+	for range b.N {
+		exp, err := ExpectCube(cube, at, cube.Steps-3)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := ExcessHotSpots(cube, exp, nb, 1, 0.05, HotSpotEffect); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

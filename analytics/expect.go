@@ -50,13 +50,22 @@ func FitExpectation(y []float64, at []StepTime, fit int) ([]float64, error) {
 		mid += at[t].Years
 	}
 	mid /= float64(fit)
-	row := func(t int) [4]float64 {
-		return [4]float64{1, at[t].Years - mid, math.Cos(at[t].Phase), math.Sin(at[t].Phase)}
+	rows := make([][4]float64, len(y))
+	for t := range rows {
+		rows[t] = [4]float64{1, at[t].Years - mid, math.Cos(at[t].Phase), math.Sin(at[t].Phase)}
 	}
+	row := func(t int) [4]float64 { return rows[t] }
 	pseudo := expectPseudo / float64(fit)
 	var sum float64
 	for t := range fit {
 		sum += y[t]
+	}
+	mu := make([]float64, len(y))
+	if sum == 0 { // the optimum is known: the pseudo-count, flat (the ridge keeps b, c, d at 0)
+		for t := range mu {
+			mu[t] = pseudo
+		}
+		return mu, nil
 	}
 	beta := [4]float64{math.Log(sum/float64(fit) + pseudo)}
 	for range expectIter {
@@ -87,11 +96,10 @@ func FitExpectation(y []float64, at []StepTime, fit int) ([]float64, error) {
 			beta[i] += step[i]
 			moved = math.Max(moved, math.Abs(step[i]))
 		}
-		if moved < 1e-8 {
+		if moved < 1e-7 {
 			break
 		}
 	}
-	mu := make([]float64, len(y))
 	for t := range y {
 		mu[t] = math.Exp(clampEta(dot4(row(t), beta)))
 	}
@@ -135,6 +143,9 @@ func solve4(h [4][4]float64, g [4]float64) ([4]float64, bool) {
 	}
 	return x, true
 }
+
+// tailFrom is where Tail starts computing exact tails, in standard deviations.
+const tailFrom = 1.5
 
 // Dispersion is how far counts spread around their expectation, shared by the units of one
 // analysis: Var(Y) = Phi·μ + InvTheta·μ². Phi ≥ 1 is the design effect of clustered reports
@@ -188,7 +199,13 @@ func EstimateDispersion(y, mu []float64, inflate float64) Dispersion {
 // Tail is the normal score of an observed count o against an expectation e with variance v
 // and design effect phi: the quantile residual (QuantileResidual) of o/phi under the
 // negative binomial of mean e/phi and variance v/phi², the counts of independent clusters.
+// Within tailFrom standard deviations of e it is the Pearson residual (o − e)/√v: there
+// the score can only say "not significant" (p > 0.13), and the exact tail would cost an
+// incomplete beta function for every ordinary bin.
 func Tail(o, e, v, phi float64) float64 {
+	if r := (o - e) / math.Sqrt(v); math.Abs(r) < tailFrom {
+		return r
+	}
 	o, e, v = o/phi, e/phi, v/(phi*phi)
 	return QuantileResidual(o, e, math.Max(0, v-e)/(e*e))
 }
