@@ -42,7 +42,10 @@ before(async () => {
   page.on('pageerror', (e) => console.error('page error:', e.message));
   page.on('response', async (r) => {
     if (r.url().includes('/api/v1/heatmap') && r.ok()) {
-      heatmaps.push({ url: r.url(), headers: await r.allHeaders(), body: await r.json().catch(() => null) });
+      // A response the page navigated away from has no body any more: skip it.
+      const headers = await r.allHeaders().catch(() => null);
+      const body = await r.json().catch(() => null);
+      if (headers) heatmaps.push({ url: r.url(), headers, body });
     }
   });
 });
@@ -451,7 +454,11 @@ test('the keyboard opens a cell: Enter on the focused map picks the cell at its 
 
 test('the ranked table of the busiest cells and routes matches the API, and exports as CSV', async () => {
   const rankings = [];
-  const onResponse = async (r) => { if (r.url().includes('/api/v1/ranking') && r.ok()) rankings.push({ url: r.url(), body: await r.json() }); };
+  const onResponse = async (r) => {
+    if (!r.url().includes('/api/v1/ranking') || !r.ok()) return;
+    const body = await r.json().catch(() => null); // null when the page navigated away first
+    if (body) rankings.push({ url: r.url(), body });
+  };
   page.on('response', onResponse);
   const before = page.url(); // the later tests carry on from the view as it was (a cell open)
   try {
