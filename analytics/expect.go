@@ -217,7 +217,7 @@ func Tail(o, e, v, phi float64) float64 {
 func QuantileResidual(y, mu, invTheta float64) float64 {
 	theta := 1 / math.Max(invTheta, minInvTheta)
 	p, q := theta/(theta+mu), mu/(theta+mu) // P(Y = 0) = p^θ
-	k := y // a count, or a count of clusters (Tail): the formulas hold for any k ≥ 0
+	k := y                                  // a count, or a count of clusters (Tail): the formulas hold for any k ≥ 0
 	lp0 := theta * math.Log(p)
 	if k <= 0 {
 		return distuv.UnitNormal.Quantile(math.Max(1e-300, 0.5*math.Exp(lp0)))
