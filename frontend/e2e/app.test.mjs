@@ -651,8 +651,13 @@ test('100,000 hexagons render without freezing the page', async () => {
   if (BENCH_OUT) writeFileSync(BENCH_OUT, JSON.stringify(r));
   assert.equal(r.cells, BENCH_CELLS);
   assert.ok(r.firstRenderMs < 30_000, `first render ${r.firstRenderMs} ms`);
-  const px = await mapPixels(null, p);
-  assert.ok(px.painted > px.total * 0.2 * (BENCH_CELLS / 100_000), `painted ${px.painted} of ${px.total}`); // 100k cells cover over a fifth of the map
+  // 100k cells cover over a fifth of the map. The last redraw (no read-back) may still be
+  // building its buffers on a loaded machine: read until it is on the canvas, for up to 15 s.
+  const want = (px) => px.painted > px.total * 0.2 * (BENCH_CELLS / 100_000);
+  let px = await mapPixels(null, p);
+  for (let i = 0; i < 30 && !want(px); i++) { await p.waitForTimeout(500); px = await mapPixels(null, p); }
+  console.log(`# bench painted ${px.painted} of ${px.total}`);
+  assert.ok(want(px), `painted ${px.painted} of ${px.total}`);
   await p.close();
 });
 
