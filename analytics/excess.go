@@ -22,6 +22,11 @@ var HotSpotEffect = Effect{Ratio: 1.5, Excess: 5}
 // dispersion around it.
 type Expectation struct {
 	Mu []float64
+	// Estimation is, per cell, the variance of its estimated Σμ over the steps after the
+	// fit (the forecast): the delta method on the fit's information, scaled by the
+	// dispersion (Phi + InvTheta·μ̄, μ̄ the cell's mean fitted μ). A forecast from a short or
+	// erratic history is uncertain beyond the counts' own noise.
+	Estimation []float64
 	Dispersion
 }
 
@@ -40,15 +45,21 @@ func ExpectCube(counts Cube, at []StepTime, fit int) (Expectation, error) {
 	T := counts.Steps
 	h := max(1, T-fit)
 	backtest := fit-h >= minBacktest
-	e := Expectation{Mu: make([]float64, len(counts.Values))}
+	e := Expectation{Mu: make([]float64, len(counts.Values)), Estimation: make([]float64, counts.Cells)}
+	meanMu := make([]float64, counts.Cells)
 	var ys, mus []float64
 	for c := range counts.Cells {
 		y := counts.Values[c*T : (c+1)*T]
-		mu, err := FitExpectation(y, at, fit)
+		f, err := fitExpectation(y, at, fit)
 		if err != nil {
 			return Expectation{}, err
 		}
+		mu := f.mu
 		copy(e.Mu[c*T:], mu)
+		e.Estimation[c] = f.forecastVariance(fit)
+		for _, m := range mu[:fit] {
+			meanMu[c] += m / float64(fit)
+		}
 		if !backtest {
 			ys, mus = append(ys, y[:fit]...), append(mus, mu[:fit]...)
 			continue
@@ -64,6 +75,9 @@ func ExpectCube(counts Cube, at []StepTime, fit int) (Expectation, error) {
 		inflate = float64(fit) / math.Max(1, float64(fit-4))
 	}
 	e.Dispersion = EstimateDispersion(ys, mus, inflate)
+	for c := range e.Estimation {
+		e.Estimation[c] *= e.Phi + e.InvTheta*meanMu[c]
+	}
 	return e, nil
 }
 

@@ -23,6 +23,14 @@ const (
 	expectRidge  = 2.0
 	expectPseudo = 0.5
 	expectIter   = 30
+	// forecastTrend is the share of the fitted trend a forecast carries beyond the last
+	// fitted step: 0 holds the level reached there (with the season going on).
+	forecastTrend = 0.0
+	// minSeasonYears is the shortest history whose season is fitted: within part of a
+	// cycle, a level that shifted passes for a season (and is forecast to shift back).
+	// Shorter histories are fitted with the season's ridge at seasonOff, which holds it at 0.
+	minSeasonYears = 1.0
+	seasonOff      = 1e12
 	// maxInvTheta bounds 1/θ (θ ≥ 0.1); minInvTheta keeps the NB away from its Poisson limit,
 	// where the incomplete beta loses precision.
 	maxInvTheta = 10.0
@@ -39,11 +47,44 @@ type StepTime struct {
 // baseline and the forecast of the steps after it). at[t] is the time of step t; fit must be
 // at least 1.
 func FitExpectation(y []float64, at []StepTime, fit int) ([]float64, error) {
+	f, err := fitExpectation(y, at, fit)
+	return f.mu, err
+}
+
+// fitted is a fit of the expectation model: μ of every step, the design rows, and the
+// penalised Poisson information at the fitted coefficients (nil for an empty history,
+// whose fit is known exactly).
+type fitted struct {
+	mu   []float64
+	rows [][4]float64
+	info *[4][4]float64
+}
+
+// forecastVariance is the Poisson-scale variance of the estimated Σμ over steps from..end,
+// by the delta method: gᵀ I⁻¹ g with g = Σ μ_t x_t.
+func (f fitted) forecastVariance(from int) float64 {
+	if f.info == nil {
+		return 0
+	}
+	var g [4]float64
+	for t := from; t < len(f.mu); t++ {
+		for i := range 4 {
+			g[i] += f.mu[t] * f.rows[t][i]
+		}
+	}
+	x, ok := solve4(*f.info, g)
+	if !ok {
+		return 0
+	}
+	return dot4(g, x)
+}
+
+func fitExpectation(y []float64, at []StepTime, fit int) (fitted, error) {
 	if len(at) != len(y) {
-		return nil, fmt.Errorf("analytics: %d step times for %d steps", len(at), len(y))
+		return fitted{}, fmt.Errorf("analytics: %d step times for %d steps", len(at), len(y))
 	}
 	if fit < 1 || fit > len(y) {
-		return nil, fmt.Errorf("analytics: fit on %d of %d steps", fit, len(y))
+		return fitted{}, fmt.Errorf("analytics: fit on %d of %d steps", fit, len(y))
 	}
 	var mid float64
 	for t := range fit {
@@ -52,9 +93,17 @@ func FitExpectation(y []float64, at []StepTime, fit int) ([]float64, error) {
 	mid /= float64(fit)
 	rows := make([][4]float64, len(y))
 	for t := range rows {
-		rows[t] = [4]float64{1, at[t].Years - mid, math.Cos(at[t].Phase), math.Sin(at[t].Phase)}
+		years := at[t].Years
+		if t >= fit { // a forecast: the trend carried forward, damped
+			years = at[fit-1].Years + forecastTrend*(years-at[fit-1].Years)
+		}
+		rows[t] = [4]float64{1, years - mid, math.Cos(at[t].Phase), math.Sin(at[t].Phase)}
 	}
 	row := func(t int) [4]float64 { return rows[t] }
+	ridge := [4]float64{0, expectRidge, expectRidge, expectRidge}
+	if at[fit-1].Years-at[0].Years < minSeasonYears-1.0/12 {
+		ridge[2], ridge[3] = seasonOff, seasonOff // a season needs a whole cycle
+	}
 	pseudo := expectPseudo / float64(fit)
 	var sum float64
 	for t := range fit {
@@ -65,9 +114,10 @@ func FitExpectation(y []float64, at []StepTime, fit int) ([]float64, error) {
 		for t := range mu {
 			mu[t] = pseudo
 		}
-		return mu, nil
+		return fitted{mu: mu, rows: rows}, nil
 	}
 	beta := [4]float64{math.Log(sum/float64(fit) + pseudo)}
+	var info [4][4]float64
 	for range expectIter {
 		// Newton step of the penalised log-likelihood: (XᵀWX + Λ) Δ = Xᵀ(y − μ) − Λβ.
 		var h [4][4]float64
@@ -84,9 +134,10 @@ func FitExpectation(y []float64, at []StepTime, fit int) ([]float64, error) {
 			}
 		}
 		for i := 1; i < 4; i++ {
-			g[i] -= expectRidge * beta[i]
-			h[i][i] += expectRidge
+			g[i] -= ridge[i] * beta[i]
+			h[i][i] += ridge[i]
 		}
+		info = h
 		step, ok := solve4(h, g)
 		if !ok {
 			break
@@ -103,7 +154,7 @@ func FitExpectation(y []float64, at []StepTime, fit int) ([]float64, error) {
 	for t := range y {
 		mu[t] = math.Exp(clampEta(dot4(row(t), beta)))
 	}
-	return mu, nil
+	return fitted{mu: mu, rows: rows, info: &info}, nil
 }
 
 // clampEta keeps a linear predictor where exp neither overflows nor underflows to zero.
@@ -164,19 +215,31 @@ const (
 	maxPhi         = 50.0
 )
 
-// EstimateDispersion estimates Phi and InvTheta by the method of moments over fitted bins
-// (y, μ), each squared residual scaled by inflate (n/(n − p) for fits of p coefficients on n
-// steps, since fitted residuals are smaller than the errors): InvTheta = Σ(r² − Phi·μ)/Σμ²
-// over busy bins and Phi = Σ(r² − InvTheta·μ²)/Σμ over quiet ones, alternated a few times,
-// bounded to [1, maxPhi] and [minInvTheta, maxInvTheta]. Without bins of a kind its term
-// keeps its bound (Phi 1, InvTheta minInvTheta).
+// EstimateDispersion estimates Phi and InvTheta over fitted bins (y, μ), each squared
+// residual r² scaled by inflate (n/(n − p) for fits of p coefficients on n steps, since
+// fitted residuals are smaller than the errors), by the method of moments: InvTheta =
+// Σ(r² − Phi·μ)/Σμ² over busy bins and Phi = Σ(r² − InvTheta·μ²)/Σμ over quiet ones,
+// alternated, bounded to [1, maxPhi] and [minInvTheta, maxInvTheta]. The first pass takes
+// every r² as it is; the later ones winsorise it at winsorZ² times the variance the previous
+// pass gave the bin (and divide by winsorMean, the mean of a winsorised χ²₁). Otherwise the
+// few bins where something happened (a route that opened, a channel that stopped) would
+// lead the estimate, and a dispersion that large would hide exactly them; Farrington's
+// outbreak detection down-weights large residuals for the same reason. Without bins of a
+// kind its term keeps its bound (Phi 1, InvTheta minInvTheta).
 func EstimateDispersion(y, mu []float64, inflate float64) Dispersion {
 	d := Dispersion{Phi: 1, InvTheta: minInvTheta}
-	for range 4 {
+	prev := d
+	for range 12 {
 		var num, den, pnum, pden float64
 		for i := range y {
 			m := mu[i]
 			r2 := (y[i] - m) * (y[i] - m) * inflate
+			switch v := prev.Variance(m); {
+			case m >= thetaFrom:
+				r2 = math.Min(r2, winsorZ*winsorZ*v) / winsorMean
+			case m >= phiFrom && m <= phiTo:
+				r2 = math.Min(r2, winsorZ*winsorZ*v) / winsorMeanNB(m/prev.Phi, prev.InvTheta)
+			}
 			switch {
 			case m >= thetaFrom:
 				num += r2 - d.Phi*m
@@ -192,8 +255,35 @@ func EstimateDispersion(y, mu []float64, inflate float64) Dispersion {
 		if pden > 0 {
 			d.Phi = math.Max(1, math.Min(maxPhi, pnum/pden))
 		}
+		prev = d
 	}
 	return d
+}
+
+// winsorZ is where EstimateDispersion winsorises residuals, in standard deviations (the
+// two-sided 1% point), and winsorMean the mean of a χ²₁ winsorised there, E[min(Z², c²)] =
+// 1 − 2(cφ(c) − (c² − 1)(1 − Φ(c))): the factor for busy bins, whose counts are nearly normal.
+const (
+	winsorZ    = 2.5758293035489004
+	winsorMean = 0.98186
+)
+
+// winsorMeanNB is winsorMean for a quiet bin, whose counts are far from normal: the mean of
+// min(r²/Var, winsorZ²) when the bin's count is Phi times K, K negative binomial with mean
+// lambda = μ/Phi and 1/θ = invTheta (so r²/Var = (K − λ)²/Var K), summed over K's pmf.
+func winsorMeanNB(lambda, invTheta float64) float64 {
+	theta := 1 / math.Max(invTheta, minInvTheta)
+	q := lambda / (theta + lambda)
+	variance := lambda + lambda*lambda/theta
+	cap2 := winsorZ * winsorZ
+	pmf := math.Exp(theta * math.Log1p(-q)) // P(K = 0) = (θ/(θ+λ))^θ
+	var sum, mass float64
+	for k := 0.0; mass < 1-1e-12 && k < 10000; k++ {
+		sum += pmf * math.Min((k-lambda)*(k-lambda)/variance, cap2)
+		mass += pmf
+		pmf *= (k + theta) / (k + 1) * q
+	}
+	return sum + (1-mass)*cap2
 }
 
 // Tail is the normal score of an observed count o against an expectation e with variance v
@@ -234,4 +324,20 @@ func QuantileResidual(y, mu, invTheta float64) float64 {
 func lgamma(x float64) float64 {
 	v, _ := math.Lgamma(x)
 	return v
+}
+
+// Variance is the variance of a count expected to be mu: Phi·mu + InvTheta·mu².
+func (d Dispersion) Variance(mu float64) float64 { return d.Phi*mu + d.InvTheta*mu*mu }
+
+// Score is an observed count tested against its expectation: the normal score (Tail) and
+// its one-sided p-values, of a rise (PUp) and of a fall (PDown).
+type Score struct {
+	Z, PUp, PDown float64
+}
+
+// Score tests an observed count o against an expectation e whose variance is v (for a sum
+// of steps, the sum of their Variance).
+func (d Dispersion) Score(o, e, v float64) Score {
+	z := Tail(o, e, v, d.Phi)
+	return Score{Z: z, PUp: distuv.UnitNormal.Survival(z), PDown: distuv.UnitNormal.CDF(z)}
 }

@@ -90,6 +90,42 @@ func TestFitExpectationRecoversSeasonAndTrend(t *testing.T) {
 	}
 }
 
+// A route that rose tenfold within the fitted history is forecast at the level it reached,
+// not along the trend fitted across the rise; with under a year of history no season is
+// fitted (a part of a cycle cannot tell a level shift from a peak).
+func TestFitExpectationHoldsTheLevelReached(t *testing.T) {
+	at := months(13)
+	y := make([]float64, len(at))
+	for i := range y {
+		y[i] = 3
+		if i >= 6 {
+			y[i] = 30
+		}
+	}
+	mu, err := FitExpectation(y, at, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 10; i < 13; i++ {
+		if math.Abs(mu[i]/mu[9]-1) > 1e-6 {
+			t.Errorf("month %d: forecast %.1f, want the level at the last fitted month %.1f (no season, trend held)", i, mu[i], mu[9])
+		}
+	}
+	if mu[9] < 20 || mu[9] > 60 {
+		t.Errorf("level reached %.1f, want near 30", mu[9])
+	}
+	// With three years of a seasonal history the season is fitted.
+	at = months(39)
+	y = make([]float64, len(at))
+	for i := range y {
+		y[i] = math.Round(50 * math.Exp(0.6*math.Cos(at[i].Phase-3.6)))
+	}
+	mu, _ = FitExpectation(y, at, 36)
+	if mu[30] < 2*mu[24] { // July (the peak) against January (the trough)
+		t.Errorf("a seasonal history of three years: %.1f in July, %.1f in January, want the season fitted", mu[30], mu[24])
+	}
+}
+
 func TestFitExpectationOfEmptyHistory(t *testing.T) {
 	y := make([]float64, 24)
 	mu, err := FitExpectation(y, months(24), 21)
@@ -117,6 +153,15 @@ func TestEstimateDispersionRecoversBothTerms(t *testing.T) {
 	if math.Abs(d.Phi-cluster) > 0.25 || math.Abs(d.InvTheta-1/theta) > 0.03 {
 		t.Errorf("dispersion %+v, want Phi %.1f and InvTheta %.2f", d, cluster, 1/theta)
 	}
+	// A few bins where something happened (a route that opened: 30 where 2 were expected, 5
+	// where 100 were) barely move the estimate: the residuals are winsorised.
+	for i := range 40 {
+		y, mu = append(y, 30, 5), append(mu, 2, 100)
+		_ = i
+	}
+	if o := EstimateDispersion(y, mu, 1); math.Abs(o.Phi-d.Phi) > 0.3 || math.Abs(o.InvTheta-d.InvTheta) > 0.03 {
+		t.Errorf("with 80 outlying bins of 40,080: %+v, without them %+v", o, d)
+	}
 	if got := EstimateDispersion([]float64{3, 3}, []float64{3, 3}, 1); got != (Dispersion{Phi: 1, InvTheta: minInvTheta}) {
 		t.Errorf("under-dispersed data: %+v, want the bounds", got)
 	}
@@ -130,5 +175,31 @@ func TestTailOfClusters(t *testing.T) {
 	}
 	if z := Tail(10, 1.4, 5*1.4, 5); z > 2.5 {
 		t.Errorf("clusters of 5: z %.2f, want < 2.5", z)
+	}
+}
+
+// The forecast's own variance (delta method) shrinks as the history grows: a level read from
+// a year is less certain than one read from three.
+func TestForecastVarianceShrinksWithHistory(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var v []float64
+	for _, n := range []int{15, 39} {
+		at := months(n)
+		y := make([]float64, n)
+		for i := range y {
+			y[i] = distuv.Poisson{Lambda: 20, Src: rng}.Rand()
+		}
+		f, err := fitExpectation(y, at, n-3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v = append(v, f.forecastVariance(n-3))
+	}
+	if !(v[0] > v[1] && v[1] > 0) {
+		t.Errorf("forecast variance of 3 months after 12 and 36 months of history: %v, want positive and falling", v)
+	}
+	// Against the 60 expected it is small next to the counts' own variance (60) after three years.
+	if v[1] > 60 {
+		t.Errorf("forecast variance after 36 months %.1f, want below the Poisson variance 60", v[1])
 	}
 }

@@ -49,16 +49,19 @@ func findingCoverageOf(x store.FindingCoverage) findingCoverage {
 
 // emergingRoute is one unit's recent window against its baseline.
 type emergingRoute struct {
-	UnitID          int64      `json:"id"`
-	UnitKind        string     `json:"unit_kind"`
-	UnitKey         string     `json:"unit_key"`
-	Label           string     `json:"label"`
-	CorridorID      *int64     `json:"corridor_id,omitempty"`
-	Cells           []h3.Cell  `json:"cells,omitempty"`
-	Res             int        `json:"res"`
-	Status          string     `json:"status"`
-	BaselineCount   int64      `json:"baseline_count"`
-	RecentCount     int64      `json:"recent_count"`
+	UnitID        int64     `json:"id"`
+	UnitKind      string    `json:"unit_kind"`
+	UnitKey       string    `json:"unit_key"`
+	Label         string    `json:"label"`
+	CorridorID    *int64    `json:"corridor_id,omitempty"`
+	Cells         []h3.Cell `json:"cells,omitempty"`
+	Res           int       `json:"res"`
+	Status        string    `json:"status"`
+	BaselineCount int64     `json:"baseline_count"`
+	RecentCount   int64     `json:"recent_count"`
+	// RecentExpected is the recent window's expected count from the unit's own season and
+	// trend: what recent_count is tested against.
+	RecentExpected  *float64   `json:"recent_expected,omitempty"`
 	BaselineFrom    time.Time  `json:"baseline_from"`
 	BaselineTo      time.Time  `json:"baseline_to"`
 	RecentFrom      time.Time  `json:"recent_from"`
@@ -74,7 +77,7 @@ type emergingRoute struct {
 
 func emergingRouteOf(x store.EmergingRoute) emergingRoute {
 	return emergingRoute{UnitID: x.UnitID, UnitKind: x.UnitKind, UnitKey: x.UnitKey, Label: x.Label, CorridorID: x.CorridorID,
-		Cells: x.Cells, Res: x.Res, Status: x.Status, BaselineCount: x.BaselineCount, RecentCount: x.RecentCount,
+		Cells: x.Cells, Res: x.Res, Status: x.Status, BaselineCount: x.BaselineCount, RecentCount: x.RecentCount, RecentExpected: x.RecentExpected,
 		BaselineFrom: x.BaselineFrom, BaselineTo: x.BaselineTo, RecentFrom: x.RecentFrom, RecentTo: x.RecentTo,
 		RateRatio: x.RateRatio, PUp: x.PUp, QUp: x.QUp, PDown: x.PDown, QDown: x.QDown, FirstDetectedAt: x.FirstDetectedAt,
 		findingCoverage: findingCoverageOf(x.FindingCoverage)}

@@ -45,7 +45,7 @@ func displacementsAt(in rateInputs, level int) ([]store.Displacement, error) {
 	t := in.tallies[level]
 	rt := testRates(t, in.w)
 	activeA, activeB := activeAt(in.activeA, level), activeAt(in.activeB, level)
-	first := firstFullBucket(in.w)
+	first := max(firstFullBucket(in.w), seriesMonths-displaceMonths)
 	var out []store.Displacement
 	units := in.units[level]
 	for f, uf := range units {
@@ -99,7 +99,8 @@ func pairCoverage(t tally, rt rateTest, w windows, fall, rise int, activeA, acti
 }
 
 // firstFullBucket is the first month of the series that lies wholly after the first
-// observation (earlier months are empty for want of data, not of movement).
+// observation (earlier months are empty for want of data, not of movement), and no later
+// than the recent window's first month.
 func firstFullBucket(w windows) int {
 	for b := 0; b < seriesMonths; b++ {
 		if !w.bounds[b].Before(w.dataFrom) {

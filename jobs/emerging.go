@@ -16,12 +16,11 @@ import (
 // Emerging-routes thresholds.
 const (
 	minNewCount   = 10  // recent sightings that make a unit with an empty baseline new
-	minSurgeRatio = 2.0 // rate ratio a significant increase needs to be a surge
-	// minDeclineRatio: a significant decrease is a decline when the rate falls to at most
-	// 1/minDeclineRatio of the baseline's. Deeper than a surge's threshold because seasonal
-	// troughs are: a yearly cycle of amplitude a puts the three weakest months near 1 − 0.9a
-	// of the year's mean (0.5 for a sea route with a = 0.55), the strongest near 1 + 0.9a.
-	minDeclineRatio = 3.0
+	minSurgeRatio = 2.0 // ratio of observed to expected a significant increase needs to be a surge
+	// minDeclineRatio: a significant decrease is a decline when the count falls to at most
+	// 1/minDeclineRatio of the expected one. The expectation carries the unit's season, so a
+	// seasonal trough is no decline and the threshold mirrors the surge's.
+	minDeclineRatio = 2.0
 )
 
 // emerging compares, per route label and per corridor, the recent window with the baseline
@@ -41,7 +40,11 @@ func (r *Runner) emerging(ctx context.Context, runID int64, p Params) (int, erro
 	}
 	var out []store.EmergingRoute
 	for level := range domain.Levels {
-		out = append(out, emergingAt(in, level, states)...)
+		rows, err := emergingAt(in, level, states)
+		if err != nil {
+			return 0, err
+		}
+		out = append(out, rows...)
 	}
 	return len(out), r.DB.CompleteEmergingRun(ctx, runID, in.w.ref, out)
 }
@@ -154,27 +157,65 @@ func testRates(t tally, w windows) rateTest {
 }
 
 // statusOf classifies counts c as new, surging, declining or "" (none of them) at the run's
-// cut-offs: a re-test of changed counts (coverage) passes the same thresholds. Surges and
-// declines need a baseline spanning a seasonal cycle: against a shorter one, the summer
-// peak of a sea route looks like a surge.
-func (rt rateTest) statusOf(c analytics.Counts, w windows) string {
-	rr := analytics.CompareRates(c.A, c.B, w.tA, w.tB)
-	seasonal := w.tA >= seasonDays
+// cut-offs: a re-test of changed counts (coverage) passes the same thresholds. A unit with no
+// baseline is new once it holds minNewCount sightings; otherwise its recent count is tested
+// against its expectation x (nil without a seasonal cycle of history: against a shorter one,
+// the summer peak of a sea route looks like a surge). A surge needs significance and an
+// effect: minSurgeRatio times the expected count and minSurgeExcess sightings more, and
+// minSurgeRatio times the baseline's plain rate too, so that no finding rests on the model
+// alone (a season or trend misread from a short history); a decline the mirror.
+func (rt rateTest) statusOf(c analytics.Counts, x *recentTest, w windows) string {
 	switch {
 	case c.A == 0 && c.B >= minNewCount:
 		return "new"
-	case seasonal && c.A > 0 && rr.PUp <= rt.cutUp && rr.RateRatio >= minSurgeRatio:
+	case x == nil || c.A == 0:
+		return ""
+	}
+	s := x.score()
+	rr := analytics.CompareRates(c.A, c.B, w.tA, w.tB).RateRatio
+	switch {
+	case s.PUp <= rt.cutUp && x.observed >= minSurgeRatio*x.expected && x.observed-x.expected >= minSurgeExcess && rr >= minSurgeRatio:
 		return "surging"
-	case seasonal && c.A > 0 && rr.PDown <= rt.cutDown && rr.RateRatio <= 1/minDeclineRatio:
+	case s.PDown <= rt.cutDown && x.observed*minDeclineRatio <= x.expected && x.expected-x.observed >= minSurgeExcess && rr*minDeclineRatio <= 1:
 		return "declining"
 	}
 	return ""
 }
 
+// expectAt tests every unit of a level against its expectation, when the history allows
+// (expectRecent), and puts the tests' p-values, their BH q-values and cut-offs in rt.
+func expectAt(t tally, w windows, rt *rateTest) ([]recentTest, error) {
+	if w.tA < seasonDays {
+		return nil, nil
+	}
+	ex, ok, err := expectRecent(t, w)
+	if err != nil || !ok {
+		return nil, err
+	}
+	tests := make([]recentTest, len(t.totals))
+	pu, pd := make([]float64, len(tests)), make([]float64, len(tests))
+	for i := range tests {
+		tests[i] = recentTest{observed: float64(t.totals[i].B), expected: ex.expected[i], variance: ex.variance[i], Dispersion: ex.Dispersion}
+		s := tests[i].score()
+		pu[i], pd[i] = s.PUp, s.PDown
+	}
+	qu, qd := analytics.BenjaminiHochberg(pu), analytics.BenjaminiHochberg(pd)
+	for i := range tests {
+		ch := &rt.changes[i]
+		ch.PUp, ch.QUp, ch.PDown, ch.QDown = pu[i], qu[i], pd[i], qd[i]
+	}
+	rt.cutUp, rt.cutDown = bhCut(pu, qu), bhCut(pd, qd)
+	return tests, nil
+}
+
 // emergingAt classifies one level's units.
-func emergingAt(in rateInputs, level int, states map[string]*time.Time) []store.EmergingRoute {
+func emergingAt(in rateInputs, level int, states map[string]*time.Time) ([]store.EmergingRoute, error) {
 	t := in.tallies[level]
 	rt := testRates(t, in.w)
+	tests, err := expectAt(t, in.w, &rt)
+	if err != nil {
+		return nil, err
+	}
 	activeA, activeB := activeAt(in.activeA, level), activeAt(in.activeB, level)
 	var out []store.EmergingRoute
 	for i, u := range in.units[level] {
@@ -182,12 +223,22 @@ func emergingAt(in rateInputs, level int, states map[string]*time.Time) []store.
 		if c.A == 0 && c.B == 0 {
 			continue
 		}
-		ch := rt.changes[i]
-		row := emergingRow(u, level, c, ch, in.w)
-		status := rt.statusOf(c, in.w)
+		row := emergingRow(u, level, c, rt.changes[i], in.w)
+		var x *recentTest
+		if tests != nil {
+			x = &tests[i]
+			row.RecentExpected = &x.expected
+		}
+		status := rt.statusOf(c, x, in.w)
 		if status != "" {
 			row.FindingCoverage = coverage(t.perSource[i], activeA, activeB, status == "declining", func(s string) bool {
-				return rt.statusOf(analytics.WithoutSource(t.perSource[i], s), in.w) == status
+				rest := analytics.WithoutSource(t.perSource[i], s)
+				var xs *recentTest
+				if x != nil {
+					w := x.without(1-float64(rest.A)/float64(c.A), c.B-rest.B)
+					xs = &w
+				}
+				return rt.statusOf(rest, xs, in.w) == status
 			})
 			if row.Note != "" {
 				status = "coverage_change"
@@ -199,7 +250,7 @@ func emergingAt(in rateInputs, level int, states map[string]*time.Time) []store.
 		row.Status = settle(status, states[store.UnitStateKey(level, u.Kind, u.Key)], in.w)
 		out = append(out, row)
 	}
-	return out
+	return out, nil
 }
 
 // settle turns a test's status into the stored one: a unit reported new or surging by an

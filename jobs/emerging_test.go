@@ -60,6 +60,26 @@ func TestEmergingStatuses(t *testing.T) {
 	}
 }
 
+// A route that rose tenfold within the history the model is fitted on, and has held that
+// level since, is stable: neither a surge (it is what its history leads one to expect) nor,
+// against a trend carried on past the rise, a decline.
+func TestEmergingPlateauIsStable(t *testing.T) {
+	db := loadSynth(t, "plateau", 36,
+		synthRoute{label: "Old", dest: "IT", source: "AG-A", mode: "boat_rubber", lat: 35.5, lon: 12.6, perMonth: flat(30)},
+		synthRoute{label: "Plateau", dest: "HR", source: "AG-A", mode: "car", lat: 44.1, lon: 15.2, perMonth: step(24, 3, 30)},
+	)
+	r := &jobs.Runner{DB: db}
+	run, err := r.Run(context.Background(), "emerging", jobs.Params{AsOf: synthStart.AddDate(0, 34, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for label, got := range emergingByLabel(t, db, run) {
+		if got.Status != "stable" {
+			t.Errorf("%s: %s (%d recent, %.1f expected), want stable", label, got.Status, got.RecentCount, *got.RecentExpected)
+		}
+	}
+}
+
 func emergingByLabel(t *testing.T, db *store.DB, run int64) map[string]store.EmergingRoute {
 	t.Helper()
 	es, err := db.EmergingRoutes(context.Background(), run, 3)

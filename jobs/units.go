@@ -22,7 +22,8 @@ const (
 	monthDays       = 365.25 / 12 // a window month
 	recentMonths    = 3           // the recent window (B)
 	baselineMonths  = 12          // the baseline (A), just before the recent window
-	seriesMonths    = 24          // monthly series for displacement correlations
+	seriesMonths    = 48          // monthly history: the emerging-routes job's expectation is fitted on it
+	displaceMonths  = 24          // the last months of it that displacement correlations read
 	minBaselineDays = 90          // shorter baselines (little history before the data) test nothing
 	seasonDays      = 365         // a baseline this long spans a seasonal cycle: shorter ones only find new units
 	coverageShift   = 2.0         // a source whose share of a unit changes this much is checked too

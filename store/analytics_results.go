@@ -53,28 +53,31 @@ type FindingCoverage struct {
 
 // EmergingRoute is one unit's recent window vs baseline in an emerging-routes run.
 type EmergingRoute struct {
-	Clearance       int           `db:"clearance"`
-	UnitID          int64         `db:"unit_id"` // stable across runs
-	UnitKind        string        `db:"unit_kind"`
-	UnitKey         string        `db:"unit_key"`
-	Label           string        `db:"label"`
-	CorridorID      *int64        `db:"corridor_id"`
-	CellIDs         pq.Int64Array `db:"cells"`
-	Cells           []h3.Cell     `db:"-"`
-	Res             int           `db:"res"`
-	Status          string        `db:"status"`
-	BaselineCount   int64         `db:"baseline_count"`
-	RecentCount     int64         `db:"recent_count"`
-	BaselineFrom    time.Time     `db:"baseline_from"`
-	BaselineTo      time.Time     `db:"baseline_to"`
-	RecentFrom      time.Time     `db:"recent_from"`
-	RecentTo        time.Time     `db:"recent_to"`
-	RateRatio       *float64      `db:"rate_ratio"` // nil when infinite (empty baseline) or undefined
-	PUp             float64       `db:"p_up"`
-	QUp             float64       `db:"q_up"`
-	PDown           float64       `db:"p_down"`
-	QDown           float64       `db:"q_down"`
-	FirstDetectedAt *time.Time    `db:"first_detected_at"`
+	Clearance     int           `db:"clearance"`
+	UnitID        int64         `db:"unit_id"` // stable across runs
+	UnitKind      string        `db:"unit_kind"`
+	UnitKey       string        `db:"unit_key"`
+	Label         string        `db:"label"`
+	CorridorID    *int64        `db:"corridor_id"`
+	CellIDs       pq.Int64Array `db:"cells"`
+	Cells         []h3.Cell     `db:"-"`
+	Res           int           `db:"res"`
+	Status        string        `db:"status"`
+	BaselineCount int64         `db:"baseline_count"`
+	RecentCount   int64         `db:"recent_count"`
+	// RecentExpected is the recent window's expected count, from the unit's own season and
+	// trend (nil when the unit was not tested against an expectation).
+	RecentExpected  *float64   `db:"recent_expected"`
+	BaselineFrom    time.Time  `db:"baseline_from"`
+	BaselineTo      time.Time  `db:"baseline_to"`
+	RecentFrom      time.Time  `db:"recent_from"`
+	RecentTo        time.Time  `db:"recent_to"`
+	RateRatio       *float64   `db:"rate_ratio"` // nil when infinite (empty baseline) or undefined
+	PUp             float64    `db:"p_up"`
+	QUp             float64    `db:"q_up"`
+	PDown           float64    `db:"p_down"`
+	QDown           float64    `db:"q_down"`
+	FirstDetectedAt *time.Time `db:"first_detected_at"`
 	FindingCoverage
 }
 
@@ -144,7 +147,7 @@ type Displacement struct {
 const (
 	hotspotCols  = `clearance, cell, res, pattern, steps, hot_steps, cold_steps, sightings, final_count, final_expected, final_z, final_q, trend_z, trend_p`
 	emergingCols = `clearance, unit_id, unit_kind, unit_key, label, corridor_id, cells, res, status, baseline_count,
-		recent_count, baseline_from, baseline_to, recent_from, recent_to, rate_ratio, p_up, q_up, p_down, q_down,
+		recent_count, recent_expected, baseline_from, baseline_to, recent_from, recent_to, rate_ratio, p_up, q_up, p_down, q_down,
 		first_detected_at, sources, top_source, top_share, coverage`
 	shiftCols = `clearance, unit_kind, unit_key, label, corridor_id, dimension, kind, method, sightings_a, sightings_b,
 		a_from, a_to, b_from, b_to, statistic, g, df, p, q, cramers_v, jsd, rose, fell, categories, shift_month,

@@ -227,7 +227,7 @@ export function getCorridors<G extends LineGeometry | AreaGeometry>(geometry: 'c
 export interface Coverage { sources: number; top_source: string; top_share: number; coverage?: string }
 export interface EmergingRoute extends Coverage {
   id: number; unit_kind: string; unit_key: string; label: string; corridor_id?: number; status: string;
-  baseline_count: number; recent_count: number; baseline_from: string; baseline_to: string; recent_from: string; recent_to: string;
+  baseline_count: number; recent_count: number; recent_expected?: number; baseline_from: string; baseline_to: string; recent_from: string; recent_to: string;
   rate_ratio: number | null; q_up: number; q_down: number; first_detected_at: string | null;
 }
 export interface MOShift extends Coverage {

@@ -1,5 +1,5 @@
 // findings.ts: the latest analytics runs' findings in the sidebar — emerging routes with
-// their counts, rate ratio and q-value, and modus-operandi shifts with the categories that
+// their recent and expected counts, their ratio and q-value, and modus-operandi shifts with the categories that
 // rose and fell — each with its coverage flag (a change one source's reporting explains).
 
 import type { EmergingRoute, Findings, MOShift } from './api';
@@ -22,22 +22,34 @@ export function emergingQ(e: EmergingRoute): number {
   return e.status === 'declining' ? e.q_down : e.q_up;
 }
 
+/** expected is a finding's expected recent count, or '–' for runs made without one. */
+function expected(e: EmergingRoute): string {
+  return e.recent_expected === undefined ? '–' : e.recent_expected < 10 ? e.recent_expected.toFixed(1) : fmt.count(Math.round(e.recent_expected));
+}
+
+/** ratio is recent over expected; runs made without an expectation show the rate ratio. */
+export function ratio(e: EmergingRoute): string {
+  if (e.baseline_count === 0) return 'new';
+  if (e.recent_expected !== undefined && e.recent_expected > 0) return fmt.ratio(e.recent_count / e.recent_expected);
+  return e.rate_ratio === null ? '–' : fmt.ratio(e.rate_ratio);
+}
+
 export function renderEmerging(el: HTMLElement, f: Findings<EmergingRoute>): void {
   if (!f.items.length) {
     el.replaceChildren(h('p', { class: 'muted small' }, f.run_id ? 'No emerging or declining routes in the latest run.' : 'The emerging-routes job has not run yet.'));
     return;
   }
   el.replaceChildren(h('table', { class: 'finding-table' },
-    h('caption', { class: 'muted small' }, `Emerging routes (run ${f.run_id}): recent 3 months vs the baseline`),
-    h('thead', {}, h('tr', {}, ...['Route', 'Status', 'Recent / base', 'Ratio', 'q'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('caption', { class: 'muted small' }, `Emerging routes (run ${f.run_id}): recent 3 months vs what the route's own season and trend lead one to expect`),
+    h('thead', {}, h('tr', {}, ...['Route', 'Status', 'Recent / expected', 'Ratio', 'q'].map((t) => h('th', { scope: 'col' }, t)))),
     ...f.items.map((e) => h('tbody', { class: e.coverage ? 'flagged' : undefined },
       h('tr', {},
         h('td', { dir: 'auto' }, unitName(e)),
         h('td', {}, e.status),
-        h('td', { class: 'num' }, `${fmt.count(e.recent_count)} / ${fmt.count(e.baseline_count)}`),
-        h('td', { class: 'num' }, e.rate_ratio === null ? (e.baseline_count === 0 ? 'new' : '–') : fmt.ratio(e.rate_ratio)),
+        h('td', { class: 'num' }, `${fmt.count(e.recent_count)} / ${expected(e)}`),
+        h('td', { class: 'num' }, ratio(e)),
         h('td', { class: 'num' }, fmt.pvalue(emergingQ(e)))),
-      h('tr', { class: 'detail' }, h('td', { colspan: 5 }, coverage(e)))))));
+      h('tr', { class: 'detail' }, h('td', { colspan: 5 }, `baseline ${fmt.count(e.baseline_count)} in 12 months · `, coverage(e)))))));
 }
 
 export function renderShifts(el: HTMLElement, f: Findings<MOShift>): void {
