@@ -82,7 +82,7 @@ async function settle(p = page) {
 
 /** mapPixels reads the map's canvas (MapLibre and deck.gl draw into one) and counts the
  * pixels that are data rather than basemap: the basemap is dark blue-grey, while the data's
- * colours (viridis, red-blue) are saturated or light. */
+ * colours (viridis, blue–grey–red) are saturated or light. */
 function mapPixels(at = null, p = page) {
   return p.evaluate((at) => {
     const c = document.querySelector('#map canvas.maplibregl-canvas');

@@ -32,9 +32,10 @@ describe('sequential (viridis, log)', () => {
 
 describe('diverging (red–blue)', () => {
   const d = diverging();
-  it('is neutral at no change, red for rises and blue for falls', () => {
+  it('is a neutral grey at no change, red for rises and blue for falls', () => {
     const [r0, g0, b0] = d.color(0);
-    expect(Math.min(r0, g0, b0)).toBeGreaterThan(200);
+    expect(Math.max(r0, g0, b0) - Math.min(r0, g0, b0)).toBeLessThan(25);
+    expect(Math.min(r0, g0, b0)).toBeGreaterThan(120); // visible on the dark basemap
     const up = d.color(CHANGE_LIMIT);
     const down = d.color(-CHANGE_LIMIT);
     expect(up[0]).toBeGreaterThan(up[2]);
@@ -52,6 +53,6 @@ describe('diverging (red–blue)', () => {
   });
 
   it('writes a CSS gradient for the legend', () => {
-    expect(gradient(d, 3)).toMatch(/^linear-gradient\(to right, rgb\(.+\) 0%, rgb\(.+\) 50%, rgb\(.+\) 100%\)$/);
+    expect(gradient(d, 3)).toMatch(/^linear-gradient\(to right, (#[0-9a-f]{6}|rgb\(.+\)) 0%, (#[0-9a-f]{6}|rgb\(.+\)) 50%, (#[0-9a-f]{6}|rgb\(.+\)) 100%\)$/);
   });
 });

@@ -1,14 +1,17 @@
 // colors.ts: colour scales readable with colour-blindness — viridis for counts (sequential,
-// log), red–blue (ColorBrewer RdBu, colour-blind safe) for change between periods.
+// log), blue–grey–red for change between periods, light enough at both ends to stand out on
+// the dark basemap (src/cvd.test.ts checks both under simulated colour-vision deficiencies).
 // Scales are lookup tables of 256 colours so that 100k cells colour quickly.
 
-import { rgb } from 'd3-color';
-import { interpolateRdBu, interpolateViridis } from 'd3-scale-chromatic';
+import { lab, rgb } from 'd3-color';
+import { interpolateViridis } from 'd3-scale-chromatic';
 import type { CompareCell } from './api';
 
 export type RGBA = [number, number, number, number];
 
 const LUT_SIZE = 256;
+
+const clamp01 = (t: number): number => (t < 0 ? 0 : t > 1 ? 1 : t);
 
 function lut(interp: (t: number) => string, alpha: number): RGBA[] {
   return Array.from({ length: LUT_SIZE }, (_, i) => {
@@ -19,13 +22,21 @@ function lut(interp: (t: number) => string, alpha: number): RGBA[] {
 
 /** Viridis without its darkest eighth, so the faintest cells still show on the dark basemap. */
 export const viridis = (t: number): string => interpolateViridis(0.12 + 0.88 * t);
-/** Red for rises, blue for falls, near-white for no change. */
-export const redBlue = (t: number): string => interpolateRdBu(1 - t);
+/** Falls (t = 0) to rises (t = 1): sky blue, a mid grey for no change, and a light red,
+ * interpolated in Lab. ColorBrewer's RdBu ends in dark red and dark blue, which vanish on the
+ * dark basemap (contrast 1.1 on land): here magnitude is carried by saturation, and every
+ * colour keeps a contrast of at least 3 with land and sea. */
+const DIVERGING_STOPS = ['#4fb0ff', '#98a2ad', '#ff6a5c'].map((c) => lab(c));
+export const redBlue = (t: number): string => {
+  const x = clamp01(t) * (DIVERGING_STOPS.length - 1);
+  const i = Math.min(DIVERGING_STOPS.length - 2, Math.floor(x));
+  const a = DIVERGING_STOPS[i]!; const b = DIVERGING_STOPS[i + 1]!; const f = x - i;
+  return lab(a.l + f * (b.l - a.l), a.a + f * (b.a - a.a), a.b + f * (b.b - a.b)).formatHex();
+};
 
 const VIRIDIS = lut(viridis, 225);
 const RED_BLUE = lut(redBlue, 230);
 
-const clamp01 = (t: number): number => (t < 0 ? 0 : t > 1 ? 1 : t);
 const pick = (table: RGBA[], t: number): RGBA => table[Math.round(clamp01(t) * (LUT_SIZE - 1))]!;
 
 export interface Scale {

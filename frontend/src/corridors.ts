@@ -22,9 +22,9 @@ export function joinCorridors(lines: CorridorFeature<LineGeometry>[], areas: Cor
 
 /** Status colours from the Okabe–Ito palette (distinct with colour-blindness). */
 const STATUS: Record<string, RGBA> = {
-  new: [230, 159, 0, 255], // orange
+  new: [240, 228, 66, 255], // yellow (orange and vermillion are one colour under deuteranopia)
   growing: [213, 94, 0, 255], // vermillion
-  stable: [235, 235, 235, 230], // light grey
+  stable: [165, 165, 165, 230], // mid grey: the quietest, and apart from yellow under tritanopia
   declining: [86, 180, 233, 255], // sky blue
 };
 export const STATUSES = Object.keys(STATUS);
