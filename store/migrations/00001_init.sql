@@ -1,5 +1,13 @@
 -- +goose Up
-CREATE EXTENSION IF NOT EXISTS postgis;
+-- Created only when missing: on Citus even a CREATE EXTENSION IF NOT EXISTS of an extension
+-- that exists needs its owner (scripts/citus.sh creates PostGIS as the superuser).
+-- +goose StatementBegin
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis') THEN
+    CREATE EXTENSION postgis;
+  END IF;
+END $$;
+-- +goose StatementEnd
 
 -- h3_parent returns the parent of an H3 cell (stored as BIGINT) at resolution res, by bit
 -- arithmetic on the index: set the resolution field and mark the digits below res unused (7).
