@@ -34,12 +34,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Debian's Chromium: the only browser the tests use.
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's chromium"
+# Debian's Chromium: the only browser the tests use; pdftotext (poppler-utils) reads the
+# printed report's text back.
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
   $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 if [ -z "${E2E_SKIP_BUILD:-}" ]; then

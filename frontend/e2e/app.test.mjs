@@ -3,6 +3,9 @@
 // server over a fresh database with generated data.
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch } from './browser.mjs';
 
@@ -520,6 +523,15 @@ test('compare mode renders a diverging map, outlines and the rises and falls', a
   const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true });
   assert.ok(pdf.length > 20_000, `PDF bytes: ${pdf.length}`);
   if (process.env.PDF_OUT) writeFileSync(process.env.PDF_OUT, pdf);
+  // The report read back from the PDF: the handling marking on every page, the analysis in
+  // its title, the caveats and the method note.
+  const pdfPath = join(tmpdir(), `rw-report-${process.pid}.pdf`);
+  writeFileSync(pdfPath, pdf);
+  const pages = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }).split('\f').filter((p) => p.trim());
+  assert.ok(pages.length >= 1, 'the PDF has text');
+  pages.forEach((p, i) => assert.match(p, /HANDLING H3/, `page ${i + 1} of ${pages.length} carries the handling marking`));
+  const text = pages.join('\n');
+  for (const want of [/Compare A .* with B /, /Printed \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/, /Caveats/, /fewer than 5/, /Method: compare/]) assert.match(text, want);
   await page.locator('#compare-shifts').screenshot({ path: `${SHOTS}/compare-shifts.png` });
 });
 
@@ -626,6 +638,7 @@ test('the page requests nothing from any host but ours', () => {
 
 test('100,000 hexagons render without freezing the page', async () => {
   const p = await ctx.newPage();
+  await p.bringToFront(); // a page in the background gets no animation frames: deck.gl would not draw
   await p.goto(`${BASE}/${START}`);
   await p.waitForFunction(() => document.body.dataset.status === 'ready', null, { timeout: 30_000 });
   // While it runs, a key goes down every 250 ms: Event Timing gives each press's time from

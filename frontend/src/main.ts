@@ -24,7 +24,8 @@ import { loader } from './loader';
 import { createMap } from './map';
 import { cellsExport, drawScene } from './scene';
 import { type Area, areaFromView, dataKey, decodeState, emptyData, type Filters, linkProblems, type Loaded, type Period, type ViewState } from './state';
-import { askForKey, initAccount, signInFromLink } from './signin';
+import { renderReport } from './report';
+import { askForKey, currentSession, initAccount, signInFromLink } from './signin';
 import { mirrorToUrl, Store } from './store';
 import { TimeControls } from './timecontrols';
 import { TimelineChart } from './timeline';
@@ -349,10 +350,12 @@ function renderControls(s: ViewState): void {
   filters.render(s);
   time.render(s);
   compare.render(s);
-  byId('print-summary').textContent = `routewatch · ${s.view === 'compare' && s.a && s.b
-    ? `compare A ${fmt.periodLabel(s.a)} with B ${fmt.periodLabel(s.b)}${s.area ? ` · area ${fmt.areaLabel(s.area)}` : ''}` : `heatmap, ${fmt.periodLabel(s.period)}`}`
-    + ` · filters: ${[...s.filters.mode, ...s.filters.mo, ...s.filters.nationality, ...s.filters.route, ...s.filters.source].join(', ') || 'none'}`
-    + `${s.filters.minReliability ? `, reliability ${s.filters.minReliability} or better` : ''}`;
+  renderReport(s, currentSession());
+}
+
+// The report's marking names the session's clearance, known once signed in; print reads it too.
+for (const [target, event] of [[document, 'routewatch:session'], [window, 'beforeprint']] as const) {
+  target.addEventListener(event, () => renderReport(store.get(), currentSession()));
 }
 
 store.subscribe((s, prev) => {

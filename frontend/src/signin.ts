@@ -44,7 +44,16 @@ export function askForKey(): Promise<void> {
   });
 }
 
+let current: Session | null = null;
+
+/** currentSession is the signed-in session, or null before sign-in. */
+export function currentSession(): Session | null {
+  return current;
+}
+
 function showSession(s: Session): void {
+  current = s;
+  document.dispatchEvent(new CustomEvent('routewatch:session'));
   const el = byId('account');
   el.replaceChildren(
     h('span', { class: 'muted', title: `key ${s.key}` }, `${s.role} · ${s.clearance}`),
