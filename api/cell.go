@@ -8,6 +8,7 @@ import (
 
 	"routewatch/errs"
 	"routewatch/geo"
+	"routewatch/geo/places"
 	"routewatch/store"
 )
 
@@ -37,9 +38,13 @@ func (h *handlers) getCell(c *gin.Context) error {
 		return err
 	}
 	ll := cell.LatLng()
+	place, err := places.Describe(ll.Lng, ll.Lat)
+	if err != nil {
+		return err
+	}
 	setRows(c, 1)
 	c.JSON(http.StatusOK, gin.H{"h3": geo.CellString(cell), "res": cell.Resolution(), "centre": []float64{ll.Lng, ll.Lat},
-		"from": p.From, "to": p.To, "detail": cellDetailOf(d)})
+		"place": place, "from": p.From, "to": p.To, "detail": cellDetailOf(d)})
 	return nil
 }
 

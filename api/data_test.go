@@ -202,6 +202,10 @@ func TestCompareCellAndVocabulary(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("cell: %d %v", code, cd)
 	}
+	// Its place in words: the points lie on and off Lesbos, beside the Turkish coast.
+	if pl, _ := cd["place"].(map[string]any); pl == nil || (pl["country"] != "Greece" && pl["country"] != "Turkey") || pl["text"] == "" {
+		t.Errorf("cell place: %v, want a place in or off Greece or Turkey", cd["place"])
+	}
 	d := cd["detail"].(map[string]any)
 	if d["sightings"] != 12.0 || len(d["neighbours"].([]any)) != 6 {
 		t.Errorf("cell detail: got %v sightings and %d neighbours, want 12 and 6", d["sightings"], len(d["neighbours"].([]any)))

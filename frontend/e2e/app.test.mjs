@@ -427,7 +427,11 @@ test('clicking a cell opens its detail: weekly series, breakdowns, neighbours, h
   await page.mouse.click(box.x + xy.x, box.y + xy.y);
   await page.waitForFunction(() => document.body.dataset.cell === 'loaded', null, { timeout: 15_000 });
   const panel = page.locator('#cell-panel');
-  assert.match(await panel.locator('h2').textContent(), /Cell [0-9a-f]{15}/);
+  // The heading names the place (geo/places), then the cell id.
+  const place = (await page.evaluate(async (id) => (await fetch(`/api/v1/cells/${id}`, { credentials: 'same-origin' })).json(), cell.h3)).place;
+  assert.ok(place && place.text, `the cell's place: ${JSON.stringify(place)}`);
+  const heading = await panel.locator('h2').textContent();
+  assert.ok(heading.toLowerCase().startsWith(place.text.toLowerCase()) && heading.includes(cell.h3), `${heading} names ${place.text} and ${cell.h3}`);
   assert.ok((await panel.locator('svg.weekly rect.bar').count()) > 10, 'weekly bars');
   assert.ok((await panel.locator('.breakdown').count()) >= 3, 'breakdowns');
   // The busiest cell lies on a route: a corridor of the latest run passes through it.

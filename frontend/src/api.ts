@@ -28,8 +28,10 @@ export interface Compare {
 }
 
 export interface ValueCount { value: string; sightings: number; persons: number }
+/** Place is where a point lies, in words (geo/places): in a country, or at sea from the nearest. */
+export interface Place { text: string; country: string; at_sea: boolean; distance_km: number }
 export interface CellDetail {
-  h3: string; res: number; centre: [number, number]; from: string; to: string;
+  h3: string; res: number; centre: [number, number]; place?: Place; from: string; to: string;
   detail: null | {
     sightings: number; persons: number; weekly: Bucket[];
     breakdowns: Record<string, ValueCount[]>;

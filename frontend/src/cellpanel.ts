@@ -86,7 +86,7 @@ export function renderCell(el: HTMLElement, c: CellDetail, metric: Metric, perio
   const neighbours = [...(d.neighbours ?? [])].sort((a, b) => b.sightings - a.sightings);
   el.replaceChildren(
     h('header', { class: 'panel-head' },
-      h('h2', {}, 'Cell ', h('code', {}, c.h3)),
+      h('h2', {}, c.place ? `${c.place.text[0]!.toUpperCase()}${c.place.text.slice(1)} ` : 'Cell ', h('code', { class: c.place ? 'muted small' : undefined }, c.h3)),
       h('button', { type: 'button', class: 'close', 'aria-label': 'close cell detail', onclick: on.close }, '×')),
     h('p', { class: 'muted' }, `H3 res ${c.res} · centre ${lat.toFixed(3)}, ${lon.toFixed(3)} · ${fmt.periodLabel(period)}`),
     h('dl', { class: 'stats' },
