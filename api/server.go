@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"routewatch/errs"
+	"routewatch/geo/places"
 )
 
 // Readiness reports whether the server can do its work: the database answers and its schema
@@ -70,6 +71,7 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
+	go func() { _ = places.Load() }() // the cell detail's place names: read once, now (about 1.5 s)
 	r := gin.New()
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err

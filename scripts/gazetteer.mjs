@@ -1,5 +1,5 @@
 // gazetteer.mjs: writes geo/places/countries.geojson, the countries routewatch names places
-// by, from Natural Earth's 1:50m admin-0 countries (public domain) as the world-atlas package
+// by, from Natural Earth's 1:10m admin-0 countries (public domain) as the world-atlas package
 // ships them (ISC licence, geo/places/ATTRIBUTION.md). Coordinates are rounded to 0.001°
 // (about 100 m, finer than the 1:50m source). Run from the repository root after
 // `npm ci` in frontend/: node scripts/gazetteer.mjs
@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../frontend/package.json', import.meta.url));
 const { feature } = require('topojson-client');
-const atlas = JSON.parse(readFileSync(require.resolve('world-atlas/countries-50m.json'), 'utf8'));
+const atlas = JSON.parse(readFileSync(require.resolve('world-atlas/countries-10m.json'), 'utf8'));
 const round = (x) => (Array.isArray(x) ? x.map(round) : Math.round(x * 1000) / 1000);
 const fc = feature(atlas, atlas.objects.countries);
 const out = {

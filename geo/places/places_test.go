@@ -26,12 +26,16 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("%s: %+v, want %q (at sea %v)", c.name, p, c.want, c.atSea)
 		}
 	}
-	// An island counts as its country's coast: just south of Malta is named from Malta, not
-	// from Sicily or Libya. (Islands smaller than 1:50m draws, such as Lampedusa, are not in
-	// the gazetteer: a point beside Lampedusa is named from Tunisia, 137 km away.)
-	p, _ := Describe(14.45, 35.78)
-	if p.Country != "Malta" || !p.AtSea || p.DistanceKm > 20 {
-		t.Errorf("south of Malta: %+v, want at sea within 20 km of Malta", p)
+	// An island counts as its country's coast: just south of Malta is named from Malta, and
+	// beside Lampedusa from Italy, not from Tunisia 130 km away.
+	for _, c := range []struct {
+		lon, lat float64
+		country  string
+	}{{14.45, 35.78, "Malta"}, {12.62, 35.40, "Italy"}} {
+		p, _ := Describe(c.lon, c.lat)
+		if p.Country != c.country || !p.AtSea || p.DistanceKm > 20 {
+			t.Errorf("(%g, %g): %+v, want at sea within 20 km of %s", c.lon, c.lat, p, c.country)
+		}
 	}
 }
 
