@@ -23,9 +23,6 @@ const (
 	expectRidge  = 2.0
 	expectPseudo = 0.5
 	expectIter   = 30
-	// forecastTrend is the share of the fitted trend a forecast carries beyond the last
-	// fitted step: 0 holds the level reached there (with the season going on).
-	forecastTrend = 0.0
 	// minSeasonYears is the shortest history whose season is fitted: within part of a
 	// cycle, a level that shifted passes for a season (and is forecast to shift back).
 	// Shorter histories are fitted with the season's ridge at seasonOff, which holds it at 0.
@@ -94,8 +91,8 @@ func fitExpectation(y []float64, at []StepTime, fit int) (fitted, error) {
 	rows := make([][4]float64, len(y))
 	for t := range rows {
 		years := at[t].Years
-		if t >= fit { // a forecast: the trend carried forward, damped
-			years = at[fit-1].Years + forecastTrend*(years-at[fit-1].Years)
+		if t >= fit { // a forecast holds the level reached at the last fitted step (the season goes on)
+			years = at[fit-1].Years
 		}
 		rows[t] = [4]float64{1, years - mid, math.Cos(at[t].Phase), math.Sin(at[t].Phase)}
 	}
@@ -219,9 +216,10 @@ const (
 // residual r² scaled by inflate (n/(n − p) for fits of p coefficients on n steps, since
 // fitted residuals are smaller than the errors), by the method of moments: InvTheta =
 // Σ(r² − Phi·μ)/Σμ² over busy bins and Phi = Σ(r² − InvTheta·μ²)/Σμ over quiet ones,
-// alternated, bounded to [1, maxPhi] and [minInvTheta, maxInvTheta]. The first pass takes
-// every r² as it is; the later ones winsorise it at winsorZ² times the variance the previous
-// pass gave the bin (and divide by winsorMean, the mean of a winsorised χ²₁). Otherwise the
+// alternated, bounded to [1, maxPhi] and [minInvTheta, maxInvTheta]. Each pass winsorises
+// r² at winsorZ² times the variance the previous pass gave the bin and divides it by the
+// mean such a capped square has under the model (winsorMean, winsorMeanNB); the passes start
+// from Phi 1, InvTheta minInvTheta and rise to the estimate, so no outlier leads. Otherwise the
 // few bins where something happened (a route that opened, a channel that stopped) would
 // lead the estimate, and a dispersion that large would hide exactly them; Farrington's
 // outbreak detection down-weights large residuals for the same reason. Without bins of a

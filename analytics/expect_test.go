@@ -155,9 +155,8 @@ func TestEstimateDispersionRecoversBothTerms(t *testing.T) {
 	}
 	// A few bins where something happened (a route that opened: 30 where 2 were expected, 5
 	// where 100 were) barely move the estimate: the residuals are winsorised.
-	for i := range 40 {
+	for range 40 {
 		y, mu = append(y, 30, 5), append(mu, 2, 100)
-		_ = i
 	}
 	if o := EstimateDispersion(y, mu, 1); math.Abs(o.Phi-d.Phi) > 0.3 || math.Abs(o.InvTheta-d.InvTheta) > 0.03 {
 		t.Errorf("with 80 outlying bins of 40,080: %+v, without them %+v", o, d)

@@ -61,8 +61,8 @@ func TestEmergingStatuses(t *testing.T) {
 }
 
 // A route that rose tenfold within the history the model is fitted on, and has held that
-// level since, is stable: neither a surge (it is what its history leads one to expect) nor,
-// against a trend carried on past the rise, a decline.
+// level since, is stable: its recent months are what that history leads one to expect, not a
+// surge (as a season misread from the rise would make them) and not a decline.
 func TestEmergingPlateauIsStable(t *testing.T) {
 	db := loadSynth(t, "plateau", 36,
 		synthRoute{label: "Old", dest: "IT", source: "AG-A", mode: "boat_rubber", lat: 35.5, lon: 12.6, perMonth: flat(30)},
