@@ -140,11 +140,21 @@ func (r *Runner) shiftTablesOf(ctx context.Context, x *unitIndex, s series, dims
 		if m < 0 {
 			return
 		}
-		ids, source := st.ids(sightingDims(ws, attrs)), st.sources.id(ws.Channel)
+		ids, source := st.sightingIDs(ws, attrs), st.sources.id(ws.Channel)
+		if i, ok := x.label(ws.Label); ok {
+			st.cluster(i, ws.Journey)
+			st.add(ws.Handling, i, source, m, ids) // cumulated over the levels below
+		}
 		for level := ws.Handling; level < domain.Levels; level++ {
-			x.each(level, ws.Label, ws.Cell, func(i int) { st.add(level, i, source, ws.Journey, m, ids) })
+			for _, i := range x.cells[level][ws.Cell] {
+				if level == domain.Levels-1 {
+					st.cluster(i, ws.Journey)
+				}
+				st.add(level, i, source, m, ids)
+			}
 		}
 	})
+	st.cumulate(x.nLabels)
 	return st, err
 }
 
@@ -165,35 +175,6 @@ func (a *activity) at(ctx context.Context, p domain.Period, level int) (map[stri
 		a.seen[p] = m
 	}
 	return activeAt(m, level), nil
-}
-
-// dimValues are a sighting's values in one dimension.
-type dimValues struct {
-	dim    string
-	values []string
-}
-
-// sightingDims lists the dimensions s has a value in.
-func sightingDims(s *store.WindowSighting, attrs []string) []dimValues {
-	var out []dimValues
-	if s.Mode != "" {
-		out = append(out, dimValues{string(domain.DimMode), []string{s.Mode}})
-	}
-	if band := groupBand(s.Persons); band != "" {
-		out = append(out, dimValues{string(domain.DimGroupSize), []string{band}})
-	}
-	if len(s.MO) > 0 {
-		out = append(out, dimValues{string(domain.DimMO), s.MO})
-	}
-	if len(s.Nationalities) > 0 {
-		out = append(out, dimValues{string(domain.DimNationality), s.Nationalities})
-	}
-	for _, a := range attrs {
-		if v := s.Attributes[a]; len(v) > 0 {
-			out = append(out, dimValues{a, v})
-		}
-	}
-	return out
 }
 
 // groupBand is the group-size band of a number of persons ("" when unknown or none).

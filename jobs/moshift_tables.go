@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"time"
+	"unsafe"
 
 	"routewatch/analytics"
 	"routewatch/domain"
@@ -24,6 +25,8 @@ type shiftTables struct {
 	tables  [domain.Levels][]*dimTable // per level: [unit*len(dims) + dim], nil until used
 	deff    []cluster                  // per unit at the highest level: how clustered its sightings are
 	buf     []dimIDs
+	single  [][]int             // per dimension: the one-value id list sightingIDs reuses
+	lists   []map[listKey][]int // per dimension: the ids of each list of values seen
 }
 
 // interner numbers strings in the order they are first seen.
@@ -53,25 +56,75 @@ type dimIDs struct {
 
 func newShiftTables(dims []string, multi map[string]bool, units [domain.Levels]int, months int) *shiftTables {
 	st := &shiftTables{dims: dims, multi: make([]bool, len(dims)), values: make([]interner, len(dims)),
-		units: units, months: months, deff: make([]cluster, units[domain.Levels-1])}
+		units: units, months: months, deff: make([]cluster, units[domain.Levels-1]),
+		single: make([][]int, len(dims)), lists: make([]map[listKey][]int, len(dims))}
 	for i, d := range dims {
 		st.multi[i] = multi[d]
+		st.single[i] = make([]int, 1)
 	}
 	return st
 }
 
-// ids turns a sighting's dimension values into ids (valid until the next call).
-func (st *shiftTables) ids(dims []dimValues) []dimIDs {
+// sightingIDs lists the value ids of a sighting in each dimension it has a value in (valid
+// until the next call). The store shares the lists of values (modus operandi,
+// nationalities) between sightings, so each list is turned into ids once; a list it did not
+// share only misses the cache.
+func (st *shiftTables) sightingIDs(s *store.WindowSighting, attrs []string) []dimIDs {
 	st.buf = st.buf[:0]
-	for _, d := range dims {
-		k := st.dimID(d.dim)
-		ids := make([]int, len(d.values))
-		for j, v := range d.values {
-			ids[j] = st.values[k].id(v)
+	st.one(string(domain.DimMode), s.Mode)
+	st.one(string(domain.DimGroupSize), groupBand(s.Persons))
+	st.list(string(domain.DimMO), s.MO)
+	st.list(string(domain.DimNationality), s.Nationalities)
+	for _, a := range attrs {
+		if v := s.Attributes[a]; len(v) > 0 {
+			k := st.dimID(a)
+			ids := make([]int, len(v))
+			for j, x := range v {
+				ids[j] = st.values[k].id(x)
+			}
+			st.buf = append(st.buf, dimIDs{k, ids})
 		}
-		st.buf = append(st.buf, dimIDs{k, ids})
 	}
 	return st.buf
+}
+
+// one adds a single value of dimension dim to the buffer ("" is no value).
+func (st *shiftTables) one(dim, v string) {
+	if v == "" {
+		return
+	}
+	k := st.dimID(dim)
+	id := st.single[k]
+	id[0] = st.values[k].id(v)
+	st.buf = append(st.buf, dimIDs{k, id})
+}
+
+// list adds a list of values of dimension dim to the buffer, through the cache of lists.
+func (st *shiftTables) list(dim string, v []string) {
+	if len(v) == 0 {
+		return
+	}
+	k := st.dimID(dim)
+	key := listKey{unsafe.SliceData(v), len(v)}
+	ids, ok := st.lists[k][key]
+	if !ok {
+		ids = make([]int, len(v))
+		for j, x := range v {
+			ids[j] = st.values[k].id(x)
+		}
+		if st.lists[k] == nil {
+			st.lists[k] = map[listKey][]int{}
+		}
+		st.lists[k][key] = ids
+	}
+	st.buf = append(st.buf, dimIDs{k, ids})
+}
+
+// listKey is a list of values by identity. The cache holds the key, so the list stays alive
+// and its address is never reused for other values; the store never changes a list it gave.
+type listKey struct {
+	data *string
+	n    int
 }
 
 func (st *shiftTables) dimID(name string) int {
@@ -83,11 +136,11 @@ func (st *shiftTables) dimID(name string) int {
 	panic("jobs: shift dimension " + name + " not declared")
 }
 
-// cluster counts a unit's sightings and the groups they come from (journeys; a sighting
-// without a journey is its own group).
+// cluster counts a unit's sightings and the groups they come from (journeys, by the 64-bit
+// hash of their id; a sighting without a journey is its own group).
 type cluster struct {
 	sightings, singles int64
-	journeys           map[string]bool
+	journeys           map[int64]struct{}
 }
 
 // designEffect is sightings per group: the factor by which reports of the same journeys
@@ -101,21 +154,24 @@ func (c cluster) designEffect() float64 {
 	return math.Max(1, float64(c.sightings)/float64(groups))
 }
 
-// add counts one sighting (its source id, journey, window month and dimension ids) in the
-// tables of one unit at one level.
-func (st *shiftTables) add(level, unit, source int, journey string, month int, dims []dimIDs) {
-	if level == domain.Levels-1 {
-		c := &st.deff[unit]
-		c.sightings++
-		if journey == "" {
-			c.singles++
-		} else {
-			if c.journeys == nil {
-				c.journeys = map[string]bool{}
-			}
-			c.journeys[journey] = true
-		}
+// cluster counts one sighting of a unit at the highest level (which sees every sighting)
+// and its journey, for the unit's design effect.
+func (st *shiftTables) cluster(unit int, journey int64) {
+	c := &st.deff[unit]
+	c.sightings++
+	if journey == 0 {
+		c.singles++
+		return
 	}
+	if c.journeys == nil {
+		c.journeys = map[int64]struct{}{}
+	}
+	c.journeys[journey] = struct{}{}
+}
+
+// add counts one sighting (its source id, window month and dimension ids) in the tables of
+// one unit at one level.
+func (st *shiftTables) add(level, unit, source int, month int, dims []dimIDs) {
 	if st.tables[level] == nil {
 		st.tables[level] = make([]*dimTable, st.units[level]*len(st.dims))
 	}
@@ -125,6 +181,32 @@ func (st *shiftTables) add(level, unit, source int, journey string, month int, d
 			*slot = &dimTable{unit: unit, dim: st.dims[d.dim], multi: st.multi[d.dim], months: st.months}
 		}
 		(*slot).add(d.values, source, month)
+	}
+}
+
+// cumulate turns the tables of the first n units, counted at each sighting's own level
+// only, into the tables of every level at or above it: level L then counts the sightings
+// with a handling code up to L, as the tables of the other units do. Units with the same
+// index at every level (route labels) are counted so, once per sighting.
+func (st *shiftTables) cumulate(n int) {
+	nd := len(st.dims)
+	for level := 1; level < domain.Levels; level++ {
+		below := st.tables[level-1]
+		if below == nil {
+			continue
+		}
+		if st.tables[level] == nil {
+			st.tables[level] = make([]*dimTable, st.units[level]*nd)
+		}
+		for i := range n * nd {
+			if below[i] == nil {
+				continue
+			}
+			if st.tables[level][i] == nil {
+				st.tables[level][i] = &dimTable{unit: below[i].unit, dim: below[i].dim, multi: below[i].multi, months: st.months}
+			}
+			st.tables[level][i].addTable(below[i])
+		}
 	}
 }
 
@@ -187,6 +269,37 @@ func (t *dimTable) add(values []int, source int, month int) {
 			t.byID[v][source] = make([]int64, t.months)
 		}
 		t.byID[v][source][month]++
+	}
+}
+
+// addTable adds the counts of o (a table of the same unit and dimension, still counting).
+func (t *dimTable) addTable(o *dimTable) {
+	for src, months := range o.knownID {
+		if months == nil {
+			continue
+		}
+		t.knownID = grow(t.knownID, src)
+		if t.knownID[src] == nil {
+			t.knownID[src] = make([]int64, t.months)
+		}
+		for m, n := range months {
+			t.knownID[src][m] += n
+		}
+	}
+	for v, bySrc := range o.byID {
+		for src, months := range bySrc {
+			if months == nil {
+				continue
+			}
+			t.byID = grow(t.byID, v)
+			t.byID[v] = grow(t.byID[v], src)
+			if t.byID[v][src] == nil {
+				t.byID[v][src] = make([]int64, t.months)
+			}
+			for m, n := range months {
+				t.byID[v][src][m] += n
+			}
+		}
 	}
 }
 

@@ -135,11 +135,12 @@ func (r *Runner) loadUnits(ctx context.Context, w windows, p Params) (labels []u
 type unitIndex struct {
 	perLevel [domain.Levels][]unit
 	labels   map[string]int
+	nLabels  int // the route labels' units come first, at the same index at every level
 	cells    [domain.Levels]map[h3.Cell][]int
 }
 
 func newUnitIndex(labels []unit, corridors [domain.Levels][]unit) *unitIndex {
-	x := &unitIndex{labels: map[string]int{}}
+	x := &unitIndex{labels: map[string]int{}, nLabels: len(labels)}
 	for i, u := range labels {
 		x.labels[u.Label] = i
 	}
@@ -153,6 +154,12 @@ func newUnitIndex(labels []unit, corridors [domain.Levels][]unit) *unitIndex {
 		}
 	}
 	return x
+}
+
+// label is the index of the route label's unit (the same at every level).
+func (x *unitIndex) label(label string) (int, bool) {
+	i, ok := x.labels[label]
+	return i, ok && label != ""
 }
 
 // each calls fn with every unit of level that a sighting with this route label and cell

@@ -24,7 +24,7 @@ type WindowSighting struct {
 	Cell          h3.Cell // the sighting's cell at the resolution asked for
 	Label         string  // route label, "" when unknown
 	Channel       string  // the reporting channel: coalesce(channel, source)
-	Journey       string  // "" when the sighting belongs to no journey
+	Journey       int64   // a 64-bit hash of the journey id; 0 when the sighting belongs to no journey
 	Mode          string  // transport mode, "" when unknown
 	MO            []string
 	Nationalities []string
@@ -34,11 +34,13 @@ type WindowSighting struct {
 
 // WindowSightings streams the sightings observed in p to fn, with their cells at res and
 // the attributes named in attrs; with labels, only those of these route labels. fn must not
-// keep the pointer: the value is reused.
+// keep the pointer (the value is reused) nor change its slices (they are shared between
+// sightings: a window repeats the same few labels, channels and value lists millions of
+// times, so each distinct one is decoded once).
 func (db *DB) WindowSightings(ctx context.Context, res int, p domain.Period, attrs, labels []string, fn func(*WindowSighting)) error {
 	rows, err := db.x.QueryContext(ctx, `
 		SELECT observed_at, substr(handling_code, 2)::int, h3_parent(cell, $1), coalesce(route_label, ''), coalesce(channel, source),
-		       coalesce(journey_id, ''), coalesce(transport_mode, ''), modus_operandi, nationalities, coalesce(persons, -1),
+		       coalesce(hashtextextended(journey_id, 0), 0), coalesce(transport_mode, ''), modus_operandi, nationalities, coalesce(persons, -1),
 		       CASE WHEN cardinality($4::text[]) = 0 OR attributes = '{}' THEN NULL ELSE attributes END
 		FROM sightings WHERE observed_at >= $2 AND observed_at < $3
 		  AND (coalesce(cardinality($5::text[]), 0) = 0 OR route_label = ANY($5::text[]))`,
@@ -47,21 +49,104 @@ func (db *DB) WindowSightings(ctx context.Context, res int, p domain.Period, att
 		return fmt.Errorf("window sightings: %w", err)
 	}
 	defer rows.Close()
-	var s WindowSighting
+	// Decoding rows and the caller's counting take about the same time at volume: the rows
+	// are decoded on a goroutine of their own, in batches, while fn counts the last ones.
+	const batchRows, batches = 1024, 3
+	full, free := make(chan []WindowSighting, batches), make(chan []WindowSighting, batches)
+	for range batches {
+		free <- make([]WindowSighting, 0, batchRows)
+	}
+	done := make(chan error, 1)
+	go func() {
+		defer close(full)
+		done <- decodeWindow(rows, attrs, full, free)
+	}()
+	for batch := range full {
+		for i := range batch {
+			fn(&batch[i])
+		}
+		free <- batch[:0]
+	}
+	if err := <-done; err != nil {
+		return err
+	}
+	return rows.Err()
+}
+
+// decodeWindow reads WindowSightings' rows into batches taken from free and sends them on full.
+func decodeWindow(rows *sql.Rows, attrs []string, full chan<- []WindowSighting, free <-chan []WindowSighting) error {
 	var cell int64
-	var mo, nat pq.StringArray
-	var raw []byte
+	var label, channel, mode, mo, nat, raw sql.RawBytes
+	var in rawInterner
+	batch := <-free
 	for rows.Next() {
-		if err := rows.Scan(&s.ObservedAt, &s.Handling, &cell, &s.Label, &s.Channel, &s.Journey, &s.Mode, &mo, &nat, &s.Persons, &raw); err != nil {
+		var s WindowSighting
+		if err := rows.Scan(&s.ObservedAt, &s.Handling, &cell, &label, &channel, &s.Journey, &mode, &mo, &nat, &s.Persons, &raw); err != nil {
 			return err
 		}
-		s.Cell, s.MO, s.Nationalities, s.Attributes = h3.Cell(cell), mo, nat, nil
+		var err error
+		s.Cell, s.Label, s.Channel, s.Mode = h3.Cell(cell), in.str(label), in.str(channel), in.str(mode)
+		if s.MO, err = in.array(mo); err != nil {
+			return fmt.Errorf("window sightings: modus_operandi: %w", err)
+		}
+		if s.Nationalities, err = in.array(nat); err != nil {
+			return fmt.Errorf("window sightings: nationalities: %w", err)
+		}
 		if raw != nil {
 			s.Attributes = pickAttributes(raw, attrs)
 		}
-		fn(&s)
+		if batch = append(batch, s); len(batch) == cap(batch) {
+			full <- batch
+			batch = <-free
+		}
 	}
-	return rows.Err()
+	if len(batch) > 0 {
+		full <- batch
+	}
+	return nil
+}
+
+// rawInterner decodes each distinct column text once: strings and text arrays (in
+// PostgreSQL's text form) are looked up by their bytes, which allocates nothing when seen
+// before.
+type rawInterner struct {
+	strs   map[string]string
+	arrays map[string][]string
+}
+
+func (in *rawInterner) str(b []byte) string {
+	if v, ok := in.strs[string(b)]; ok {
+		return v
+	}
+	if in.strs == nil {
+		in.strs = map[string]string{}
+	}
+	v := string(b)
+	in.strs[v] = v
+	return v
+}
+
+// array decodes a text[] column; NULL and '{}' are nil.
+func (in *rawInterner) array(b []byte) ([]string, error) {
+	if b == nil {
+		return nil, nil
+	}
+	if v, ok := in.arrays[string(b)]; ok {
+		return v, nil
+	}
+	var a pq.StringArray
+	if err := a.Scan([]byte(b)); err != nil {
+		return nil, err
+	}
+	if in.arrays == nil {
+		in.arrays = map[string][]string{}
+	}
+	v := []string(a)
+	if len(v) == 0 {
+		v = nil
+	}
+	in.arrays[string(b)] = v
+	return v, nil
 }
 
 // pickAttributes decodes the attrs of one attributes object: strings as one value, arrays
@@ -93,9 +178,12 @@ func pickAttributes(raw []byte, attrs []string) map[string][]string {
 // level L when that code is <= L. Coverage checks read channels, not datasets: a dataset
 // such as IOM's gathers many channels, each of which can start or stop reporting.
 func (db *DB) ActiveChannels(ctx context.Context, p domain.Period) (map[string]int, error) {
-	rows, err := db.x.QueryContext(ctx, `
-		SELECT coalesce(channel, source), min(substr(handling_code, 2)::int) FROM sightings
-		WHERE observed_at >= $1 AND observed_at < $2 GROUP BY 1`, p.From, p.To)
+	query := `SELECT channel, min(handling) FROM route_months WHERE ` + routeMonthsIn + ` GROUP BY 1`
+	if oneMonth(p) {
+		query = `SELECT coalesce(channel, source), min(substr(handling_code, 2)::int) FROM sightings
+			WHERE observed_at >= $1 AND observed_at < $2 GROUP BY 1`
+	}
+	rows, err := db.x.QueryContext(ctx, query, p.From, p.To)
 	if err != nil {
 		return nil, fmt.Errorf("active channels: %w", err)
 	}
@@ -110,6 +198,25 @@ func (db *DB) ActiveChannels(ctx context.Context, p domain.Period) (map[string]i
 		out[s] = h
 	}
 	return out, rows.Err()
+}
+
+// routeMonthsIn keeps the route_months rows with a sighting observed in [$1, $2): the rows
+// of the months the period touches (routeMonthsTouched) whose first or last observation
+// lies in it. That is exact unless one month holds both ends of the period (oneMonth),
+// where a month's sightings may all lie between its first and last observation and outside
+// the period.
+const (
+	routeMonthsTouched = `month >= date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC')::date
+	AND month < ($2::timestamptz AT TIME ZONE 'UTC')`
+	routeMonthsSeen = `((first_seen >= $1 AND first_seen < $2) OR (last_seen >= $1 AND last_seen < $2))`
+	routeMonthsIn   = routeMonthsTouched + ` AND ` + routeMonthsSeen
+)
+
+// oneMonth says whether one UTC month holds both ends of p (a period ending at a month's
+// start ends in the month before).
+func oneMonth(p domain.Period) bool {
+	from, last := p.From.UTC(), p.To.UTC().Add(-time.Nanosecond)
+	return from.Year() == last.Year() && from.Month() == last.Month()
 }
 
 // FirstObservation is the earliest observed_at before the given instant; ok is false when
@@ -213,14 +320,25 @@ type LabelDestination struct {
 	Destination string `db:"destination"`
 }
 
-// RouteLabels lists the route labels observed in p, with their destinations.
+// RouteLabels lists the route labels observed in p, each with its most frequent known
+// destination (” when none is known; ties go to the first in order), counted over the
+// whole UTC months p touches (route_months); a period inside one month reads sightings.
 func (db *DB) RouteLabels(ctx context.Context, p domain.Period) ([]LabelDestination, error) {
 	var out []LabelDestination
-	err := db.x.SelectContext(ctx, &out, `
-		SELECT route_label AS label, coalesce(mode() WITHIN GROUP (ORDER BY destination_country), '') AS destination
-		FROM sightings WHERE route_label IS NOT NULL AND observed_at >= $1 AND observed_at < $2
-		GROUP BY 1 ORDER BY 1`, p.From, p.To)
-	if err != nil {
+	query := `WITH m AS (
+		  SELECT route_label, destination, sightings, ` + routeMonthsSeen + ` AS seen FROM route_months
+		  WHERE route_label <> '' AND ` + routeMonthsTouched + `)
+		SELECT DISTINCT ON (route_label) route_label AS label, destination FROM (
+		  SELECT route_label, destination, sum(sightings) AS n FROM m
+		  WHERE route_label IN (SELECT route_label FROM m WHERE seen) GROUP BY 1, 2) d
+		ORDER BY route_label, destination = '', n DESC, destination`
+	if oneMonth(p) {
+		query = `SELECT DISTINCT ON (route_label) route_label AS label, destination FROM (
+			  SELECT route_label, coalesce(destination_country, '') AS destination, count(*) AS n FROM sightings
+			  WHERE route_label IS NOT NULL AND observed_at >= $1 AND observed_at < $2 GROUP BY 1, 2) d
+			ORDER BY route_label, destination = '', n DESC, destination`
+	}
+	if err := db.x.SelectContext(ctx, &out, query, p.From, p.To); err != nil {
 		return nil, fmt.Errorf("route labels: %w", err)
 	}
 	return out, nil

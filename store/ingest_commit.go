@@ -49,7 +49,7 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 		  ORDER BY h3_parent(first.cell, 3), first.observed_at, first.line
 		  ON CONFLICT (source, external_id) DO NOTHING
 		  RETURNING cell, observed_at, transport_mode, handling_code, source_reliability, persons,
-		    modus_operandi, nationalities, route_label, source, journey_id)
+		    modus_operandi, nationalities, route_label, source, journey_id, channel, destination_country)
 		INSERT INTO new_rows SELECT * FROM ins`, b.id)
 	if err != nil {
 		return nil, fmt.Errorf("insert sightings: %w", err)
@@ -152,7 +152,7 @@ func (b *Batch) storeRejects(ctx context.Context) error {
 }
 
 // updateRollups adds this batch's new sightings (table new_rows) to cell_months at every
-// rollup resolution, to cell_dims and to filter_values.
+// rollup resolution, to cell_dims, to filter_values and to route_months.
 //
 // Concurrent batches take a transaction-scoped advisory lock first, so their upserts into
 // the same rollup rows cannot deadlock; the lock is released at commit or rollback.
@@ -194,7 +194,15 @@ func (b *Batch) updateRollups(ctx context.Context) error {
 		WHERE dim IN ('mode', 'mo', 'nationality', 'route', 'source')
 		GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 		ON CONFLICT (dim, value, handling) DO UPDATE
-		SET sightings = f.sightings + excluded.sightings, persons = f.persons + excluded.persons`); err != nil {
+		SET sightings = f.sightings + excluded.sightings, persons = f.persons + excluded.persons;
+		INSERT INTO route_months AS r
+		SELECT date_trunc('month', observed_at AT TIME ZONE 'UTC')::date, coalesce(route_label, ''),
+		       coalesce(channel, source), coalesce(destination_country, ''), substr(handling_code, 2)::smallint,
+		       count(*), min(observed_at), max(observed_at)
+		FROM new_rows GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+		ON CONFLICT (month, route_label, channel, destination, handling) DO UPDATE
+		SET sightings = r.sightings + excluded.sightings,
+		    first_seen = least(r.first_seen, excluded.first_seen), last_seen = greatest(r.last_seen, excluded.last_seen)`); err != nil {
 		return fmt.Errorf("update dimension rollups: %w", err)
 	}
 	return nil

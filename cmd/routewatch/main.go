@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"syscall"
 	_ "time/tzdata" // --timezone and profiles work on slim images without zoneinfo
@@ -34,29 +35,55 @@ var commands = map[string]command{
 }
 
 func main() {
+	os.Exit(run())
+}
+
+// run is main with an exit code, so deferred clean-ups (signals, the profile) run first.
+func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if len(os.Args) < 2 || os.Args[1] == "help" || os.Args[1] == "-h" || os.Args[1] == "--help" {
 		usage()
-		return
+		return 0
 	}
 	cmd, ok := commands[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "routewatch: unknown command %q\n\n", os.Args[1])
 		usage()
-		os.Exit(2)
+		return 2
 	}
-	if err := cmd.run(ctx, os.Args[2:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
+	if path := os.Getenv("ROUTEWATCH_CPUPROFILE"); path != "" {
+		stopProfile, err := startCPUProfile(path)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "routewatch: %v\n", err)
+			return 1
 		}
-		fmt.Fprintf(os.Stderr, "routewatch %s: %v\n", os.Args[1], err)
-		var ee exitError
-		if errors.As(err, &ee) {
-			os.Exit(ee.code)
-		}
-		os.Exit(1)
+		defer stopProfile()
 	}
+	err := cmd.run(ctx, os.Args[2:])
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "routewatch %s: %v\n", os.Args[1], err)
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return 1
+}
+
+// startCPUProfile writes a CPU profile of the whole command to path
+// (ROUTEWATCH_CPUPROFILE, for `go tool pprof`); the returned function ends it.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("ROUTEWATCH_CPUPROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("ROUTEWATCH_CPUPROFILE: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func usage() {
