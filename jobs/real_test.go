@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +126,43 @@ func TestRealIOMCoverageAndSparseRoutes(t *testing.T) {
 	}
 	if !dated {
 		t.Error("no dated cause-of-death shift on the US-Mexico border crossing as of 2025-01-01")
+	}
+
+	// A small route's cause-of-death shift, as the monthly schedule would find it: on the
+	// English Channel ("Mainland Europe to the UK", 10–35 records a year) deaths in lorries
+	// and on trains ("Vehicle accident / death linked to hazardous transport", 85% of the
+	// route's records 2014–2019) gave way to drownings of small-boat crossings, with 2024
+	// the deadliest year on record (24 of its 35 records drownings). The windows grow to 30
+	// records each; the runs of February and March 2025 name it today.
+	named = 0
+	for m := time.December; m <= time.December+4; m++ {
+		at := time.Date(2024, m, 1, 0, 0, 0, 0, time.UTC)
+		run, err := r.Run(ctx, "mo-shift", jobs.Params{AsOf: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ms, err = db.MOShifts(ctx, run, 3); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.UnitKind != "label" || m.Label != "Mainland Europe to the UK" || m.Dimension != "cause_of_death" || m.Kind != "shift" {
+				continue
+			}
+			vehicle := "Vehicle accident / death linked to hazardous transport"
+			if !slices.Contains(m.Fell, vehicle) && !slices.Contains(m.Rose, "Drowning") {
+				t.Errorf("English Channel as of %s: rose %v, fell %v, want drownings up or vehicle deaths down", at.Format(time.DateOnly), m.Rose, m.Fell)
+			}
+			if m.ShiftMonth == nil || m.ShiftMonth.Year() != 2024 || m.ShiftMonth.Before(m.AFrom) || !m.ShiftMonth.Before(m.BTo) {
+				t.Errorf("English Channel as of %s: change point %v, want one in 2024 inside the windows %s..%s",
+					at.Format(time.DateOnly), m.ShiftMonth, m.AFrom.Format(time.DateOnly), m.BTo.Format(time.DateOnly))
+			}
+			if m.SightingsA < 30 || m.SightingsB < 30 {
+				t.Errorf("English Channel as of %s: windows hold %d and %d records, want at least 30", at.Format(time.DateOnly), m.SightingsA, m.SightingsB)
+			}
+			named++
+		}
+	}
+	if named == 0 {
+		t.Error("no monthly run December 2024 – April 2025 names the English Channel's cause-of-death shift")
 	}
 }
