@@ -58,7 +58,7 @@ func TestBacktestOfModelSeries(t *testing.T) {
 		level := []float64{3, 12, 40, 150}[u%4]
 		y := make([]float64, T)
 		for i := range y {
-			m := level * math.Exp(0.4*math.Cos(at[i].Phase-2) + 0.05*at[i].Years)
+			m := level * math.Exp(0.4*math.Cos(at[i].Phase-2)+0.05*at[i].Years)
 			lambda := distuv.Gamma{Alpha: 1 / invTheta, Beta: 1 / invTheta / m, Src: rng}.Rand()
 			y[i] = distuv.Poisson{Lambda: lambda, Src: rng}.Rand()
 		}
