@@ -16,8 +16,8 @@ import (
 
 // runJobs is `routewatch jobs run NAME [flags]` and `routewatch jobs list`.
 func runJobs(ctx context.Context, args []string) error {
-	if len(args) == 0 || (args[0] != "run" && args[0] != "list") {
-		return fmt.Errorf("usage: routewatch jobs run %s [flags] | routewatch jobs list", strings.Join(jobs.Kinds(), "|"))
+	if len(args) == 0 || (args[0] != "run" && args[0] != "list" && args[0] != "backtest") {
+		return fmt.Errorf("usage: routewatch jobs run %s [flags] | routewatch jobs list | routewatch jobs backtest [flags]", strings.Join(jobs.Kinds(), "|"))
 	}
 	action := args[0]
 	fs := flag.NewFlagSet("jobs "+action, flag.ContinueOnError)
@@ -33,6 +33,7 @@ func runJobs(ctx context.Context, args []string) error {
 	fs.IntVar(&p.TimeSteps, "time-steps", 0, "hotspots: previous time steps in the neighbourhood, 1..12 (default 1)")
 	fs.Int64Var(&p.MinLegs, "min-legs", 0, "weakest flow edge a corridor keeps (default 5)")
 	fs.IntVar(&p.MinCells, "min-cells", 0, "smallest corridor, in cells (default 3)")
+	horizon := fs.Int("horizon", 3, "backtest: months forecast from each origin, 1..6")
 	rest := args[1:]
 	name := ""
 	if action == "run" {
@@ -80,6 +81,12 @@ func runJobs(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
+	if action == "backtest" {
+		if *horizon < 1 || *horizon > 6 {
+			return fmt.Errorf("jobs backtest: --horizon %d: want 1..6 months", *horizon)
+		}
+		return printBacktest(ctx, &jobs.Runner{DB: db}, p, *horizon)
+	}
 	report := func(kind string, id int64) {
 		fmt.Printf("{\"job\":%q,\"run_id\":%d,\"status\":\"completed\"}\n", kind, id)
 	}
@@ -92,5 +99,26 @@ func runJobs(ctx context.Context, args []string) error {
 		return err
 	}
 	report(name, id)
+	return nil
+}
+
+// printBacktest is `routewatch jobs backtest`: the rolling-origin backtest of every route
+// label and corridor, per clearance level, as a table and its medians.
+func printBacktest(ctx context.Context, r *jobs.Runner, p jobs.Params, horizon int) error {
+	units, sums, err := r.Backtest(ctx, p, horizon)
+	if err != nil {
+		return err
+	}
+	if len(sums) == 0 {
+		return fmt.Errorf("jobs backtest: fewer than 30 months of data before the reference time")
+	}
+	fmt.Printf("%-9s %-8s %-45s %6s %6s %6s %6s %6s\n", "clearance", "kind", "unit", "months", "MASE", "naive", "cov80", "cov95")
+	for _, u := range units {
+		fmt.Printf("H%-8d %-8s %-45.45s %6d %6.2f %6.2f %6.2f %6.2f\n", u.Level, u.Kind, u.Label+" "+u.Key, u.Months, u.MASE, u.NaiveMASE, u.Cover80, u.Cover95)
+	}
+	for _, s := range sums {
+		fmt.Printf("H%d: %d units, median MASE %.2f (seasonal naive %.2f), coverage %.3f (80%%) %.3f (95%%)\n",
+			s.Level, s.Units, s.MedianMASE, s.MedianNaiveMASE, s.Cover80, s.Cover95)
+	}
 	return nil
 }

@@ -1,0 +1,114 @@
+package jobs
+
+import (
+	"context"
+	"math"
+	"slices"
+
+	"routewatch/analytics"
+	"routewatch/domain"
+)
+
+// Forecast backtests (docs/METHODS-EXPECTATION.md, "Forecasts"): every route label and
+// corridor with backtestMinMonths of monthly history is backtested from a rolling origin
+// with the expectation model, so that a forecast can say how good forecasts have been there.
+const (
+	backtestMinFit    = 24 // months a backtest's first fit holds: two seasonal cycles
+	backtestMinMonths = 30 // months of history a unit needs: backtestMinFit and 6 origins
+	forecastSeason    = 12
+)
+
+// UnitBacktest is one unit's rolling-origin backtest at one clearance level.
+type UnitBacktest struct {
+	Level  int
+	Kind   string
+	Key    string
+	Label  string
+	Months int
+	analytics.Backtest
+}
+
+// BacktestSummary is the median MASE of the model and of the seasonal-naive forecast over
+// the units backtested at one level, and the pooled interval coverage.
+type BacktestSummary struct {
+	Level                       int
+	Units                       int
+	MedianMASE, MedianNaiveMASE float64
+	Cover80, Cover95            float64
+}
+
+// Backtest backtests every unit of the emerging-routes inputs (the monthly series up to the
+// run's reference time) with horizon months ahead from each origin.
+func (r *Runner) Backtest(ctx context.Context, p Params, horizon int) ([]UnitBacktest, []BacktestSummary, error) {
+	in, ok, err := r.readRates(ctx, p)
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	first := firstFullBucket(in.w)
+	steps := seriesMonths - first
+	if steps < backtestMinMonths {
+		return nil, nil, nil
+	}
+	at := stepTimes(in.w.bounds[first:])
+	var units []UnitBacktest
+	var sums []BacktestSummary
+	for level := range domain.Levels {
+		t := in.tallies[level]
+		cube := analytics.Cube{Cells: len(t.series), Steps: steps}
+		for _, s := range t.series {
+			cube.Values = append(cube.Values, s[first:]...)
+		}
+		exp, err := analytics.ExpectCube(cube, at, steps-horizon)
+		if err != nil {
+			return nil, nil, err
+		}
+		sum := BacktestSummary{Level: level}
+		var mase, naive []float64
+		var points float64
+		for i, s := range t.series {
+			y := s[first:]
+			if total(y) == 0 {
+				continue
+			}
+			b, err := analytics.BacktestUnit(y, at, forecastSeason, horizon, backtestMinFit, exp.Dispersion)
+			if err != nil {
+				return nil, nil, err
+			}
+			u := in.units[level][i]
+			units = append(units, UnitBacktest{Level: level, Kind: u.Kind, Key: u.Key, Label: u.Label, Months: steps, Backtest: b})
+			if !math.IsNaN(b.MASE) && !math.IsNaN(b.NaiveMASE) {
+				mase, naive = append(mase, b.MASE), append(naive, b.NaiveMASE)
+			}
+			n := float64(b.Points)
+			sum.Cover80, sum.Cover95, points = sum.Cover80+b.Cover80*n, sum.Cover95+b.Cover95*n, points+n
+			sum.Units++
+		}
+		if points > 0 {
+			sum.Cover80, sum.Cover95 = sum.Cover80/points, sum.Cover95/points
+		}
+		sum.MedianMASE, sum.MedianNaiveMASE = median(mase), median(naive)
+		sums = append(sums, sum)
+	}
+	return units, sums, nil
+}
+
+func total(y []float64) float64 {
+	var s float64
+	for _, v := range y {
+		s += v
+	}
+	return s
+}
+
+// median is the middle value of v (the mean of the two middle ones), NaN when v is empty.
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if n := len(s); n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
