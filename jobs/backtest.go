@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 
+	"gonum.org/v1/gonum/floats"
+
 	"routewatch/analytics"
 	"routewatch/domain"
 )
@@ -58,6 +60,7 @@ func (r *Runner) Backtest(ctx context.Context, p Params, horizon int) ([]UnitBac
 		for _, s := range t.series {
 			cube.Values = append(cube.Values, s[first:]...)
 		}
+		// The level's dispersion, estimated as the detection tests do (the fits are not reused).
 		exp, err := analytics.ExpectCube(cube, at, steps-horizon)
 		if err != nil {
 			return nil, nil, err
@@ -67,7 +70,7 @@ func (r *Runner) Backtest(ctx context.Context, p Params, horizon int) ([]UnitBac
 		var points float64
 		for i, s := range t.series {
 			y := s[first:]
-			if total(y) == 0 {
+			if floats.Sum(y) == 0 {
 				continue
 			}
 			b, err := analytics.BacktestUnit(y, at, forecastSeason, horizon, backtestMinFit, exp.Dispersion)
@@ -90,14 +93,6 @@ func (r *Runner) Backtest(ctx context.Context, p Params, horizon int) ([]UnitBac
 		sums = append(sums, sum)
 	}
 	return units, sums, nil
-}
-
-func total(y []float64) float64 {
-	var s float64
-	for _, v := range y {
-		s += v
-	}
-	return s
 }
 
 // median is the middle value of v (the mean of the two middle ones), NaN when v is empty.

@@ -275,32 +275,31 @@ func (t *dimTable) add(values []int, source int, month int) {
 // addTable adds the counts of o (a table of the same unit and dimension, still counting).
 func (t *dimTable) addTable(o *dimTable) {
 	for src, months := range o.knownID {
-		if months == nil {
-			continue
-		}
-		t.knownID = grow(t.knownID, src)
-		if t.knownID[src] == nil {
-			t.knownID[src] = make([]int64, t.months)
-		}
-		for m, n := range months {
-			t.knownID[src][m] += n
+		if months != nil {
+			t.knownID = grow(t.knownID, src)
+			t.knownID[src] = addMonths(t.knownID[src], months)
 		}
 	}
 	for v, bySrc := range o.byID {
 		for src, months := range bySrc {
-			if months == nil {
-				continue
-			}
-			t.byID = grow(t.byID, v)
-			t.byID[v] = grow(t.byID[v], src)
-			if t.byID[v][src] == nil {
-				t.byID[v][src] = make([]int64, t.months)
-			}
-			for m, n := range months {
-				t.byID[v][src][m] += n
+			if months != nil {
+				t.byID = grow(t.byID, v)
+				t.byID[v] = grow(t.byID[v], src)
+				t.byID[v][src] = addMonths(t.byID[v][src], months)
 			}
 		}
 	}
+}
+
+// addMonths adds the monthly counts b to a (nil: none yet) and returns the sum.
+func addMonths(a, b []int64) []int64 {
+	if a == nil {
+		a = make([]int64, len(b))
+	}
+	for m, n := range b {
+		a[m] += n
+	}
+	return a
 }
 
 // grow extends s with zero values so that s[i] exists.

@@ -324,21 +324,20 @@ type LabelDestination struct {
 // destination (” when none is known; ties go to the first in order), counted over the
 // whole UTC months p touches (route_months); a period inside one month reads sightings.
 func (db *DB) RouteLabels(ctx context.Context, p domain.Period) ([]LabelDestination, error) {
-	var out []LabelDestination
-	query := `WITH m AS (
+	// Rows (route_label, destination, sightings) of the labels seen in p.
+	rows := `WITH m AS (
 		  SELECT route_label, destination, sightings, ` + routeMonthsSeen + ` AS seen FROM route_months
 		  WHERE route_label <> '' AND ` + routeMonthsTouched + `)
-		SELECT DISTINCT ON (route_label) route_label AS label, destination FROM (
-		  SELECT route_label, destination, sum(sightings) AS n FROM m
-		  WHERE route_label IN (SELECT route_label FROM m WHERE seen) GROUP BY 1, 2) d
-		ORDER BY route_label, destination = '', n DESC, destination`
+		SELECT route_label, destination, sightings FROM m WHERE route_label IN (SELECT route_label FROM m WHERE seen)`
 	if oneMonth(p) {
-		query = `SELECT DISTINCT ON (route_label) route_label AS label, destination FROM (
-			  SELECT route_label, coalesce(destination_country, '') AS destination, count(*) AS n FROM sightings
-			  WHERE route_label IS NOT NULL AND observed_at >= $1 AND observed_at < $2 GROUP BY 1, 2) d
-			ORDER BY route_label, destination = '', n DESC, destination`
+		rows = `SELECT route_label, coalesce(destination_country, '') AS destination, 1 AS sightings FROM sightings
+			WHERE route_label IS NOT NULL AND observed_at >= $1 AND observed_at < $2`
 	}
-	if err := db.x.SelectContext(ctx, &out, query, p.From, p.To); err != nil {
+	var out []LabelDestination
+	if err := db.x.SelectContext(ctx, &out, `
+		SELECT DISTINCT ON (route_label) route_label AS label, destination FROM (
+		  SELECT route_label, destination, sum(sightings) AS n FROM (`+rows+`) r GROUP BY 1, 2) d
+		ORDER BY route_label, destination = '', n DESC, destination`, p.From, p.To); err != nil {
 		return nil, fmt.Errorf("route labels: %w", err)
 	}
 	return out, nil
