@@ -28,6 +28,40 @@ type Expectation struct {
 	// erratic history is uncertain beyond the counts' own noise.
 	Estimation []float64
 	Dispersion
+
+	fit   int              // the steps fitted; the rest are forecasts
+	rows  [][4]float64     // the model's design row of every step (the same for every cell)
+	info  []*[4][4]float64 // per cell, the fit's information (nil: known exactly)
+	scale []float64        // per cell, Phi + InvTheta·μ̄: the information's dispersion
+}
+
+// windowEstimation is, per bin (c, t), the variance of the estimated Σμ over the forecast
+// steps of the bin's time window (the step and timeSteps before it, from fit on): what the
+// forecast's own uncertainty adds to the variance of the window's count (zero in the fitted
+// steps, whose residuals the dispersion already describes).
+func (e Expectation) windowEstimation(cells, timeSteps int) []float64 {
+	T := len(e.rows)
+	out := make([]float64, cells*T)
+	if len(e.info) != cells {
+		return out
+	}
+	for c := range cells {
+		if e.info[c] == nil {
+			continue
+		}
+		for t := e.fit; t < T; t++ {
+			var g [4]float64
+			for s := max(e.fit, t-timeSteps); s <= t; s++ {
+				for i := range 4 {
+					g[i] += e.Mu[c*T+s] * e.rows[s][i]
+				}
+			}
+			if x, ok := solve4(*e.info[c], g); ok {
+				out[c*T+t] = e.scale[c] * dot4(g, x)
+			}
+		}
+	}
+	return out
 }
 
 // ExpectCube fits the expectation model (FitExpectation) to every cell's first fit steps
@@ -45,7 +79,8 @@ func ExpectCube(counts Cube, at []StepTime, fit int) (Expectation, error) {
 	T := counts.Steps
 	h := max(1, T-fit)
 	backtest := fit-h >= minBacktest
-	e := Expectation{Mu: make([]float64, len(counts.Values)), Estimation: make([]float64, counts.Cells)}
+	e := Expectation{Mu: make([]float64, len(counts.Values)), Estimation: make([]float64, counts.Cells),
+		fit: fit, info: make([]*[4][4]float64, counts.Cells), scale: make([]float64, counts.Cells)}
 	meanMu := make([]float64, counts.Cells)
 	var ys, mus []float64
 	for c := range counts.Cells {
@@ -56,6 +91,7 @@ func ExpectCube(counts Cube, at []StepTime, fit int) (Expectation, error) {
 		}
 		mu := f.mu
 		copy(e.Mu[c*T:], mu)
+		e.rows, e.info[c] = f.rows, f.info
 		e.Estimation[c] = f.forecastVariance(fit)
 		for _, m := range mu[:fit] {
 			meanMu[c] += m / float64(fit)
@@ -76,7 +112,8 @@ func ExpectCube(counts Cube, at []StepTime, fit int) (Expectation, error) {
 	}
 	e.Dispersion = EstimateDispersion(ys, mus, inflate)
 	for c := range e.Estimation {
-		e.Estimation[c] *= e.Phi + e.InvTheta*meanMu[c]
+		e.scale[c] = e.Phi + e.InvTheta*meanMu[c]
+		e.Estimation[c] *= e.scale[c]
 	}
 	return e, nil
 }
@@ -113,6 +150,9 @@ func ExcessHotSpots(counts Cube, exp Expectation, neighbors [][]int, timeSteps i
 	}
 	h := HotSpots{Observed: windowSums(counts, timeSteps), Expected: windowSums(like(exp.Mu), timeSteps)}
 	vw := windowSums(like(variance), timeSteps)
+	for i, v := range exp.windowEstimation(counts.Cells, timeSteps) {
+		vw[i] += v // independent fits: the ring's estimation variances add up too
+	}
 	zone := func(o, e, v float64) (z, p float64) {
 		z = Tail(o, e, v, exp.Phi)
 		return z, twoSidedNormalP(z)
@@ -133,10 +173,17 @@ func ExcessHotSpots(counts Cube, exp Expectation, neighbors [][]int, timeSteps i
 			h.Z[i], h.P[i] = z, math.Min(1, 2*p)
 		}
 	}
-	h.Q = BenjaminiHochberg(h.P)
+	shown := make([]bool, n)
+	for i, z := range h.Z {
+		s := ColdSpot
+		if z > 0 {
+			s = HotSpot
+		}
+		shown[i] = z != 0 && eff.shown(s, h.Observed[i], h.Expected[i])
+	}
+	h.Q = GroupFDR(h.P, h.Z, shown, neighbors, T)
 	for i := range h.Z {
-		h.Spots[i] = classifyBin(h.Z[i], h.Q[i], alpha)
-		if !eff.shown(h.Spots[i], h.Observed[i], h.Expected[i]) {
+		if h.Spots[i] = classifyBin(h.Z[i], h.Q[i], alpha); !shown[i] {
 			h.Spots[i] = NotSignificant
 		}
 	}

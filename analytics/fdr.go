@@ -10,6 +10,20 @@ import (
 // with p sorted ascending, q(i) = min over k >= i of m·p(k)/k, capped at 1 (METHODS.md §1).
 // NaN p-values (untested units) keep NaN and do not count in m.
 func BenjaminiHochberg(p []float64) []float64 {
+	q, idx := byP(p)
+	m := float64(len(idx))
+	running := 1.0
+	for k := len(idx) - 1; k >= 0; k-- {
+		v := m * p[idx[k]] / float64(k+1)
+		running = math.Min(running, v)
+		q[idx[k]] = math.Min(1, running)
+	}
+	return q
+}
+
+// byP returns the q-values to fill (NaN where p is NaN: untested) and the tested indices
+// sorted by p. Ties may come in any order: equal p-values end with equal q-values.
+func byP(p []float64) ([]float64, []int) {
 	q := make([]float64, len(p))
 	idx := make([]int, 0, len(p))
 	for i, v := range p {
@@ -19,14 +33,6 @@ func BenjaminiHochberg(p []float64) []float64 {
 		}
 		idx = append(idx, i)
 	}
-	// Ties may come in any order: equal p-values end with equal q-values.
 	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(p[a], p[b]) })
-	m := float64(len(idx))
-	running := 1.0
-	for k := len(idx) - 1; k >= 0; k-- {
-		v := m * p[idx[k]] / float64(k+1)
-		running = math.Min(running, v)
-		q[idx[k]] = math.Min(1, running)
-	}
-	return q
+	return q, idx
 }
