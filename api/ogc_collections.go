@@ -120,11 +120,12 @@ var corridorFields = func() []corridorField {
 	return out
 }()
 
-// corridorProps are the corridor features' properties: the JSON fields and the entry and exit cells.
+// corridorProps are the corridor features' properties: the JSON fields, the entry and exit
+// cells and the places of the centreline's ends.
 var corridorProps = func() []string {
 	var names []string
 	for _, f := range corridorFields {
 		names = append(names, f.name)
 	}
-	return append(names, "entry", "exit")
+	return append(names, "entry", "exit", "from_place", "to_place")
 }()

@@ -239,7 +239,7 @@ func corridorMeets(co store.Corridor, p domain.Period) bool {
 // as null), entry and exit cells in hex, and the centreline or outline as geometry.
 func corridorFeature(co store.Corridor, outline bool) ogcFeature {
 	v := reflect.ValueOf(corridorOf(co))
-	props := make(map[string]any, len(corridorFields)+2)
+	props := make(map[string]any, len(corridorFields)+4)
 	for _, f := range corridorFields {
 		fv := v.Field(f.index)
 		if f.omitEmpty && fv.IsZero() {
@@ -254,6 +254,7 @@ func corridorFeature(co store.Corridor, outline bool) ogcFeature {
 		props["last_seen"] = nil
 	}
 	props["entry"], props["exit"] = cellStrings(co.Entry), cellStrings(co.Exit)
+	props["from_place"], props["to_place"] = endPlaces(co.Centerline)
 	var g orb.Geometry
 	switch {
 	case outline && len(co.Outline) > 0:

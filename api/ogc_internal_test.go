@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
 	"routewatch/store"
@@ -134,6 +135,7 @@ func TestCorridorFeatureProperties(t *testing.T) {
 	}
 	want["last_seen"] = nil // zero: unknown
 	want["entry"], want["exit"] = []any{"8428309ffffffff"}, []any{}
+	want["from_place"], want["to_place"] = nil, nil // no centreline
 	got := map[string]any{}
 	raw, _ = json.Marshal(corridorFeature(co, false).Properties)
 	if err := json.Unmarshal(raw, &got); err != nil {
@@ -144,5 +146,13 @@ func TestCorridorFeatureProperties(t *testing.T) {
 	}
 	if !strings.Contains(string(raw), `"id":1152921504606846976`) {
 		t.Errorf("a large id lost precision: %s", raw)
+	}
+}
+
+func TestCorridorFeatureNamesItsEnds(t *testing.T) {
+	co := store.Corridor{ID: 2, Kind: "label", Res: 4, Centerline: orb.LineString{{12.08, 32.93}, {12.3, 33.2}, {372.62, 35.40}}}
+	p := corridorFeature(co, false).Properties
+	if p["from_place"] != "near Zuwarah, LY" || p["to_place"] != "sea, 11 km S of Lampedusa, IT" {
+		t.Errorf("ends: from %v, to %v", p["from_place"], p["to_place"])
 	}
 }

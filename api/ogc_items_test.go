@@ -266,8 +266,8 @@ func TestOGCProperties(t *testing.T) {
 		{"/ogc/collections/cells/items?limit=1&properties=", "[]"},
 		{"/ogc/collections/flows/items?limit=1", "[from journeys legs persons res to]"},
 		{"/ogc/collections/flows/items?limit=1&properties=legs", "[legs]"},
-		{"/ogc/collections/corridors/items?limit=1", "[entry exit first_seen id journeys kind label last_seen legs persons res run_id sightings status " +
-			"top_modes top_modus_operandi top_nationalities trend]"},
+		{"/ogc/collections/corridors/items?limit=1", "[entry exit first_seen from_place id journeys kind label last_seen legs persons res run_id sightings status " +
+			"to_place top_modes top_modus_operandi top_nationalities trend]"},
 		{"/ogc/collections/corridors/items?limit=1&properties=entry,%20status,entry", "[entry status]"},
 	} {
 		p := getPage(t, srv.URL+tc.path)

@@ -120,15 +120,18 @@ func (r releasedCorridor) feature(outline bool) ogcFeature {
 		return cellStrings(out)
 	}
 	var g orb.Geometry
+	line := releasedLine(r.co.Centerline, r.co.Res, released)
 	if outline {
 		if mp, err := geo.Outline(r.cells); err == nil && len(mp) > 0 {
 			g = mp
 		}
-	} else if line := releasedLine(r.co.Centerline, r.co.Res, released); len(line) >= 2 {
+	} else if len(line) >= 2 {
 		g = line
 	}
 	co := r.co
+	from, to := endPlaces(line) // the released line's ends: a withheld cell is never named
 	return newFeature(co.ID, g, map[string]any{
+		"from_place": from, "to_place": to,
 		"id": co.ID, "run_id": co.RunID, "kind": co.Kind, "label": co.Label, "res": co.Res,
 		"sightings": r.sightings, "persons": r.persons, "legs": r.legs, "top_modes": r.modes,
 		"trend": r.trend, "status": r.status, "entry": keep(co.Entry), "exit": keep(co.Exit),

@@ -79,8 +79,8 @@ func TestWireTypesMatchOpenAPI(t *testing.T) {
 		{"Run", reflect.TypeFor[Run](), jobsItem, nil},
 		{"RejectRow", reflect.TypeFor[RejectRow](), schema("RejectRow"), nil},
 		{"Report", reflect.TypeFor[Report](), schema("IngestReport"), nil},
-		// corridorFeature adds entry and exit; released_cells and withheld_cells are the planner's.
-		{"corridor", reflect.TypeFor[corridor](), schema("CorridorProperties"), []string{"entry", "exit", "released_cells", "withheld_cells"}},
+		// corridorFeature adds entry, exit and the ends' places; released_cells and withheld_cells are the planner's.
+		{"corridor", reflect.TypeFor[corridor](), schema("CorridorProperties"), []string{"entry", "exit", "from_place", "to_place", "released_cells", "withheld_cells"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			props := schemaAt(t, doc, tc.path...)["properties"].(map[string]any)

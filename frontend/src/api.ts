@@ -197,6 +197,8 @@ export interface CorridorProps {
   id: number; kind: 'flow' | 'label'; label: string; status: string;
   legs: number; journeys?: number; persons: number; sightings: number; trend: number | null;
   first_seen?: string | null; last_seen?: string | null; top_modes: (ValueCount | string)[] | null;
+  /** the centreline's ends in words ("near Zuwarah, LY"); null without a centreline */
+  from_place?: string | null; to_place?: string | null;
 }
 export type LineGeometry = { type: 'LineString'; coordinates: [number, number][] };
 export type AreaGeometry = { type: 'MultiPolygon'; coordinates: [number, number][][][] };

@@ -2,7 +2,7 @@
 // series, its top modes, modus operandi and nationalities, and its entry and exit cells.
 
 import type { Bucket, CorridorDetail, ValueCount } from './api';
-import { name } from './corridors';
+import { endsText, name } from './corridors';
 import { h } from './dom';
 import * as fmt from './format';
 import { termLink } from './glossary';
@@ -34,6 +34,7 @@ export function renderCorridor(el: HTMLElement, d: CorridorDetail, on: CorridorP
     h('header', { class: 'panel-head' },
       h('h2', {}, h('bdi', { dir: 'auto' }, name(p)), ' ', termLink('corridor')),
       h('button', { type: 'button', class: 'close', 'aria-label': 'close corridor detail', onclick: on.close }, '×')),
+    endsText(p) ? h('p', {}, h('bdi', { dir: 'auto' }, endsText(p))) : '',
     h('p', { class: 'muted' }, `${p.kind === 'flow' ? 'flow corridor (journeys)' : 'route label corridor'} · ${p.status} · trend ${fmt.ratio(p.trend)} · ${fmt.count(d.cells.length)} cells`),
     h('dl', { class: 'stats' },
       ...(p.kind === 'flow' ? [h('dt', {}, 'legs'), h('dd', {}, fmt.count(p.legs))] : []),

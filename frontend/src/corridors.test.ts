@@ -59,13 +59,14 @@ describe('corridors', () => {
   });
 
   it('exports GeoJSON with each corridor\'s geometry and CSV with its bounding box', () => {
-    const cs = [corridor(props(1, { label: 'Route "A", north', legs: 3 }), [[10, 30], [12, 35]]), corridor(props(2))];
+    const cs = [corridor(props(1, { label: 'Route "A", north', legs: 3, from_place: 'near Zuwarah, LY', to_place: 'sea, 11 km S of Lampedusa, IT' }), [[10, 30], [12, 35]]), corridor(props(2))];
     const fc = corridorsGeoJSON(cs);
     expect(fc.features.map((f) => f.geometry?.type ?? null)).toEqual(['LineString', null]);
     expect(fc.features[0]!.properties).toMatchObject({ id: 1, legs: 3 });
     const lines = corridorsCSV(cs).trim().split('\r\n');
-    expect(lines[0]).toBe('id,kind,label,status,legs,journeys,persons,sightings,trend,first_seen,last_seen,top_modes,west,south,east,north');
-    expect(lines[1]).toBe('1,flow,"Route ""A"", north",stable,3,0,0,0,,,,,10,30,12,35');
-    expect(lines[2]).toBe('2,flow,,stable,0,0,0,0,,,,,,,,');
+    expect(lines[0]).toBe('id,kind,label,from_place,to_place,status,legs,journeys,persons,sightings,trend,first_seen,last_seen,top_modes,west,south,east,north');
+    expect(lines[1]).toBe('1,flow,"Route ""A"", north","near Zuwarah, LY","sea, 11 km S of Lampedusa, IT",stable,3,0,0,0,,,,,10,30,12,35');
+    expect(lines[2]).toBe('2,flow,,,,stable,0,0,0,0,,,,,,,,');
+    expect(summary(cs[0]!.props)[1]).toBe('near Zuwarah, LY → sea, 11 km S of Lampedusa, IT');
   });
 });

@@ -73,9 +73,19 @@ export function bounds(c: Corridor): [number, number, number, number] | null {
   return [w, s, e, n];
 }
 
+/** endsText is where a corridor runs, in words: "near Zuwarah, LY → sea, 11 km S of
+ * Lampedusa, IT"; empty when the API named neither end. */
+export function endsText(c: CorridorProps): string {
+  if (!c.from_place && !c.to_place) return '';
+  return `${c.from_place ?? '?'} → ${c.to_place ?? '?'}`;
+}
+
 /** summary describes a corridor in a few lines (the list rows' titles). */
 export function summary(c: CorridorProps): string[] {
-  const lines = [name(c), `status: ${c.status}`];
+  const lines = [name(c)];
+  const ends = endsText(c);
+  if (ends) lines.push(ends);
+  lines.push(`status: ${c.status}`);
   if (c.kind === 'flow') lines.push(`legs: ${fmt.count(c.legs)}`);
   if (c.kind === 'flow' && c.journeys !== undefined) lines.push(`journeys: ${fmt.count(c.journeys)}`);
   lines.push(`sightings: ${fmt.count(c.sightings)}`, `persons: ${fmt.count(c.persons)}`, `trend: ${fmt.ratio(c.trend)}`);
@@ -135,7 +145,7 @@ export function corridorsGeoJSON(cs: Corridor[]): GeoJSON.FeatureCollection {
   };
 }
 
-const CSV_COLUMNS: (keyof CorridorProps)[] = ['id', 'kind', 'label', 'status', 'legs', 'journeys', 'persons', 'sightings', 'trend', 'first_seen', 'last_seen', 'top_modes'];
+const CSV_COLUMNS: (keyof CorridorProps)[] = ['id', 'kind', 'label', 'from_place', 'to_place', 'status', 'legs', 'journeys', 'persons', 'sightings', 'trend', 'first_seen', 'last_seen', 'top_modes'];
 
 /** corridorsCSV is one row per corridor with its bounding box (west, south, east, north). */
 export function corridorsCSV(cs: Corridor[]): string {

@@ -3,9 +3,9 @@
 // The countries are Natural Earth's 1:10m admin-0 polygons (public domain, through the
 // world-atlas package: ATTRIBUTION.md; islands such as Lampedusa included), embedded;
 // scripts/gazetteer.mjs writes them. A point within coastKm of a coast is "off" it rather
-// than placed on one side of a line drawn at 1:10m. Populated places are not in the
-// gazetteer yet. One look-up costs about 8 ms (BenchmarkDescribeAtSea); Load, about 1.5 s,
-// happens once.
+// than placed on one side of a line drawn at 1:10m. Near a town (towns.go: GeoNames'
+// populated places) the town names it: "near Zuwarah, LY", "sea, 38 km NE of Lampedusa, IT".
+// One look-up costs about 8 ms (BenchmarkDescribeAtSea); Load, about 1.5 s, happens once.
 package places
 
 import (
@@ -17,6 +17,7 @@ import (
 	"math"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -43,7 +44,10 @@ var (
 
 // Load reads the gazetteer now rather than at the first Describe.
 func Load() error {
-	_, err := gazetteer()
+	if _, err := gazetteer(); err != nil {
+		return err
+	}
+	_, err := gazetteerTowns()
 	return err
 }
 
@@ -87,10 +91,70 @@ type Place struct {
 	Country    string  `json:"country"`
 	AtSea      bool    `json:"at_sea"`
 	DistanceKm float64 `json:"distance_km"`
+	// Town is the nearest populated place (within townLandKm on land, townSeaKm at sea), with
+	// its ISO country code and its distance, when there is one.
+	Town        string  `json:"town,omitempty"`
+	TownCountry string  `json:"town_country,omitempty"`
+	TownKm      float64 `json:"town_km,omitempty"`
 }
 
-// Describe names the place of a point (lon, lat).
+// How far the nearest town may be to name a place by it: on land "near Zuwarah, LY", at
+// sea "sea, 38 km NE of Lampedusa, IT".
+const (
+	townLandKm = 25.0
+	townSeaKm  = 150.0
+)
+
+// Describe names the place of a point (lon, lat): by its nearest town when there is one
+// near enough, else by its country (in it, off its coast, or at a distance from it).
+// Answers are remembered (up to memoSize points): corridors name the same cell centres in
+// every list.
 func Describe(lon, lat float64) (Place, error) {
+	key := orb.Point{lon, lat}
+	if v, ok := memo.Load(key); ok {
+		return v.(Place), nil
+	}
+	pl, err := describe(lon, lat)
+	if err == nil && memoCount.Add(1) <= memoSize {
+		memo.Store(key, pl)
+	}
+	return pl, err
+}
+
+const memoSize = 100_000
+
+var (
+	memo      sync.Map
+	memoCount atomic.Int64
+)
+
+func describe(lon, lat float64) (Place, error) {
+	pl, err := describeCountry(lon, lat)
+	if err != nil {
+		return pl, err
+	}
+	maxKm := townLandKm
+	if pl.AtSea {
+		maxKm = townSeaKm
+	}
+	t, km, ok, err := NearestTown(lon, lat, maxKm)
+	if err != nil || !ok {
+		return pl, err
+	}
+	pl.Town, pl.TownCountry, pl.TownKm = t.Name, t.Country, math.Round(km)
+	switch {
+	case !pl.AtSea:
+		pl.Text = fmt.Sprintf("near %s, %s", t.Name, t.Country)
+	case km <= coastKm:
+		pl.Text = fmt.Sprintf("off %s, %s", t.Name, t.Country)
+	default:
+		pl.Text = fmt.Sprintf("sea, %.0f km %s of %s, %s", km, compass(t.At, orb.Point{lon, lat}), t.Name, t.Country)
+	}
+	return pl, nil
+}
+
+// describeCountry names the place of a point (lon, lat) by its country alone.
+func describeCountry(lon, lat float64) (Place, error) {
 	cs, err := gazetteer()
 	if err != nil {
 		return Place{}, fmt.Errorf("places: %w", err)
