@@ -26,6 +26,8 @@ type AnalyticsData interface {
 	EmergingRoutes(ctx context.Context, runID int64, clearance int) ([]store.EmergingRoute, error)
 	MOShifts(ctx context.Context, runID int64, clearance int) ([]store.MOShift, error)
 	Displacements(ctx context.Context, runID int64, clearance int) ([]store.Displacement, error)
+	// Forecasts lists a forecasts run's units of kind ("" any) and key ("" any) at clearance.
+	Forecasts(ctx context.Context, runID int64, clearance int, kind, key string) ([]store.UnitForecast, error)
 	// StartJob starts a run in the background and returns its id: errs.NotFound for an
 	// unknown job, errs.Unprocessable when one is running.
 	StartJob(ctx context.Context, name string) (int64, error)
@@ -43,6 +45,7 @@ func mountAnalytics(v1 *gin.RouterGroup, h *handlers) {
 		func(s store.MOShift) string { return s.Kind }, moShiftOf)))
 	v1.GET("/displacements", handle(h.needAnalytics), handle(analyticsList(h, domain.JobDisplacement, "kind", store.DisplacementKinds, AnalyticsData.Displacements,
 		func(d store.Displacement) string { return d.Kind }, displacementOf)))
+	v1.GET("/forecasts", handle(h.needAnalytics), handle(h.getForecasts))
 	v1.GET("/jobs", handle(h.needAnalytics), handle(h.getJobs))
 	v1.POST("/jobs/:name/run", handle(h.needAnalytics), handle(h.postJobRun))
 }

@@ -15,10 +15,10 @@ import (
 	"routewatch/store"
 )
 
-// fakeAnalytics serves one completed run of each kind (ids 1..4) at clearance 3.
+// fakeAnalytics serves one completed run of each kind (ids 1..5) at clearance 3.
 type fakeAnalytics struct{ started []string }
 
-var fakeRuns = map[int64]string{1: "hotspots", 2: "emerging", 3: "mo-shift", 4: "displacement"}
+var fakeRuns = map[int64]string{1: "hotspots", 2: "emerging", 3: "mo-shift", 4: "displacement", 5: "forecasts"}
 
 func (f *fakeAnalytics) LatestRun(_ context.Context, kind string) (int64, error) {
 	for id, k := range fakeRuns {
@@ -58,6 +58,15 @@ func (f *fakeAnalytics) MOShifts(context.Context, int64, int) ([]store.MOShift, 
 
 func (f *fakeAnalytics) Displacements(context.Context, int64, int) ([]store.Displacement, error) {
 	return nil, nil
+}
+
+func (f *fakeAnalytics) Forecasts(_ context.Context, run int64, clearance int, kind, key string) ([]store.UnitForecast, error) {
+	if run != 5 || clearance != 3 || (kind != "" && kind != "label") || (key != "" && key != "A") {
+		return nil, nil
+	}
+	m, lo, hi := 10.0, 4.0, 17.0
+	return []store.UnitForecast{{Clearance: 3, UnitKind: "label", UnitKey: "A", Label: "A", Months: 1, Origins: 6, Points: 30, MASE: &m,
+		Steps: []store.ForecastStep{{Step: -1, Observed: &m}, {Step: 1, Mean: &m, Lo80: &lo, Hi80: &hi, Lo95: &lo, Hi95: &hi}}}}, nil
 }
 
 func (f *fakeAnalytics) StartJob(_ context.Context, name string) (int64, error) {
@@ -128,6 +137,24 @@ func TestAnalyticsEndpoints(t *testing.T) {
 				t.Errorf("got %v, want an empty list", b)
 			}
 		}},
+		{"forecasts", "GET", "/api/v1/forecasts", 200, func(t *testing.T, b map[string]any) {
+			items := b["items"].([]any)
+			if b["run_id"] != 5.0 || len(items) != 1 {
+				t.Fatalf("got %v", b)
+			}
+			f := items[0].(map[string]any)
+			s := f["series"].([]any)
+			bt := f["backtest"].(map[string]any)
+			if f["unit_key"] != "A" || len(s) != 2 || s[0].(map[string]any)["observed"] != 10.0 || s[1].(map[string]any)["hi95"] != 17.0 ||
+				s[0].(map[string]any)["mean"] != nil || bt["mase"] != 10.0 || bt["cover95"] != nil {
+				t.Errorf("got %v", f)
+			}
+		}},
+		{"forecast of one label", "GET", "/api/v1/forecasts?unit=label&id=A", 200, nil},
+		{"forecast of an unknown label", "GET", "/api/v1/forecasts?unit=label&id=Z", 404, nil},
+		{"forecast id without unit", "GET", "/api/v1/forecasts?id=A", 400, nil},
+		{"forecast bad unit", "GET", "/api/v1/forecasts?unit=cell", 400, nil},
+		{"forecasts of another job's run", "GET", "/api/v1/forecasts?run=1", 404, nil},
 		{"jobs", "GET", "/api/v1/jobs", 200, nil},
 		{"jobs bad limit", "GET", "/api/v1/jobs?limit=0", 400, nil},
 		{"start", "POST", "/api/v1/jobs/hotspots/run", 202, func(t *testing.T, b map[string]any) {

@@ -37,6 +37,7 @@ var routeRoles = map[string][]string{
 	"GET /api/v1/emerging":                                readers,
 	"GET /api/v1/mo-shifts":                               readers,
 	"GET /api/v1/displacements":                           readers,
+	"GET /api/v1/forecasts":                               readers,
 	"GET /api/v1/jobs":                                    readers,
 	"POST /api/v1/jobs/:name/run":                         adminOnly,
 	"DELETE /api/v1/session":                              allRoles,

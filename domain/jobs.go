@@ -11,6 +11,7 @@ const (
 	JobEmerging     JobKind = "emerging"
 	JobMOShift      JobKind = "mo-shift"
 	JobDisplacement JobKind = "displacement"
+	JobForecasts    JobKind = "forecasts"
 )
 
 // Status is the status of a job run (job_runs.status).

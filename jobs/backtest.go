@@ -5,10 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"gonum.org/v1/gonum/floats"
-
 	"routewatch/analytics"
-	"routewatch/domain"
 )
 
 // Forecast backtests (docs/METHODS-EXPECTATION.md, "Forecasts"): every route label and
@@ -46,39 +43,23 @@ func (r *Runner) Backtest(ctx context.Context, p Params, horizon int) ([]UnitBac
 	if err != nil || !ok {
 		return nil, nil, err
 	}
-	first := firstFullBucket(in.w)
-	steps := seriesMonths - first
-	if steps < backtestMinMonths {
-		return nil, nil, nil
+	levels, ok, err := seriesOf(in, horizon)
+	if err != nil || !ok {
+		return nil, nil, err
 	}
-	at := stepTimes(in.w.bounds[first:])
 	var units []UnitBacktest
 	var sums []BacktestSummary
-	for level := range domain.Levels {
-		t := in.tallies[level]
-		cube := analytics.Cube{Cells: len(t.series), Steps: steps}
-		for _, s := range t.series {
-			cube.Values = append(cube.Values, s[first:]...)
-		}
-		// The level's dispersion, estimated as the detection tests do (the fits are not reused).
-		exp, err := analytics.ExpectCube(cube, at, steps-horizon)
-		if err != nil {
-			return nil, nil, err
-		}
+	for level, ls := range levels {
 		sum := BacktestSummary{Level: level}
 		var mase, naive []float64
 		var points float64
-		for i, s := range t.series {
-			y := s[first:]
-			if floats.Sum(y) == 0 {
-				continue
-			}
-			b, err := analytics.BacktestUnit(y, at, forecastSeason, horizon, backtestMinFit, exp.Dispersion)
+		for i, y := range ls.series {
+			b, err := analytics.BacktestUnit(y, ls.at[:len(y)], forecastSeason, horizon, backtestMinFit, ls.disp)
 			if err != nil {
 				return nil, nil, err
 			}
-			u := in.units[level][i]
-			units = append(units, UnitBacktest{Level: level, Kind: u.Kind, Key: u.Key, Label: u.Label, Months: steps, Backtest: b})
+			u := ls.units[i]
+			units = append(units, UnitBacktest{Level: level, Kind: u.Kind, Key: u.Key, Label: u.Label, Months: len(y), Backtest: b})
 			if !math.IsNaN(b.MASE) && !math.IsNaN(b.NaiveMASE) {
 				mase, naive = append(mase, b.MASE), append(naive, b.NaiveMASE)
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"routewatch/jobs"
+	"routewatch/store"
 )
 
 // TestBacktestOfSeasonalRoutes backtests two synthetic routes over 40 months, one with a
@@ -14,18 +15,7 @@ import (
 // forecasts beat the seasonal-naive ones on the seasonal route (the naive forecast carries a
 // whole year-old month's noise), and the 95% intervals hold most held-back months.
 func TestBacktestOfSeasonalRoutes(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 9))
-	draws := make([]int, 48)
-	for i := range draws {
-		draws[i] = rng.IntN(11) - 5
-	}
-	noise := func(m int) int { return draws[m%len(draws)] } // -5..5, drawn once
-	seasonal := func(m int) int { return int(math.Round(40*(1+0.6*math.Cos(2*math.Pi*float64(m%12)/12)))) + noise(m) }
-	db := loadSynth(t, "backtest", 40,
-		synthRoute{label: "Seasonal", dest: "IT", source: "AG-A", mode: "boat_rubber", lat: 35.5, lon: 12.6, perMonth: seasonal},
-		synthRoute{label: "Flat", dest: "HR", source: "AG-A", mode: "car", lat: 44.1, lon: 15.2, perMonth: func(m int) int { return 25 + noise(m+3) }},
-	)
-	r := &jobs.Runner{DB: db}
+	r := &jobs.Runner{DB: seasonalRoutes(t, "backtest")}
 	units, sums, err := r.Backtest(context.Background(), jobs.Params{AsOf: synthStart.AddDate(0, 40, 0)}, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -52,5 +42,91 @@ func TestBacktestOfSeasonalRoutes(t *testing.T) {
 	}
 	if !seen["Seasonal"] || !seen["Flat"] {
 		t.Errorf("backtested labels %v, want Seasonal and Flat", seen)
+	}
+}
+
+// seasonalCount is the Seasonal route's expected sightings in month m of the synthetic data.
+func seasonalCount(m int) float64 { return 40 * (1 + 0.6*math.Cos(2*math.Pi*float64(m%12)/12)) }
+
+// seasonalRoutes loads two synthetic routes over 40 months, one with a strong season and one
+// flat, each with a few sightings of noise a month (-5..5, drawn once).
+func seasonalRoutes(t *testing.T, name string) *store.DB {
+	rng := rand.New(rand.NewPCG(5, 9))
+	draws := make([]int, 48)
+	for i := range draws {
+		draws[i] = rng.IntN(11) - 5
+	}
+	noise := func(m int) int { return draws[m%len(draws)] }
+	seasonal := func(m int) int { return int(math.Round(seasonalCount(m))) + noise(m) }
+	return loadSynth(t, name, 40,
+		synthRoute{label: "Seasonal", dest: "IT", source: "AG-A", mode: "boat_rubber", lat: 35.5, lon: 12.6, perMonth: seasonal},
+		synthRoute{label: "Flat", dest: "HR", source: "AG-A", mode: "car", lat: 44.1, lon: 15.2, perMonth: func(m int) int { return 25 + noise(m+3) }},
+	)
+}
+
+// TestForecastsJob runs the forecasts job on the seasonal routes: every level from H1 (the
+// data's handling code) holds both labels with their observed months and six forecast months after the reference time, the
+// intervals nest, the season's next months lie in the 95% band, and the stored backtest is
+// the one `jobs backtest --horizon 6` computes.
+func TestForecastsJob(t *testing.T) {
+	ctx := context.Background()
+	db := seasonalRoutes(t, "forecasts")
+	r := &jobs.Runner{DB: db}
+	asOf := synthStart.AddDate(0, 40, 0)
+	run, err := r.Run(ctx, "forecasts", jobs.Params{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, _, err := r.Backtest(ctx, jobs.Params{AsOf: asOf}, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for level := range 4 {
+		fs, err := db.Forecasts(ctx, run, level, "label", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if level == 0 { // the sightings are H1: clearance H0 sees no history to forecast
+			if len(fs) != 0 {
+				t.Fatalf("H0: %d forecasts of H1 data", len(fs))
+			}
+			continue
+		}
+		if len(fs) != 2 || fs[0].UnitKey != "Flat" || fs[1].UnitKey != "Seasonal" {
+			t.Fatalf("H%d: %d label forecasts %+v, want Flat and Seasonal", level, len(fs), fs)
+		}
+		for _, f := range fs {
+			if f.Months < 30 || len(f.Steps) != f.Months+6 {
+				t.Fatalf("H%d %s: %d months, %d steps", level, f.UnitKey, f.Months, len(f.Steps))
+			}
+			inBand := 0
+			for k, s := range f.Steps[f.Months:] {
+				if s.Step != k+1 || s.Observed != nil || s.Mean == nil {
+					t.Fatalf("H%d %s step %+v", level, f.UnitKey, s)
+				}
+				if !(*s.Lo95 <= *s.Lo80 && *s.Lo80 <= *s.Mean && *s.Mean <= *s.Hi80 && *s.Hi80 <= *s.Hi95) {
+					t.Errorf("H%d %s step %d: intervals do not nest: %v %v %v %v %v", level, f.UnitKey, s.Step, *s.Lo95, *s.Lo80, *s.Mean, *s.Hi80, *s.Hi95)
+				}
+				if k == 0 && !s.PeriodFrom.Equal(asOf) {
+					t.Errorf("H%d %s: first forecast month from %s, want the reference time %s", level, f.UnitKey, s.PeriodFrom, asOf)
+				}
+				truth := 25.0
+				if f.UnitKey == "Seasonal" {
+					truth = seasonalCount(40 + k)
+				}
+				if truth >= *s.Lo95 && truth <= *s.Hi95 {
+					inBand++
+				}
+			}
+			if inBand < 5 {
+				t.Errorf("H%d %s: %d of 6 expected counts inside the 95%% band", level, f.UnitKey, inBand)
+			}
+			for _, u := range units {
+				if u.Level == level && u.Kind == "label" && u.Key == f.UnitKey &&
+					(f.MASE == nil || math.Abs(*f.MASE-u.MASE) > 1e-12 || f.Points != u.Points) {
+					t.Errorf("H%d %s: stored backtest %v (%d points), jobs backtest %v (%d)", level, f.UnitKey, f.MASE, f.Points, u.MASE, u.Points)
+				}
+			}
+		}
 	}
 }

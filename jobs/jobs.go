@@ -37,6 +37,7 @@ var kinds = map[domain.JobKind]job{
 	domain.JobEmerging:     (*Runner).emerging,
 	domain.JobMOShift:      (*Runner).moShift,
 	domain.JobDisplacement: (*Runner).displacement,
+	domain.JobForecasts:    (*Runner).forecasts,
 }
 
 // Kinds lists the job names.

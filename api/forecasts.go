@@ -1,0 +1,88 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"routewatch/domain"
+	"routewatch/errs"
+	"routewatch/store"
+)
+
+// getForecasts answers GET /api/v1/forecasts: the forecasts run's units at the caller's
+// clearance (unit=label|corridor, id= one unit's key), each with its observed months, the six
+// forecast months with their 80% and 95% prediction intervals and the seasonal-naive
+// forecast, and its backtest (docs/METHODS-EXPECTATION.md, "Forecasts").
+func (h *handlers) getForecasts(c *gin.Context) error {
+	kind := c.Query("unit")
+	if kind != "" && kind != "label" && kind != "corridor" {
+		return errs.E(errs.Invalid, "unit", "want label or corridor, got %q", kind)
+	}
+	key := c.Query("id")
+	if key != "" && kind == "" {
+		return errs.E(errs.Invalid, "unit", "id needs unit=label or unit=corridor")
+	}
+	run, err := h.analyticsRun(c, domain.JobForecasts)
+	if err != nil {
+		return err
+	}
+	items := []store.UnitForecast{}
+	if run > 0 {
+		if items, err = h.deps.Analytics.Forecasts(c.Request.Context(), run, principal(c).Clearance, kind, key); err != nil {
+			return err
+		}
+	}
+	if key != "" && len(items) == 0 {
+		return errs.E(errs.NotFound, "id", "no forecast of %s %q in run %d at your clearance", kind, key, run)
+	}
+	setRows(c, len(items))
+	c.JSON(http.StatusOK, gin.H{"run_id": nullID(run), "count": len(items), "items": mapWire(items, forecastOf)})
+	return nil
+}
+
+// forecast is one unit's forecast on the wire.
+type forecast struct {
+	UnitKind string         `json:"unit_kind"`
+	UnitKey  string         `json:"unit_key"`
+	Label    string         `json:"label"`
+	Months   int            `json:"months"`
+	Backtest forecastSkill  `json:"backtest"`
+	Series   []forecastStep `json:"series"`
+}
+
+// forecastSkill is how good the unit's forecasts were in its rolling-origin backtest.
+type forecastSkill struct {
+	Origins   int      `json:"origins"`
+	Points    int      `json:"points"`
+	MASE      *float64 `json:"mase"`
+	NaiveMASE *float64 `json:"naive_mase"`
+	Cover80   *float64 `json:"cover80"`
+	Cover95   *float64 `json:"cover95"`
+}
+
+// forecastStep is one month: observed (step < 0) or forecast (step > 0).
+type forecastStep struct {
+	Step     int       `json:"step"`
+	From     time.Time `json:"from"`
+	To       time.Time `json:"to"`
+	Observed *float64  `json:"observed,omitempty"`
+	Mean     *float64  `json:"mean,omitempty"`
+	Lo80     *float64  `json:"lo80,omitempty"`
+	Hi80     *float64  `json:"hi80,omitempty"`
+	Lo95     *float64  `json:"lo95,omitempty"`
+	Hi95     *float64  `json:"hi95,omitempty"`
+	Naive    *float64  `json:"naive,omitempty"`
+}
+
+func forecastOf(x store.UnitForecast) forecast {
+	f := forecast{UnitKind: x.UnitKind, UnitKey: x.UnitKey, Label: x.Label, Months: x.Months,
+		Backtest: forecastSkill{Origins: x.Origins, Points: x.Points, MASE: x.MASE, NaiveMASE: x.NaiveMASE, Cover80: x.Cover80, Cover95: x.Cover95},
+		Series:   make([]forecastStep, len(x.Steps))}
+	for i, s := range x.Steps {
+		f.Series[i] = forecastStep{Step: s.Step, From: s.PeriodFrom, To: s.PeriodTo, Observed: s.Observed,
+			Mean: s.Mean, Lo80: s.Lo80, Hi80: s.Hi80, Lo95: s.Lo95, Hi95: s.Hi95, Naive: s.Naive}
+	}
+	return f
+}
