@@ -3,6 +3,7 @@ package analytics
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -13,6 +14,7 @@ import (
 type Forecast struct {
 	Mean, Lo80, Hi80, Lo95, Hi95 []float64
 	Naive                        []float64 // NaN where the history is shorter than a season
+	Var                          []float64 // the predictive variance of each step
 }
 
 // ForecastUnit forecasts the len(at) − len(y) steps after the history y (at holds the time
@@ -21,6 +23,11 @@ type Forecast struct {
 // variance (the delta method, scaled as for the detection tests); its intervals are the
 // equal-tailed quantiles. season is the steps of a yearly cycle (12 for months).
 func ForecastUnit(y []float64, at []StepTime, season int, d Dispersion) (Forecast, error) {
+	return forecastScaled(y, at, season, d, 1)
+}
+
+// forecastScaled is ForecastUnit with every predictive variance times c.
+func forecastScaled(y []float64, at []StepTime, season int, d Dispersion, c float64) (Forecast, error) {
 	T, h := len(y), len(at)-len(y)
 	if h < 1 {
 		return Forecast{}, fmt.Errorf("analytics: %d step times for %d steps of history: nothing to forecast", len(at), T)
@@ -36,11 +43,12 @@ func ForecastUnit(y []float64, at []StepTime, season int, d Dispersion) (Forecas
 	}
 	scale := d.Phi + d.InvTheta*meanMu
 	out := Forecast{Mean: f.mu[T:], Lo80: make([]float64, h), Hi80: make([]float64, h),
-		Lo95: make([]float64, h), Hi95: make([]float64, h), Naive: make([]float64, h)}
+		Lo95: make([]float64, h), Hi95: make([]float64, h), Naive: make([]float64, h), Var: make([]float64, h)}
 	for k := range h {
 		t := T + k
 		mu := f.mu[t]
-		v := d.Variance(mu) + scale*f.stepVariance(t)
+		v := c * (d.Variance(mu) + scale*f.stepVariance(t))
+		out.Var[k] = v
 		out.Lo80[k], out.Hi80[k] = predictiveQuantile(mu, v, d.Phi, 0.10), predictiveQuantile(mu, v, d.Phi, 0.90)
 		out.Lo95[k], out.Hi95[k] = predictiveQuantile(mu, v, d.Phi, 0.025), predictiveQuantile(mu, v, d.Phi, 0.975)
 		out.Naive[k] = math.NaN()
@@ -109,6 +117,61 @@ type Backtest struct {
 	MASE, NaiveMASE float64
 	// Cover80 and Cover95 are the shares of held-back counts inside the intervals.
 	Cover80, Cover95 float64
+	// VarianceRatio is how much larger the held-back counts' squared errors were than their
+	// predictive variances: the median of the squared standardised errors over the median
+	// of χ²₁ (robust: one surge is not the unit's noise); 1 when the intervals had the width
+	// the errors had.
+	VarianceRatio float64
+	// Calibrated80 and Calibrated95 are the coverage of the calibrated intervals, each origin
+	// calibrated on the errors of the months held back before it only (as CalibratedForecast
+	// would have been then): out of sample.
+	Calibrated80, Calibrated95 float64
+}
+
+// medianChi2 is the median of χ² with one degree of freedom.
+const medianChi2 = 0.454936423119572
+
+// calibrationPrior is the weight, in backtest points, of the level's dispersion in a unit's
+// calibrated one: a unit with few points keeps the level's width.
+const calibrationPrior = 12.0
+
+// varianceRatio is the robust ratio of squared standardised errors z2 (VarianceRatio); NaN
+// for none, and floored at 1e-4.
+func varianceRatio(z2 []float64) float64 {
+	if len(z2) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(z2)
+	slices.Sort(s)
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + m) / 2
+	}
+	return math.Max(1e-4, m/medianChi2)
+}
+
+// Calibration is the factor a unit's predictive variances take from its own backtest: its
+// VarianceRatio shrunk towards 1 on the log scale by calibrationPrior points of the level's
+// dispersion, log c = n/(n + n₀)·log ratio.
+func (b Backtest) Calibration() float64 {
+	if b.Points == 0 || math.IsNaN(b.VarianceRatio) {
+		return 1
+	}
+	n := float64(b.Points)
+	return math.Exp(n / (n + calibrationPrior) * math.Log(b.VarianceRatio))
+}
+
+// CalibratedForecast forecasts y (as ForecastUnit) with the intervals widened or narrowed
+// by the unit's own backtest (Backtest.Calibration), and returns that backtest; its
+// coverage is of the level's dispersion, before the calibration (the calibrated intervals
+// are fitted to the same errors, so their coverage there would flatter them).
+func CalibratedForecast(y []float64, at []StepTime, season, horizon, minFit int, d Dispersion) (Forecast, Backtest, error) {
+	b, err := BacktestUnit(y, at[:len(y)], season, horizon, minFit, d)
+	if err != nil {
+		return Forecast{}, b, err
+	}
+	f, err := forecastScaled(y, at, season, d, b.Calibration())
+	return f, b, err
 }
 
 // BacktestUnit runs the rolling-origin backtest of y with dispersion d.
@@ -129,7 +192,17 @@ func BacktestUnit(y []float64, at []StepTime, season, horizon, minFit int, d Dis
 	var b Backtest
 	var errModel, errNaive float64
 	var naivePoints int
+	type scored struct{ t, z2 float64 }
+	var past []scored // every scored point, for the calibration of later origins
+	var all, earlier []float64
 	for o := minFit; o < T; o++ {
+		earlier = earlier[:0] // the points realised before o
+		for _, s := range past {
+			if s.t < float64(o) {
+				earlier = append(earlier, s.z2)
+			}
+		}
+		c := Backtest{Points: len(earlier), VarianceRatio: varianceRatio(earlier)}.Calibration()
 		end := min(T, o+horizon)
 		f, err := ForecastUnit(y[:o], at[:end], season, d)
 		if err != nil {
@@ -149,10 +222,22 @@ func BacktestUnit(y []float64, at []StepTime, season, horizon, minFit int, d Dis
 			if y[t] >= f.Lo95[k] && y[t] <= f.Hi95[k] {
 				b.Cover95++
 			}
+			if e := y[t] - f.Mean[k]; f.Var[k] > 0 {
+				all = append(all, e*e/f.Var[k])
+				past = append(past, scored{float64(t), e * e / f.Var[k]})
+			}
+			v := c * f.Var[k]
+			if y[t] >= predictiveQuantile(f.Mean[k], v, d.Phi, 0.10) && y[t] <= predictiveQuantile(f.Mean[k], v, d.Phi, 0.90) {
+				b.Calibrated80++
+			}
+			if y[t] >= predictiveQuantile(f.Mean[k], v, d.Phi, 0.025) && y[t] <= predictiveQuantile(f.Mean[k], v, d.Phi, 0.975) {
+				b.Calibrated95++
+			}
 		}
 	}
 	n := float64(b.Points)
-	b.Cover80, b.Cover95 = b.Cover80/n, b.Cover95/n
+	b.Cover80, b.Cover95, b.VarianceRatio = b.Cover80/n, b.Cover95/n, varianceRatio(all)
+	b.Calibrated80, b.Calibrated95 = b.Calibrated80/n, b.Calibrated95/n
 	b.MASE, b.NaiveMASE = math.NaN(), math.NaN()
 	if lags > 0 && scale > 0 {
 		mae := scale / float64(lags)

@@ -109,3 +109,51 @@ func TestForecastUnitNaiveAndErrors(t *testing.T) {
 		t.Error("backtest from the last step: no error")
 	}
 }
+
+// A level's dispersion that is far too wide (or too narrow) for one unit is corrected by the
+// unit's own backtest errors: the calibration moves the right way and far (the true variance
+// ratios are about 0.02 and 21), the forecast's interval narrows (widens), and too narrow
+// intervals cover far more out of sample — though not yet 95%: the first origins are
+// calibrated on few earlier errors.
+func TestCalibratedForecast(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 3))
+	const T = 48
+	at := months(T + 6)
+	for _, c := range []struct {
+		name   string
+		kappa  float64 // the unit's true relative noise (gamma-Poisson)
+		level  Dispersion
+		wider  bool    // the level's intervals are too wide for the unit
+		lo, hi float64 // bounds of the calibration
+	}{
+		{"quiet unit, noisy level", 1e-6, Dispersion{Phi: 1, InvTheta: 0.25}, true, 0.005, 0.1},
+		{"noisy unit, quiet level", 0.1, Dispersion{Phi: 1, InvTheta: 1e-6}, false, 8, 40},
+	} {
+		y := make([]float64, T)
+		for i := range y {
+			mean := 200.0
+			if c.kappa > 1e-5 {
+				mean = distuv.Gamma{Alpha: 1 / c.kappa, Beta: 1 / (c.kappa * 200), Src: rng}.Rand()
+			}
+			y[i] = distuv.Poisson{Lambda: mean, Src: rng}.Rand()
+		}
+		f, b, err := CalibratedForecast(y, at, 12, 3, 24, c.level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: calibration %.3f, coverage 95%% %.2f → %.2f, 80%% %.2f → %.2f", c.name, b.Calibration(), b.Cover95, b.Calibrated95, b.Cover80, b.Calibrated80)
+		if b.Calibration() < c.lo || b.Calibration() > c.hi {
+			t.Errorf("%s: calibration %.3f, want %g–%g", c.name, b.Calibration(), c.lo, c.hi)
+		}
+		if !c.wider && b.Calibrated95 < b.Cover95+0.3 {
+			t.Errorf("%s: calibrated 95%% coverage %.2f against %.2f uncalibrated", c.name, b.Calibrated95, b.Cover95)
+		}
+		plain, err := ForecastUnit(y, at, 12, c.level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if narrower := f.Hi95[0]-f.Lo95[0] < plain.Hi95[0]-plain.Lo95[0]; narrower != c.wider {
+			t.Errorf("%s: calibrated interval %v–%v, level's %v–%v", c.name, f.Lo95[0], f.Hi95[0], plain.Lo95[0], plain.Hi95[0])
+		}
+	}
+}

@@ -12,7 +12,8 @@ import (
 )
 
 // getForecasts answers GET /api/v1/forecasts: the forecasts run's units at the caller's
-// clearance (unit=label|corridor, id= one unit's key), each with its observed months, the six
+// clearance (unit=label|corridor, id= one unit's key: an empty list when the run has no
+// forecast of it), each with its observed months, the six
 // forecast months with their 80% and 95% prediction intervals and the seasonal-naive
 // forecast, and its backtest (docs/METHODS-EXPECTATION.md, "Forecasts").
 func (h *handlers) getForecasts(c *gin.Context) error {
@@ -33,9 +34,6 @@ func (h *handlers) getForecasts(c *gin.Context) error {
 		if items, err = h.deps.Analytics.Forecasts(c.Request.Context(), run, principal(c).Clearance, kind, key); err != nil {
 			return err
 		}
-	}
-	if key != "" && len(items) == 0 {
-		return errs.E(errs.NotFound, "id", "no forecast of %s %q in run %d at your clearance", kind, key, run)
 	}
 	setRows(c, len(items))
 	c.JSON(http.StatusOK, gin.H{"run_id": nullID(run), "count": len(items), "items": mapWire(items, forecastOf)})
@@ -60,6 +58,11 @@ type forecastSkill struct {
 	NaiveMASE *float64 `json:"naive_mase"`
 	Cover80   *float64 `json:"cover80"`
 	Cover95   *float64 `json:"cover95"`
+	// Calibration scales the level's predictive variance to the unit's own errors; the
+	// calibrated intervals (those served) covered Calibrated80/95 out of sample.
+	Calibration  float64  `json:"calibration"`
+	Calibrated80 *float64 `json:"calibrated80"`
+	Calibrated95 *float64 `json:"calibrated95"`
 }
 
 // forecastStep is one month: observed (step < 0) or forecast (step > 0).
@@ -78,8 +81,9 @@ type forecastStep struct {
 
 func forecastOf(x store.UnitForecast) forecast {
 	f := forecast{UnitKind: x.UnitKind, UnitKey: x.UnitKey, Label: x.Label, Months: x.Months,
-		Backtest: forecastSkill{Origins: x.Origins, Points: x.Points, MASE: x.MASE, NaiveMASE: x.NaiveMASE, Cover80: x.Cover80, Cover95: x.Cover95},
-		Series:   make([]forecastStep, len(x.Steps))}
+		Backtest: forecastSkill{Origins: x.Origins, Points: x.Points, MASE: x.MASE, NaiveMASE: x.NaiveMASE, Cover80: x.Cover80, Cover95: x.Cover95,
+			Calibration: x.Calibration, Calibrated80: x.Calibrated80, Calibrated95: x.Calibrated95},
+		Series: make([]forecastStep, len(x.Steps))}
 	for i, s := range x.Steps {
 		f.Series[i] = forecastStep{Step: s.Step, From: s.PeriodFrom, To: s.PeriodTo, Observed: s.Observed,
 			Mean: s.Mean, Lo80: s.Lo80, Hi80: s.Hi80, Lo95: s.Lo95, Hi95: s.Hi95, Naive: s.Naive}

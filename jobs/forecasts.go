@@ -17,8 +17,9 @@ const forecastHorizon = 6
 
 // forecasts forecasts every route label and corridor with backtestMinMonths of monthly
 // history (the emerging-routes inputs: months of monthDays ending at the reference time),
-// per clearance level, forecastHorizon months ahead, and stores each with its own
-// rolling-origin backtest (docs/METHODS-EXPECTATION.md, "Forecasts").
+// per clearance level, forecastHorizon months ahead with intervals calibrated on its own
+// rolling-origin backtest, and stores each with that backtest (docs/METHODS-EXPECTATION.md,
+// "Forecasts").
 func (r *Runner) forecasts(ctx context.Context, runID int64, p Params) (int, error) {
 	in, ok, err := r.loadRates(ctx, p)
 	if err != nil {
@@ -88,18 +89,15 @@ func unitForecasts(in rateInputs) ([]store.UnitForecast, error) {
 	for level, ls := range levels {
 		for i, y := range ls.series {
 			T := len(y)
-			f, err := analytics.ForecastUnit(y, ls.at, forecastSeason, ls.disp)
-			if err != nil {
-				return nil, err
-			}
-			b, err := analytics.BacktestUnit(y, ls.at[:T], forecastSeason, forecastHorizon, backtestMinFit, ls.disp)
+			f, b, err := analytics.CalibratedForecast(y, ls.at, forecastSeason, forecastHorizon, backtestMinFit, ls.disp)
 			if err != nil {
 				return nil, err
 			}
 			u := ls.units[i]
 			uf := store.UnitForecast{Clearance: level, UnitKind: u.Kind, UnitKey: u.Key, Label: u.Label, Months: T,
 				Origins: b.Origins, Points: b.Points, MASE: store.Finite(b.MASE), NaiveMASE: store.Finite(b.NaiveMASE),
-				Cover80: store.Finite(b.Cover80), Cover95: store.Finite(b.Cover95)}
+				Cover80: store.Finite(b.Cover80), Cover95: store.Finite(b.Cover95),
+				Calibration: b.Calibration(), Calibrated80: store.Finite(b.Calibrated80), Calibrated95: store.Finite(b.Calibrated95)}
 			for t, v := range y {
 				uf.Steps = append(uf.Steps, store.ForecastStep{Step: t - T, PeriodFrom: ls.bounds[t], PeriodTo: ls.bounds[t+1], Observed: &v})
 			}

@@ -25,7 +25,12 @@ type UnitForecast struct {
 	NaiveMASE *float64 `db:"naive_mase"`
 	Cover80   *float64 `db:"cover80"`
 	Cover95   *float64 `db:"cover95"`
-	Steps     []ForecastStep
+	// Calibration is the factor the unit's own backtest errors set on its predictive
+	// variances; Calibrated80/95 the coverage of the calibrated intervals out of sample.
+	Calibration  float64  `db:"calibration"`
+	Calibrated80 *float64 `db:"calibrated80"`
+	Calibrated95 *float64 `db:"calibrated95"`
+	Steps        []ForecastStep
 }
 
 // ForecastStep is one month of a unit's forecast: observed (Step < 0, Observed set) or
@@ -60,13 +65,13 @@ func (db *DB) CompleteForecastRun(ctx context.Context, runID int64, units []Unit
 	}
 	defer tx.Rollback()
 	skill, err := tx.PrepareContext(ctx, `COPY forecast_skill (run_id, clearance, unit_kind, unit_key, label,
-		months, origins, points, mase, naive_mase, cover80, cover95) FROM STDIN`)
+		months, origins, points, mase, naive_mase, cover80, cover95, calibration, calibrated80, calibrated95) FROM STDIN`)
 	if err != nil {
 		return fmt.Errorf("forecast_skill: %w", err)
 	}
 	for _, u := range units {
 		if _, err := skill.ExecContext(ctx, runID, u.Clearance, u.UnitKind, u.UnitKey, u.Label,
-			u.Months, u.Origins, u.Points, u.MASE, u.NaiveMASE, u.Cover80, u.Cover95); err != nil {
+			u.Months, u.Origins, u.Points, u.MASE, u.NaiveMASE, u.Cover80, u.Cover95, u.Calibration, u.Calibrated80, u.Calibrated95); err != nil {
 			return fmt.Errorf("forecast_skill %s %s: %w", u.UnitKind, u.UnitKey, err)
 		}
 	}
@@ -100,7 +105,8 @@ func (db *DB) CompleteForecastRun(ctx context.Context, runID int64, units []Unit
 func (db *DB) Forecasts(ctx context.Context, runID int64, clearance int, kind, key string) ([]UnitForecast, error) {
 	var units []UnitForecast
 	err := db.x.SelectContext(ctx, &units, `
-		SELECT clearance, unit_kind, unit_key, label, months, origins, points, mase, naive_mase, cover80, cover95
+		SELECT clearance, unit_kind, unit_key, label, months, origins, points, mase, naive_mase, cover80, cover95,
+		       calibration, calibrated80, calibrated95
 		FROM forecast_skill
 		WHERE run_id = $1 AND clearance = $2 AND ($3 = '' OR unit_kind = $3) AND ($4 = '' OR unit_key = $4)
 		ORDER BY unit_kind COLLATE "C", unit_key COLLATE "C"`, runID, clearance, kind, key)

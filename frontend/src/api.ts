@@ -219,6 +219,26 @@ export function getCorridor(id: number, signal?: AbortSignal): Promise<CorridorD
   return request(`/corridors/${id}`, new URLSearchParams(), signal);
 }
 
+/** Forecast is one unit of GET /api/v1/forecasts: its observed months (step < 0), the next
+ * six (step > 0) with 80% and 95% prediction intervals, and its own backtest. */
+export interface ForecastStep {
+  step: number; from: string; to: string; observed?: number;
+  mean?: number; lo80?: number; hi80?: number; lo95?: number; hi95?: number; naive?: number;
+}
+export interface Forecast {
+  unit_kind: 'label' | 'corridor'; unit_key: string; label: string; months: number;
+  backtest: { origins: number; points: number; mase: number | null; naive_mase: number | null; cover80: number | null; cover95: number | null;
+    calibration: number; calibrated80: number | null; calibrated95: number | null };
+  series: ForecastStep[];
+}
+
+/** getForecast reads the latest forecast of one route label or corridor; null when the
+ * latest forecasts run has none (too little history, or no run yet). */
+export async function getForecast(unit: 'label' | 'corridor', id: string, signal?: AbortSignal): Promise<Forecast | null> {
+  const r = await request<{ items: Forecast[] }>('/forecasts', new URLSearchParams({ unit, id }), signal);
+  return r.items[0] ?? null;
+}
+
 export interface Corridors<G = LineGeometry | AreaGeometry> { type: 'FeatureCollection'; features: CorridorFeature<G>[]; release?: Release }
 
 /** getCorridors reads the latest corridor run, as centerlines or as outlines. */

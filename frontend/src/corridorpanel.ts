@@ -1,7 +1,7 @@
 // corridorpanel.ts: one corridor's detail in the side panel — status and volume, the monthly
 // series, its top modes, modus operandi and nationalities, and its entry and exit cells.
 
-import type { Bucket, CorridorDetail, ValueCount } from './api';
+import type { Bucket, CorridorDetail, Forecast, ValueCount } from './api';
 import { endsText, name } from './corridors';
 import { h } from './dom';
 import * as fmt from './format';
@@ -19,7 +19,40 @@ export function monthRows(monthly: Bucket[]): { month: string; sightings: number
   return monthly.map((b) => ({ month: b.start.slice(0, 7), sightings: b.sightings, share: b.sightings / max }));
 }
 
-export function renderCorridor(el: HTMLElement, d: CorridorDetail, on: CorridorPanelHandlers): void {
+/** forecastRows are a forecast's months ahead as table rows: month, expected count and the
+ * 80% and 95% intervals, rounded to whole sightings. */
+export function forecastRows(f: Forecast): { month: string; mean: string; i80: string; i95: string }[] {
+  const r = (x: number | undefined): string => (x === undefined ? '–' : fmt.count(Math.round(x)));
+  const span = (lo: number | undefined, hi: number | undefined): string => (lo === undefined || hi === undefined ? '–' : `${r(lo)}–${r(hi)}`);
+  return f.series.filter((s) => s.step > 0).map((s) => ({
+    month: s.from.slice(0, 10), mean: r(s.mean), i80: span(s.lo80, s.hi80), i95: span(s.lo95, s.hi95),
+  }));
+}
+
+/** skillText says how good the unit's forecasts were in its own backtest. */
+export function skillText(f: Forecast): string {
+  const b = f.backtest;
+  const n = (x: number | null, digits: number): string => (x === null ? 'n/a' : x.toFixed(digits));
+  return `Backtest over ${fmt.count(b.points)} held-back months: MASE ${n(b.mase, 2)} (last year's month: ${n(b.naive_mase, 2)}; below 1 beats it), `
+    + `95% intervals held ${b.calibrated95 === null ? 'n/a' : `${Math.round(b.calibrated95 * 100)}%`}.`;
+}
+
+function forecastSection(f: Forecast | null | undefined): (HTMLElement | string)[] {
+  if (f === undefined) return [];
+  if (f === null) return [h('h3', {}, 'Next six months'), h('p', { class: 'muted small' }, 'No forecast: the corridor has less than 30 months of history, or the forecasts job has not run.')];
+  return [
+    h('h3', {}, 'Next six months (forecast)'),
+    h('table', { class: 'corridor-forecast' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'from'), h('th', { class: 'num' }, 'expected'), h('th', { class: 'num' }, '80%'), h('th', { class: 'num' }, '95%'))),
+      h('tbody', {}, ...forecastRows(f).map((r) => h('tr', {},
+        h('td', {}, r.month), h('td', { class: 'num' }, r.mean), h('td', { class: 'num' }, r.i80), h('td', { class: 'num' }, r.i95))))),
+    h('p', { class: 'muted small' }, skillText(f)),
+  ];
+}
+
+/** renderCorridor shows a corridor's detail; forecast is its forecast (null: none; undefined:
+ * not asked, as for planners). */
+export function renderCorridor(el: HTMLElement, d: CorridorDetail, on: CorridorPanelHandlers, forecast?: Forecast | null): void {
   const p = d.corridor.properties;
   const values = (title: string, xs: (ValueCount | string)[] | null | undefined): HTMLElement | string => {
     const list = (xs ?? []).map((x) => (typeof x === 'string' ? x : `${fmt.label(x.value)} (${fmt.count(x.sightings)})`));
@@ -49,7 +82,8 @@ export function renderCorridor(el: HTMLElement, d: CorridorDetail, on: CorridorP
       h('td', {}, m.month),
       h('td', { class: 'bd-bar' }, h('span', { style: `width:${Math.round(m.share * 100)}%` })),
       h('td', { class: 'num' }, fmt.count(m.sightings))))))
-      : h('p', { class: 'muted small' }, d.monthly === null ? 'The monthly series is not released to planners.' : 'no sightings in the corridor\'s cells'));
+      : h('p', { class: 'muted small' }, d.monthly === null ? 'The monthly series is not released to planners.' : 'no sightings in the corridor\'s cells'),
+    ...forecastSection(forecast));
 }
 
 export function renderCorridorMessage(el: HTMLElement, text: string, close: () => void): void {

@@ -1,7 +1,7 @@
 // main.ts: wires the view state to the map, the panels and the API.
 
 import './style.css';
-import { type AreaGeometry, type AreaQuery, getCell, getCorridor, getRanking, type RankBy, getCompare, getCompareShifts, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, getTimeline, getVocabulary, type LineGeometry, onUnauthenticated, withCoarserRetry } from './api';
+import { type AreaGeometry, type AreaQuery, getCell, getCorridor, getForecast, getRanking, type RankBy, getCompare, getCompareShifts, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, getTimeline, getVocabulary, type LineGeometry, onUnauthenticated, withCoarserRetry } from './api';
 import { bench } from './bench';
 import { renderCellContext } from './cellcontext';
 import { renderCell, renderCellMessage } from './cellpanel';
@@ -290,10 +290,12 @@ const corridorLoad = loader({
   },
   load: ({ id }, signal) => {
     renderCorridorMessage(corridorPanel, 'loading…', closeCorridor);
-    return getCorridor(id, signal);
+    // Planners may not read forecasts: never asked. A failed forecast leaves the corridor shown.
+    const forecast = readsData() ? getForecast('corridor', String(id), signal).catch(() => undefined) : Promise.resolve(undefined);
+    return Promise.all([getCorridor(id, signal), forecast]);
   },
-  paint: (d) => {
-    renderCorridor(corridorPanel, d, { close: closeCorridor, select: (h3) => selectCell(h3) });
+  paint: ([d, forecast]) => {
+    renderCorridor(corridorPanel, d, { close: closeCorridor, select: (h3) => selectCell(h3) }, forecast);
     body.dataset.corridorLoaded = String(d.corridor.properties.id);
   },
   fail: (e) => renderCorridorMessage(corridorPanel, fmt.errorText(e, 'corridor'), closeCorridor),

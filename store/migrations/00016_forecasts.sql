@@ -3,7 +3,8 @@
 -- route label and corridor with enough monthly history gets its observed months and the
 -- forecast of the months after the run's reference time, with 80% and 95% prediction
 -- intervals and the seasonal-naive forecast beside them (forecasts), and how good its
--- forecasts have been in a rolling-origin backtest of its own history (forecast_skill).
+-- forecasts have been in a rolling-origin backtest of its own history (forecast_skill); the
+-- intervals are calibrated on that backtest's errors.
 -- step < 0: an observed month (−1 the last before the reference time); step > 0: a
 -- forecast month (1 the first after it).
 CREATE TABLE forecasts (
@@ -36,8 +37,11 @@ CREATE TABLE forecast_skill (
   points     integer  NOT NULL, -- backtest forecasts scored
   mase       float8,            -- NULL when undefined (no seasonal lag, or no error to scale by)
   naive_mase float8,
-  cover80    float8,
+  cover80    float8,            -- coverage of the level's intervals
   cover95    float8,
+  calibration  float8 NOT NULL, -- the factor the unit's own backtest errors set on its predictive variances
+  calibrated80 float8,          -- coverage of the calibrated intervals, each origin calibrated on earlier errors only
+  calibrated95 float8,
   PRIMARY KEY (run_id, clearance, unit_kind, unit_key)
 );
 
