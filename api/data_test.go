@@ -84,6 +84,9 @@ func TestIngestThenHeatmap(t *testing.T) {
 	if code != 200 || gj["type"] != "FeatureCollection" || len(gj["features"].([]any)) != 1 {
 		t.Fatalf("geojson heatmap: got %d %v", code, gj)
 	}
+	if pl, _ := gj["features"].([]any)[0].(map[string]any)["properties"].(map[string]any)["place"].(string); !strings.Contains(pl, ", ") {
+		t.Errorf("geojson heatmap: cell place %q, want a town and its country", pl)
+	}
 	// Too large a body is a 413 naming the limit.
 	code, e := do(t, "POST", srv.URL+"/api/v1/ingest", "text/csv", csvHeader+strings.Repeat("x", 5000))
 	if code != 413 {

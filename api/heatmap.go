@@ -109,7 +109,8 @@ func writeCellFeatures(c *gin.Context, cells []store.CellCount) {
 		f := geojson.NewFeature(geo.CellGeometry(cc.Cell))
 		hc := shapeCell(cc)
 		f.ID = hc.H3
-		f.Properties = geojson.Properties{"h3": hc.H3, "sightings": hc.Sightings, "persons": hc.Persons, "top_modes": hc.TopModes}
+		f.Properties = geojson.Properties{"h3": hc.H3, "sightings": hc.Sightings, "persons": hc.Persons, "top_modes": hc.TopModes,
+			"place": cellPlace(cc.Cell)}
 		s.value(f)
 	}
 	s.raw("]}\n")

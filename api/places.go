@@ -2,10 +2,40 @@ package api
 
 import (
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
+	"github.com/uber/h3-go/v4"
 
 	"routewatch/geo/places"
+)
+
+// cellPlace names a cell's centre by its nearest town ("near Zuwarah, LY", "36 km NE of
+// Zuwarah, LY"); nil when no town lies within 150 km (or the gazetteer failed to load).
+// Names are remembered per cell (up to maxCellPlaces): heatmaps ask for the same cells again.
+func cellPlace(c h3.Cell) any {
+	if v, ok := cellPlaces.Load(c); ok {
+		return v
+	}
+	var out any
+	ll := h3.CellToLatLng(c)
+	if s, err := places.TownText(ll.Lng, ll.Lat); err != nil {
+		return nil // not remembered: the next call tries again
+	} else if s != "" {
+		out = s
+	}
+	if cellPlaceCount.Add(1) <= maxCellPlaces {
+		cellPlaces.Store(c, out)
+	}
+	return out
+}
+
+const maxCellPlaces = 200_000
+
+var (
+	cellPlaces     sync.Map
+	cellPlaceCount atomic.Int64
 )
 
 // endPlaces names a corridor's two ends in words ("near Zuwarah, LY" to "off Lampedusa,

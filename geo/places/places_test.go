@@ -92,3 +92,22 @@ func TestNearestTownAgreesWithAScan(t *testing.T) {
 		}
 	}
 }
+
+func TestTownText(t *testing.T) {
+	for _, c := range []struct {
+		lon, lat float64
+		want     string
+	}{{12.08, 32.93, "near Zuwarah, LY"}, {12.3, 33.2, "36 km NE of Zuwarah, LY"}, {-40, 30, ""}} {
+		if got, err := TownText(c.lon, c.lat); err != nil || got != c.want {
+			t.Errorf("(%g, %g): %q, %v; want %q", c.lon, c.lat, got, err, c.want)
+		}
+	}
+}
+
+func BenchmarkTownText(b *testing.B) {
+	_, _ = gazetteerTowns()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for b.Loop() {
+		_, _ = TownText(-10+rng.Float64()*40, 30+rng.Float64()*25) // Europe and the Mediterranean
+	}
+}

@@ -25,7 +25,11 @@ type Town struct {
 	At      orb.Point
 }
 
-// towns is the towns index: the towns in buckets of one degree.
+// bucketDeg is the side of the index's buckets in degrees: small enough that a busy
+// European bucket holds about a hundred towns.
+const bucketDeg = 0.25
+
+// towns is the towns index: the towns in buckets of bucketDeg.
 type towns struct {
 	all    []Town
 	bucket map[[2]int][]int32
@@ -38,8 +42,11 @@ var (
 )
 
 func bucketOf(lon, lat float64) [2]int {
-	return [2]int{int(math.Floor(lon)), int(math.Floor(lat))}
+	return [2]int{int(math.Floor(lon / bucketDeg)), int(math.Floor(lat / bucketDeg))}
 }
+
+// lonBuckets is the number of buckets around a parallel.
+const lonBuckets = int(360 / bucketDeg)
 
 func gazetteerTowns() (*towns, error) {
 	loadTowns.Do(func() {
@@ -74,31 +81,60 @@ func gazetteerTowns() (*towns, error) {
 }
 
 // NearestTown is the town nearest to (lon, lat) within maxKm, and its distance; ok is false
-// when there is none.
+// when there is none. It searches rings of buckets outwards until the nearest town found
+// is nearer than anything outside the searched block can be.
 func NearestTown(lon, lat, maxKm float64) (t Town, km float64, ok bool, err error) {
 	ix, err := gazetteerTowns()
 	if err != nil {
 		return Town{}, 0, false, fmt.Errorf("places: %w", err)
 	}
 	p := orb.Point{lon, lat}
-	dLat := int(math.Ceil(maxKm / 111.195))
-	dLon := int(math.Ceil(maxKm / (111.195 * math.Max(0.05, math.Cos((math.Abs(lat)+float64(dLat))*math.Pi/180)))))
-	dLon = min(dLon, 180)
-	km = math.Inf(1)
 	home := bucketOf(lon, lat)
-	for y := home[1] - dLat; y <= home[1]+dLat; y++ {
-		for dx := -dLon; dx <= dLon; dx++ {
-			x := (home[0]+dx+180+360)%360 - 180 // across the antimeridian
-			for _, i := range ix.bucket[[2]int{x, y}] {
-				c := ix.all[i]
-				if d := math.Hypot(local(p, c.At)); d < km {
-					t, km = c, d
+	km = math.Inf(1)
+	search := func(x, y int) {
+		x = ((x+lonBuckets/2)%lonBuckets+lonBuckets)%lonBuckets - lonBuckets/2 // across the antimeridian
+		for _, i := range ix.bucket[[2]int{x, y}] {
+			c := ix.all[i]
+			if d := math.Hypot(local(p, c.At)); d < km {
+				t, km = c, d
+			}
+		}
+	}
+	const kmPerDeg = 111.195
+	for r := 0; ; r++ {
+		for y := home[1] - r; y <= home[1]+r; y++ {
+			for x := home[0] - r; x <= home[0]+r; x++ {
+				if r == 0 || y == home[1]-r || y == home[1]+r || x == home[0]-r || x == home[0]+r {
+					search(x, y)
 				}
 			}
+		}
+		// The nearest point outside the block, as local measures it (a degree of longitude
+		// is cos(lat) of one of latitude everywhere).
+		south, north := float64(home[1]-r)*bucketDeg, float64(home[1]+r+1)*bucketDeg
+		west, east := float64(home[0]-r)*bucketDeg, float64(home[0]+r+1)*bucketDeg
+		cos := math.Cos(lat * math.Pi / 180)
+		reach := kmPerDeg * math.Min(math.Min(lat-south, north-lat), cos*math.Min(lon-west, east-lon))
+		if km <= reach || reach >= maxKm || float64(2*r+1)*bucketDeg >= 360 {
+			break
 		}
 	}
 	if km > maxKm {
 		return Town{}, 0, false, nil
 	}
 	return t, km, true, nil
+}
+
+// TownText names a point by its nearest town alone, without the country look-up Describe
+// makes (microseconds, for lists of many cells): "near Zuwarah, LY" within townLandKm,
+// "36 km NE of Zuwarah, LY" within townSeaKm, else "".
+func TownText(lon, lat float64) (string, error) {
+	t, km, ok, err := NearestTown(lon, lat, townSeaKm)
+	if err != nil || !ok {
+		return "", err
+	}
+	if km <= townLandKm {
+		return fmt.Sprintf("near %s, %s", t.Name, t.Country), nil
+	}
+	return fmt.Sprintf("%.0f km %s of %s, %s", km, compass(t.At, orb.Point{lon, lat}), t.Name, t.Country), nil
 }
