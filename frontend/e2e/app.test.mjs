@@ -224,7 +224,7 @@ test('corridors: drawn over the heatmap, listed, sortable, a click zooms to one,
   }
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-corridors-csv')]);
   const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
-  assert.match(lines[0], /^id,kind,label,status,/);
+  assert.match(lines[0], /^id,kind,label,from_place,to_place,status,/);
   assert.equal(lines.length, n + 1);
   // A click on a corridor moves the map to it.
   const before = await page.evaluate(() => window.routewatch.state());
@@ -239,6 +239,12 @@ test('corridors: drawn over the heatmap, listed, sortable, a click zooms to one,
   assert.ok(await panel.isVisible(), 'the corridor panel is open');
   assert.match(await panel.locator('.stats').textContent(), new RegExp(`sightings${detail.corridor.properties.sightings.toLocaleString('en-GB')}`));
   assert.equal(await panel.locator('.corridor-months tbody tr').count(), detail.monthly.length, 'one row per month of the series');
+  const { from_place: from, to_place: to } = detail.corridor.properties;
+  console.log(`# corridor ${id}: ${from} → ${to}`);
+  if (detail.centerline?.coordinates?.length >= 2) {
+    assert.ok(from && to, `the API names the ends of corridor ${id}'s centreline`);
+    assert.ok((await panel.textContent()).includes(`${from} → ${to}`), 'the panel names where the corridor runs');
+  }
   await waitLoaded(await loads() - 1).catch(() => {});
   await settle();
   await page.screenshot({ path: `${SHOTS}/corridors.png` });
