@@ -67,11 +67,6 @@ func (db *DB) BeginBatch(ctx context.Context, meta BatchMeta) (*Batch, error) {
 			  facilitator_detected bool, source_reliability text, info_credibility smallint,
 			  handling_code text, attributes jsonb, channel text
 			) ON COMMIT DROP;
-			CREATE TEMP TABLE new_rows (
-			  cell bigint, observed_at timestamptz, transport_mode text, handling_code text,
-			  source_reliability text, persons int, modus_operandi text[], nationalities text[],
-			  route_label text, source text, journey_id text, channel text, destination_country text
-			) ON COMMIT DROP;
 			CREATE TEMP TABLE new_cells (res smallint, cell bigint, lat float8, lon float8) ON COMMIT DROP`)
 	}
 	if err != nil {

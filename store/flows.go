@@ -49,6 +49,9 @@ func (b *Batch) updateFlows(ctx context.Context) error {
 		CREATE TEMP TABLE touched ON COMMIT DROP AS
 		SELECT DISTINCT journey_id FROM new_rows WHERE journey_id IS NOT NULL;
 		CREATE TEMP TABLE flow_delta (LIKE flow_months) ON COMMIT DROP;
+		CREATE TEMP TABLE journey_rows ON COMMIT DROP AS
+		SELECT s.journey_id, s.id, s.cell, s.observed_at, s.persons, s.handling_code, s.transport_mode
+		FROM sightings s WHERE s.journey_id IN (SELECT journey_id FROM touched);
 		CREATE TEMP TABLE new_legs ON COMMIT DROP AS
 		SELECT * FROM (
 		  SELECT s.journey_id,
@@ -58,7 +61,7 @@ func (b *Batch) updateFlows(ctx context.Context) error {
 		    coalesce(s.persons, 0) AS persons,
 		    greatest(substr(s.handling_code, 2)::int, substr(lead(s.handling_code) OVER w, 2)::int) AS handling,
 		    coalesce(s.transport_mode, '') AS mode
-		  FROM sightings s JOIN touched t USING (journey_id)
+		  FROM journey_rows s
 		  WINDOW w AS (PARTITION BY s.journey_id ORDER BY s.observed_at, s.id)) x
 		WHERE to_cell IS NOT NULL`); err != nil {
 		return fmt.Errorf("new legs: %w", err)
@@ -67,9 +70,9 @@ func (b *Batch) updateFlows(ctx context.Context) error {
 		return fmt.Errorf("flows: %w", err)
 	}
 	if _, err := b.conn.ExecContext(ctx, `
-		DELETE FROM journey_legs l USING touched t WHERE l.journey_id = t.journey_id;
-		INSERT INTO journey_legs (journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode)
-		SELECT journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode FROM new_legs`); err != nil {
+		DELETE FROM journey_legs WHERE journey_id IN (SELECT journey_id FROM touched);
+		INSERT INTO journey_legs (journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode, region)
+		SELECT journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode, h3_parent(from_cell, 3) FROM new_legs`); err != nil {
 		return fmt.Errorf("store legs: %w", err)
 	}
 	return b.applyFlowDelta(ctx)
@@ -86,7 +89,7 @@ func (b *Batch) streamLegs(ctx context.Context) error {
 		DECLARE legs NO SCROLL CURSOR FOR
 		SELECT sign, journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode FROM (
 		  SELECT -1 AS sign, l.journey_id, l.seq, l.from_cell, l.to_cell, l.from_at, l.to_at, l.persons, l.handling, l.mode
-		  FROM journey_legs l JOIN touched t USING (journey_id)
+		  FROM journey_legs l WHERE l.journey_id IN (SELECT journey_id FROM touched)
 		  UNION ALL
 		  SELECT 1, journey_id, seq, from_cell, to_cell, from_at, to_at, persons, handling, mode FROM new_legs) x
 		ORDER BY date_trunc('month', from_at AT TIME ZONE 'UTC'), sign, journey_id, seq`); err != nil {
@@ -243,7 +246,7 @@ func (b *Batch) stageFlows(ctx context.Context, months []map[flowKey]*flowDelta)
 	if len(months) == 0 {
 		return nil
 	}
-	err := b.copyIn(ctx, `COPY flow_delta (res, month, from_cell, to_cell, handling, legs, journeys, persons) FROM STDIN`,
+	err := b.copyIn(ctx, `COPY flow_delta (res, month, from_cell, to_cell, handling, legs, journeys, persons, region) FROM STDIN`,
 		func(cs *copyStream) error {
 			for _, delta := range months {
 				for k, d := range delta {
@@ -260,6 +263,7 @@ func (b *Batch) stageFlows(ctx context.Context, months []map[flowKey]*flowDelta)
 					r.int(d.legs)
 					r.int(d.journeys)
 					r.int(d.persons)
+					r.int(int64(k.from.Parent(regionRes)))
 					if err := cs.endRow(); err != nil {
 						return err
 					}
@@ -278,13 +282,13 @@ func (b *Batch) stageFlows(ctx context.Context, months []map[flowKey]*flowDelta)
 // journey the batch touched), so only those rows are checked.
 func (b *Batch) applyFlowDelta(ctx context.Context) error {
 	_, err := b.conn.ExecContext(ctx, `
-		INSERT INTO flow_months AS f (res, month, from_cell, to_cell, handling, legs, journeys, persons)
-		SELECT res, month, from_cell, to_cell, handling, legs, journeys, persons FROM flow_delta
-		ON CONFLICT (res, month, from_cell, to_cell, handling) DO UPDATE
+		INSERT INTO flow_months AS f (res, month, from_cell, to_cell, handling, legs, journeys, persons, region)
+		SELECT res, month, from_cell, to_cell, handling, legs, journeys, persons, region FROM flow_delta
+		ON CONFLICT (res, month, from_cell, to_cell, handling, region) DO UPDATE
 		SET legs = f.legs + excluded.legs, journeys = f.journeys + excluded.journeys, persons = f.persons + excluded.persons;
 		DELETE FROM flow_months f USING flow_delta d
 		WHERE (d.legs < 0 OR d.journeys < 0 OR d.persons < 0)
-		AND (f.res, f.month, f.from_cell, f.to_cell, f.handling) = (d.res, d.month, d.from_cell, d.to_cell, d.handling)
+		AND (f.res, f.month, f.from_cell, f.to_cell, f.handling, f.region) = (d.res, d.month, d.from_cell, d.to_cell, d.handling, d.region)
 		AND f.legs <= 0`)
 	if err != nil {
 		return fmt.Errorf("update flows: %w", err)

@@ -12,6 +12,10 @@ import (
 // fast: every sighting adds a rollup row at each of them.
 var RollupResolutions = []int{4, 5, 6}
 
+// regionRes is the resolution of the region column: every large table carries the res-3
+// parent of its cell (migration 17), Citus's distribution column (docs/SCALING.md).
+const regionRes = 3
+
 // CentreResolutions are the resolutions the cells table holds centres for: every one a
 // rollup query can be asked at.
 var CentreResolutions = []int{0, 1, 2, 3, 4, 5, 6}

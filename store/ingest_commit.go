@@ -35,22 +35,41 @@ func (b *Batch) Commit(ctx context.Context, dryRun bool) (*Report, error) {
 		first = `SELECT DISTINCT ON (source, external_id) ` + cols + ` FROM staging ORDER BY source, external_id, line`
 	}
 	b.keys = nil // 8 bytes a row, not needed any more
+	// new_rows: the file's first occurrences, less the keys already stored. A row is new when
+	// its (source, external_id) enters sighting_keys: a unique constraint on sightings could
+	// not hold on Citus, where the table is distributed by region.
+	if _, err := b.conn.ExecContext(ctx, `CREATE TEMP TABLE new_rows ON COMMIT DROP AS `+first+`;
+		CREATE TEMP TABLE fresh (source text, external_id text) ON COMMIT DROP`); err != nil {
+		return nil, fmt.Errorf("first occurrences: %w", err)
+	}
 	res, err := b.conn.ExecContext(ctx, `
-		WITH ins AS (
-		  INSERT INTO sightings (source, external_id, observed_at, geom, location_precision_m, cell,
-		    journey_id, route_label, origin_country, destination_country, nationalities, persons,
-		    transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
-		    handling_code, batch_id, attributes, channel)
-		  SELECT source, external_id, observed_at, ST_SetSRID(ST_MakePoint(lon, lat), 4326), location_precision_m,
-		    cell, journey_id, route_label, origin_country, destination_country, nationalities, persons,
-		    transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
-		    handling_code, $1::bigint, coalesce(attributes, '{}'), NULLIF(channel, source)
-		  FROM (`+first+`) first
-		  ORDER BY h3_parent(first.cell, 3), first.observed_at, first.line
+		WITH k AS (
+		  INSERT INTO sighting_keys (source, external_id)
+		  SELECT source, external_id FROM new_rows ORDER BY source, external_id
 		  ON CONFLICT (source, external_id) DO NOTHING
-		  RETURNING cell, observed_at, transport_mode, handling_code, source_reliability, persons,
-		    modus_operandi, nationalities, route_label, source, journey_id, channel, destination_country)
-		INSERT INTO new_rows SELECT * FROM ins`, b.id)
+		  RETURNING source, external_id)
+		INSERT INTO fresh SELECT * FROM k`)
+	if err != nil {
+		return nil, fmt.Errorf("new keys: %w", err)
+	}
+	if loaded, _ := res.RowsAffected(); loaded < b.staged {
+		if _, err := b.conn.ExecContext(ctx, `
+			DELETE FROM new_rows r WHERE NOT EXISTS (
+			  SELECT FROM fresh f WHERE f.source = r.source AND f.external_id = r.external_id)`); err != nil {
+			return nil, fmt.Errorf("drop stored keys: %w", err)
+		}
+	}
+	res, err = b.conn.ExecContext(ctx, `
+		INSERT INTO sightings (source, external_id, observed_at, geom, location_precision_m, cell, region,
+		  journey_id, route_label, origin_country, destination_country, nationalities, persons,
+		  transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
+		  handling_code, batch_id, attributes, channel)
+		SELECT source, external_id, observed_at, ST_SetSRID(ST_MakePoint(lon, lat), 4326), location_precision_m,
+		  cell, h3_parent(cell, 3), journey_id, route_label, origin_country, destination_country, nationalities, persons,
+		  transport_mode, modus_operandi, facilitator_detected, source_reliability, info_credibility,
+		  handling_code, $1::bigint, coalesce(attributes, '{}'), NULLIF(channel, source)
+		FROM new_rows
+		ORDER BY h3_parent(cell, 3), observed_at, line`, b.id)
 	if err != nil {
 		return nil, fmt.Errorf("insert sightings: %w", err)
 	}
@@ -181,12 +200,13 @@ func (b *Batch) updateRollups(ctx context.Context) error {
 		CREATE TEMP TABLE new_dims ON COMMIT DROP AS
 		SELECT h3_parent(s.cell, 4) AS cell, date_trunc('month', s.observed_at AT TIME ZONE 'UTC')::date AS month,
 		       substr(s.handling_code, 2)::smallint AS handling, d.dim, d.value, count(*)::int AS sightings,
-		       sum(coalesce(s.persons, 0))::bigint AS persons, min(s.observed_at) AS first_seen, max(s.observed_at) AS last_seen
+		       sum(coalesce(s.persons, 0))::bigint AS persons, min(s.observed_at) AS first_seen, max(s.observed_at) AS last_seen,
+		       h3_parent(s.cell, 3) AS region
 		FROM new_rows s CROSS JOIN LATERAL sighting_dims(s.transport_mode, s.modus_operandi, s.nationalities,
 		  s.route_label, s.source, s.journey_id) AS d
-		GROUP BY 1, 2, 3, 4, 5;
+		GROUP BY 1, 2, 3, 4, 5, 10;
 		INSERT INTO cell_dims AS c SELECT * FROM new_dims ORDER BY month, cell, handling, dim, value
-		ON CONFLICT (month, cell, handling, dim, value) DO UPDATE
+		ON CONFLICT (month, cell, handling, dim, value, region) DO UPDATE
 		SET sightings = c.sightings + excluded.sightings, persons = c.persons + excluded.persons,
 		    first_seen = least(c.first_seen, excluded.first_seen), last_seen = greatest(c.last_seen, excluded.last_seen);
 		INSERT INTO filter_values AS f (dim, value, handling, sightings, persons)

@@ -49,8 +49,8 @@ func rollupUpsert(src string) string {
 			p = append(p, "coalesce(sum(persons) FILTER (WHERE "+cond+"), 0)")
 		}
 	}
-	return `INSERT INTO cell_months AS c (res, cell, month, mode, n, p)
-		SELECT res, cell, month, mode, ARRAY[` + strings.Join(n, ", ") + `]::int[],
+	return `INSERT INTO cell_months AS c (res, cell, month, mode, region, n, p)
+		SELECT res, cell, month, mode, h3_parent(cell, 3), ARRAY[` + strings.Join(n, ", ") + `]::int[],
 		       ARRAY[` + strings.Join(p, ", ") + `]::bigint[]
 		FROM (
 		  SELECT res, month, cell, mode, handling,
@@ -58,6 +58,6 @@ func rollupUpsert(src string) string {
 		         sum(sightings)::int AS sightings, sum(persons)::bigint AS persons
 		  FROM (` + src + `) s GROUP BY 1, 2, 3, 4, 5, 6) f
 		GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-		ON CONFLICT (res, cell, month, mode) DO UPDATE
+		ON CONFLICT (res, cell, month, mode, region) DO UPDATE
 		SET n = rollup_add(c.n, excluded.n), p = rollup_add(c.p, excluded.p)`
 }
