@@ -32,8 +32,11 @@ func (db *DB) DimCounts(ctx context.Context, q Query) ([]DimCount, error) {
 		sqlq = `SELECT d.cell, d.dim, d.value, sum(d.sightings)::bigint
 		     FROM cells c JOIN cell_dims d ON d.cell = c.cell
 		     WHERE c.res = ` + ps.bind("?", cellDimsRes) + ` AND ` + bboxCentre(&ps, b) + ` AND ` +
-			ps.bind("d.month >= ? AND d.month < ? AND d.handling <= ?", p.From.UTC(), p.To.UTC(), f.MaxHandling) + `
-		     GROUP BY 1, 2, 3`
+			ps.bind("d.month >= ? AND d.month < ? AND d.handling <= ?", p.From.UTC(), p.To.UTC(), f.MaxHandling)
+		if r := regionCond(&ps, "d.region", domain.Area{Res: cellDimsRes, BBox: b}); r != "" {
+			sqlq += " AND " + r
+		}
+		sqlq += ` GROUP BY 1, 2, 3`
 	} else {
 		area := domain.Area{Res: cellDimsRes, BBox: b}
 		conds := append(rawConds(&ps, p, f), rawBBox(&ps, area))

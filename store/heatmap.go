@@ -147,6 +147,9 @@ func rollupRows(ps *params, a domain.Area, p domain.Period, f domain.Filters) st
 	if len(f.Modes) > 0 {
 		conds = append(conds, ps.bind("m.mode = ANY(?)", pq.Array(f.Modes)))
 	}
+	if r := regionCond(ps, "m.region", a); r != "" {
+		conds = append(conds, r)
+	}
 	res := ps.bind("?", a.Res)
 	if from := rollupRes(a.Res); from != a.Res {
 		return `SELECT u.* FROM (

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/lib/pq"
@@ -69,7 +70,11 @@ func rawBBox(ps *params, a domain.Area) string {
 	for _, b := range padded(a.BBox, min(a.Res, 3)) {
 		boxes = append(boxes, ps.bind("(c.lat BETWEEN ? AND ? AND c.lon BETWEEN ? AND ?)", b.South, b.North, b.West, b.East))
 	}
-	return "h3_parent(cell, 3) = ANY(ARRAY(SELECT c.cell FROM cells c WHERE c.res = 3 AND (" + strings.Join(boxes, " OR ") + ")))"
+	cond := "h3_parent(cell, 3) = ANY(ARRAY(SELECT c.cell FROM cells c WHERE c.res = 3 AND (" + strings.Join(boxes, " OR ") + ")))"
+	if r := regionCond(ps, "region", a); r != "" {
+		cond = r + " AND " + cond
+	}
+	return cond
 }
 
 // rawConds are the conditions of period p and filters f on the sightings table.
@@ -128,4 +133,40 @@ func padded(b geo.BBox, res int) []geo.BBox {
 		e = 180
 	}
 	return append(boxes, geo.BBox{West: w, South: south, East: e, North: north})
+}
+
+// maxRegions is the largest region cover a read names; a wider area reads every region (on
+// Citus: every shard), which a cover of thousands of values would not prune anyway.
+const maxRegions = 2000
+
+// regionCond is the condition "col is a region that can hold a cell of a" (col: a table's
+// region column), or "" when a is too wide or too coarse for a cover (resolution below
+// regionRes: a coarse cell's descendants reach far outside the bbox). The cover is the
+// res-3 cells meeting the bbox and their neighbours: a cell's descendants stray from its
+// outline by less than a neighbour's width, so every region with a descendant centre in the
+// bbox is in it. On a single node it only adds a filter; on Citus it is what lets the
+// planner prune the shards outside the area (docs/SCALING.md).
+func regionCond(ps *params, col string, a domain.Area) string {
+	if a.Res < regionRes {
+		return ""
+	}
+	cells, err := a.BBox.Cells(regionRes, maxRegions)
+	if err != nil {
+		return ""
+	}
+	seen := make(map[h3.Cell]bool, 4*len(cells))
+	var cover []int64
+	for _, c := range cells {
+		for _, n := range h3.GridDisk(c, 1) {
+			if !seen[n] {
+				seen[n] = true
+				cover = append(cover, int64(n))
+			}
+		}
+	}
+	if len(cover) > maxRegions {
+		return ""
+	}
+	slices.Sort(cover)
+	return ps.bind(col+" = ANY(?)", pq.Array(cover))
 }
