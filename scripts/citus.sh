@@ -11,6 +11,10 @@
 #   scripts/citus.sh url       print the coordinator's DATABASE_URL (the server's role, routewatch_app)
 #   scripts/citus.sh admin-url print the coordinator's superuser URL (provisioning only)
 #   scripts/citus.sh status    say whether each node runs and list pg_dist_node
+#   scripts/citus.sh createdb NAME  create database NAME on every node, owned by routewatch_app,
+#                              with citus and postgis, the nodes registered in it (the Citus leg of
+#                              the tests makes one per test package: storetest)
+#   scripts/citus.sh dropdb NAME    drop database NAME on every node
 #
 # The nodes are coord, w1 and w2, each with its own data directory under .data/citus/ and its
 # own port: $ROUTEWATCH_CITUS_PORT (default 54340; chosen at each start), +1 and +2 — apart from
@@ -278,6 +282,26 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 SQL
+  if [ "$1" = coord ]; then secure_audit_log; fi
+}
+
+# secure_audit_log gives the coordinator's database db.sh's audit-log helper (audit_log is a
+# local table there), so migration 11 hands audit_log to routewatch_audit, and on a database
+# migrated without it secures the table now, as db.sh does. The helper stays on the
+# coordinator (DDL propagation off) and migration 11 drops it.
+secure_audit_log() {
+  local c=${NODE_PORT[coord]}
+  [ "$(q "$c" "$DBNAME" "SELECT coalesce((SELECT pg_get_userbyid(relowner) = '$AUDITROLE' FROM pg_class WHERE oid = to_regclass('public.audit_log')), false)")" = t ] && return 0
+  { echo "SET citus.enable_ddl_propagation = off;"; "$ROOT/scripts/db.sh" audit-sql "$APPUSER"
+    cat <<SQL
+DO \$\$ BEGIN
+  IF to_regclass('public.audit_log') IS NOT NULL THEN
+    PERFORM public.routewatch_secure_audit_log();
+    DROP FUNCTION public.routewatch_secure_audit_log();
+  END IF;
+END \$\$;
+SQL
+  } | sql "$c" "$DBNAME"
 }
 
 # register sets the coordinator's host and adds the workers to pg_dist_node, skipping nodes
@@ -350,6 +374,28 @@ up() {
   say "Citus up at $(url) (workers on 127.0.0.1:${NODE_PORT[w1]}, :${NODE_PORT[w2]})"
 }
 
+# createdb makes database $1 like `up` makes routewatch (the cluster must be up).
+createdb() {
+  [[ "$1" =~ ^[a-z_][a-z0-9_]*$ ]] || die "createdb: database name must match [a-z_][a-z0-9_]*, got '$1'"
+  local n
+  for n in "${NODES[@]}"; do running "$n" || die "$n is not running: scripts/citus.sh up"; done
+  DBNAME=$1
+  for n in w1 w2 coord; do provision_node "$n"; done
+  register
+}
+
+# dropdb drops database $1 on every node (the coordinator first: it holds connections to the
+# workers' copies).
+dropdb() {
+  [[ "$1" =~ ^[a-z_][a-z0-9_]*$ ]] || die "dropdb: database name must match [a-z_][a-z0-9_]*, got '$1'"
+  [ "$1" != "$DBNAME" ] || die "dropdb: refusing to drop $DBNAME"
+  local n
+  for n in coord w1 w2; do
+    running "$n" && q "${NODE_PORT[$n]}" postgres "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
+  done
+  return 0
+}
+
 down() {
   lock
   local n
@@ -384,5 +430,7 @@ case "${1:-}" in
   url) url ;;
   admin-url) admin_url ;;
   status) status ;;
-  *) echo "usage: $0 up|down|url|admin-url|status" >&2; exit 2 ;;
+  createdb) createdb "${2:?usage: $0 createdb NAME}" ;;
+  dropdb) dropdb "${2:?usage: $0 dropdb NAME}" ;;
+  *) echo "usage: $0 up|down|url|admin-url|status|createdb NAME|dropdb NAME" >&2; exit 2 ;;
 esac

@@ -11,13 +11,14 @@ import (
 	"github.com/uber/h3-go/v4"
 )
 
-// FlowEdges sums flow_months at res over the whole months of p visible to maxHandling.
+// FlowEdges sums flow_months at res over the whole months of p visible to maxHandling, sorted
+// by start and end cell (so every engine answers in one order).
 func (db *DB) FlowEdges(ctx context.Context, res int, p domain.Period, maxHandling int) ([]Flow, error) {
 	rows, err := db.x.QueryContext(ctx, `
 		SELECT from_cell, to_cell, sum(legs), sum(journeys), sum(persons) FROM flow_months
 		WHERE res = $1 AND month >= date_trunc('month', $2::timestamptz AT TIME ZONE 'UTC')
 		  AND month < $3::timestamptz AT TIME ZONE 'UTC' AND handling <= $4
-		GROUP BY 1, 2 HAVING sum(legs) > 0`, res, p.From, p.To, maxHandling)
+		GROUP BY 1, 2 HAVING sum(legs) > 0 ORDER BY 1, 2`, res, p.From, p.To, maxHandling)
 	if err != nil {
 		return nil, fmt.Errorf("flow edges: %w", err)
 	}

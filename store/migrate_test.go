@@ -24,7 +24,14 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	if err != nil || cur != target || target < 1 {
 		t.Fatalf("versions: got %d/%d (%v), want equal and >= 1", cur, target, err)
 	}
-	for cur > 0 {
+	// On Citus only migration 17 (the one that distributes the tables) is rolled back: below
+	// it the workers keep copies of the audit trigger function that a full rollback cannot
+	// drop (docs/SCALING.md: a Citus database is not rolled back below it).
+	floor := int64(0)
+	if storetest.Citus() {
+		floor = 16
+	}
+	for cur > floor {
 		if err := db.MigrateDown(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +40,7 @@ func TestMigrationsUpDownUp(t *testing.T) {
 		}
 	}
 	var n int
-	if err := db.SQLX().GetContext(ctx, &n, `SELECT count(*) FROM pg_tables WHERE tablename = 'sightings'`); err != nil || n != 0 {
+	if err := db.SQLX().GetContext(ctx, &n, `SELECT count(*) FROM pg_tables WHERE tablename = 'sightings'`); err != nil || n != 0 && floor == 0 {
 		t.Fatalf("sightings table after full down: got %d (%v), want 0", n, err)
 	}
 	if err := db.Ready(ctx); err == nil {

@@ -49,6 +49,7 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
     RETURN;
   END IF;
+  SET LOCAL citus.multi_shard_modify_mode TO 'sequential';
   ALTER TABLE sightings DROP CONSTRAINT sightings_pkey, ADD PRIMARY KEY (id, region);
   PERFORM create_reference_table('transport_modes');
   PERFORM create_reference_table('modus_operandi');
@@ -63,12 +64,23 @@ $$;
 -- +goose StatementEnd
 
 -- +goose Down
+-- On Citus the tables come back to the coordinator first (undistribute_table moves their rows).
 -- +goose StatementBegin
 DO $$
 BEGIN
-  IF EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
-    RAISE EXCEPTION 'migration 17 cannot be rolled back on Citus: dump the data and load it into a single node instead';
+  IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+    RETURN;
   END IF;
+  -- One connection per worker: several undistributions in one transaction need it.
+  SET LOCAL citus.multi_shard_modify_mode TO 'sequential';
+  PERFORM undistribute_table('journey_legs');
+  PERFORM undistribute_table('flow_months');
+  PERFORM undistribute_table('cell_dims');
+  PERFORM undistribute_table('cell_months');
+  PERFORM undistribute_table('sightings', cascade_via_foreign_keys => true); -- and transport_modes
+  PERFORM undistribute_table('cells');
+  PERFORM undistribute_table('modus_operandi');
+  ALTER TABLE sightings DROP CONSTRAINT sightings_pkey, ADD PRIMARY KEY (id);
 END
 $$;
 -- +goose StatementEnd
