@@ -382,6 +382,10 @@ createdb() {
   DBNAME=$1
   for n in w1 w2 coord; do provision_node "$n"; done
   register
+  # Tables distributed in it get $ROUTEWATCH_CITUS_SHARDS shards (default 8, against Citus's 32):
+  # two workers sharing two cores gain nothing from more, and every multi-shard statement
+  # costs a task per shard.
+  q "${NODE_PORT[coord]}" postgres "ALTER DATABASE $1 SET citus.shard_count = ${ROUTEWATCH_CITUS_SHARDS:-8}" >/dev/null
 }
 
 # dropdb drops database $1 on every node (the coordinator first: it holds connections to the

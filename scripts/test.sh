@@ -4,10 +4,29 @@
 # Go test against the real database, every fuzz target briefly, the README's run command
 # (scripts/smoke-run.sh), and the web app end to end in Chromium (scripts/e2e.sh installs it
 # when missing).
+#
+# The Citus leg: scripts/citus.sh brings up a coordinator and two workers (building Citus from
+# ../shared/vendor when it is not installed) and the store, api, jobs and loader tests run
+# again against it (ROUTEWATCH_TEST_CITUS=1), beside the single-node run; the api package's
+# TestCitusAnswersAsSingleNode compares both engines' answers. Without an installed Citus or
+# its source the leg is skipped with a warning (ROUTEWATCH_REQUIRE_CITUS=1 makes that fail).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH=$PATH:/usr/local/go/bin
 
+# Citus first: building it installs postgresql-server-dev-15, which can upgrade the server
+# package under a PostgreSQL started before (db.sh's cluster would then fail to load plpgsql).
+citus=""
+if [ -f "$(/usr/lib/postgresql/15/bin/pg_config --pkglibdir 2>/dev/null)/citus.so" ] ||
+   [ -e "${CITUS_SRC:-$(dirname "$PWD")/shared/vendor/citus-13.2.2.tar.gz}" ]; then
+  scripts/citus.sh up
+  citus=1
+elif [ -n "${ROUTEWATCH_REQUIRE_CITUS:-}" ]; then
+  echo "test.sh: no Citus installed and no source in CITUS_SRC or ../shared/vendor: cannot run the Citus leg" >&2
+  exit 1
+else
+  echo "test.sh: WARNING: no Citus installed and no source in CITUS_SRC or ../shared/vendor: the Citus leg is skipped" >&2
+fi
 scripts/db.sh up
 if ! command -v ogrinfo >/dev/null; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
@@ -25,7 +44,21 @@ fi
 go vet ./...
 # staticcheck beyond vet (pinned; its default checks, the project's exceptions marked //lint:ignore in place)
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+if [ -n "$citus" ]; then
+  # Beside the single-node run: both mostly wait on their databases.
+  ROUTEWATCH_TEST_CITUS=1 DATABASE_URL=$(scripts/citus.sh url) ROUTEWATCH_TEST_SINGLE_URL=$DATABASE_URL \
+    go test -count=1 -timeout 20m ./store/ ./api/ ./jobs/ ./loader/ > .data/citus-leg.log 2>&1 &
+  leg=$!
+fi
 go test -count=1 -timeout 15m ./...
+if [ -n "$citus" ]; then
+  if ! wait "$leg"; then
+    cat .data/citus-leg.log >&2
+    echo "test.sh: the Citus leg failed (log above, and in .data/citus-leg.log)" >&2
+    exit 1
+  fi
+  grep -E '^(ok|FAIL)' .data/citus-leg.log | sed 's/^/citus leg: /'
+fi
 scripts/fuzz.sh 3 # every go test -fuzz target briefly: decoders of outside input must not panic
 scripts/smoke-run.sh # the README's first command: builds the web app, loads the demo, serves, signs in
 scripts/e2e.sh # the web app end to end: serves generated data, drives Chromium
