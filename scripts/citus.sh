@@ -218,6 +218,17 @@ max_wal_size = 2GB
 wal_level = logical  # Citus moves shards by logical replication (rebalancing tests)
 fsync = on
 CONF
+  ensure_conf "$n"
+}
+
+# ensure_conf adds settings newer than a node's data directory to its postgresql.conf and
+# says whether it did (a running node then needs a restart).
+ensure_conf() {
+  local conf
+  conf=$(datadir "$1")/postgresql.conf
+  grep -q '^max_worker_processes' "$conf" && return 1
+  # Citus runs a maintenance worker per database: the test suite makes one database per package.
+  echo "max_worker_processes = 64" >>"$conf"
 }
 
 start_node() {
@@ -227,6 +238,10 @@ start_node() {
   clear_stale "$n"
   if running "$n" && [ -n "$PG_UPGRADED" ]; then
     say "$n: restarting on the upgraded server"
+    as_owner "$BIN/pg_ctl" -D "$d" -m fast -w stop >/dev/null
+  fi
+  if ensure_conf "$n" && running "$n"; then
+    say "$n: restarting for its new settings"
     as_owner "$BIN/pg_ctl" -D "$d" -m fast -w stop >/dev/null
   fi
   running "$n" && return 0
@@ -377,6 +392,7 @@ up() {
 # createdb makes database $1 like `up` makes routewatch (the cluster must be up).
 createdb() {
   [[ "$1" =~ ^[a-z_][a-z0-9_]*$ ]] || die "createdb: database name must match [a-z_][a-z0-9_]*, got '$1'"
+  lock # one at a time: concurrent role and node changes collide ("tuple concurrently updated")
   local n
   for n in "${NODES[@]}"; do running "$n" || die "$n is not running: scripts/citus.sh up"; done
   DBNAME=$1
@@ -393,6 +409,7 @@ createdb() {
 dropdb() {
   [[ "$1" =~ ^[a-z_][a-z0-9_]*$ ]] || die "dropdb: database name must match [a-z_][a-z0-9_]*, got '$1'"
   [ "$1" != "$DBNAME" ] || die "dropdb: refusing to drop $DBNAME"
+  lock
   local n
   for n in coord w1 w2; do
     running "$n" && q "${NODE_PORT[$n]}" postgres "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
