@@ -7,13 +7,17 @@
 # table as the baseline (a second server, started with --force-plan raw), 100 distinct
 # quarter-vs-quarter compares, and 60
 # /api/v1/corridors requests (geometry, bbox, status, min_volume) over the latest corridor run.
+# CLUSTER_URL names another cluster's routewatch URL (e.g. CLUSTER_URL=$(scripts/citus.sh url)
+# for the Citus coordinator, docs/SCALING.md); DB is a database on it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DB=${1:-routewatch_bench}
 PORT=${PORT:-18080}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-scripts/db.sh up >/dev/null 2>&1
-ADMIN=$(scripts/db.sh url)
+if [ -n "${CLUSTER_URL:-}" ]; then ADMIN=$CLUSTER_URL; else
+  scripts/db.sh up >/dev/null 2>&1
+  ADMIN=$(scripts/db.sh url)
+fi
 URL="${ADMIN%/routewatch*}/$DB?sslmode=disable"
 go build -o /tmp/rw-heat ./cmd/routewatch
 KEY=$(/tmp/rw-heat keys create --database-url "$URL" --role admin --clearance H3 --name bench-heatmap 2>/dev/null | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')

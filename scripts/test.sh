@@ -35,6 +35,18 @@ if ! command -v ogrinfo >/dev/null; then
     { echo "test.sh: install gdal-bin (apt-get install gdal-bin) and run again" >&2; exit 1; }
 fi
 export DATABASE_URL=${DATABASE_URL:-$(scripts/db.sh url)}
+if [ -n "$citus" ]; then
+  # In the background from here to the end-to-end test, beside vet, staticcheck, the
+  # single-node run, the fuzz targets and the smoke run (it mostly waits on the cluster; the
+  # suite takes as long as without it, docs/SCALING.md). One package at a time:
+  # Citus syncs roles to the workers when a database's first objects are made, and two
+  # packages migrating at once collide there ("tuple concurrently updated").
+  single_url=$DATABASE_URL
+  ROUTEWATCH_TEST_CITUS=1 DATABASE_URL=$(scripts/citus.sh url) ROUTEWATCH_TEST_SINGLE_URL=$single_url \
+    go test -count=1 -p 1 -timeout 20m ./store/ ./api/ ./jobs/ ./loader/ > .data/citus-leg.log 2>&1 &
+  leg=$!
+  trap 'kill "$leg" 2>/dev/null || true' EXIT
+fi
 
 unformatted=$(gofmt -l $(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go'))
 if [ -n "$unformatted" ]; then
@@ -44,16 +56,9 @@ fi
 go vet ./...
 # staticcheck beyond vet (pinned; its default checks, the project's exceptions marked //lint:ignore in place)
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
-if [ -n "$citus" ]; then
-  # Beside the single-node run: both mostly wait on their databases. One package at a time:
-  # Citus syncs roles to the workers when a database's first objects are made, and two
-  # packages migrating at once collide there ("tuple concurrently updated").
-  single_url=$DATABASE_URL
-  ROUTEWATCH_TEST_CITUS=1 DATABASE_URL=$(scripts/citus.sh url) ROUTEWATCH_TEST_SINGLE_URL=$single_url \
-    go test -count=1 -p 1 -timeout 20m ./store/ ./api/ ./jobs/ ./loader/ > .data/citus-leg.log 2>&1 &
-  leg=$!
-fi
 go test -count=1 -timeout 15m ./...
+scripts/fuzz.sh 3 # every go test -fuzz target briefly: decoders of outside input must not panic
+scripts/smoke-run.sh # the README's first command: builds the web app, loads the demo, serves, signs in
 if [ -n "$citus" ]; then
   if ! wait "$leg"; then
     cat .data/citus-leg.log >&2
@@ -62,6 +67,4 @@ if [ -n "$citus" ]; then
   fi
   grep -E '^(ok|FAIL)' .data/citus-leg.log | sed 's/^/citus leg: /'
 fi
-scripts/fuzz.sh 3 # every go test -fuzz target briefly: decoders of outside input must not panic
-scripts/smoke-run.sh # the README's first command: builds the web app, loads the demo, serves, signs in
 scripts/e2e.sh # the web app end to end: serves generated data, drives Chromium

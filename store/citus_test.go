@@ -102,7 +102,7 @@ func TestCitusHeatmapPrunes(t *testing.T) {
 			t.Fatalf("%s: no Task Count in the plan:\n%s", c.plan, text)
 		}
 		got, _ := strconv.Atoi(m[1])
-		t.Logf("%s plan: %d regions, %d tasks of %d shards", c.plan, len(cover), got, shards)
+		t.Logf("%s plan: %d regions, %d tasks of %d shards\n%s", c.plan, len(cover), got, shards, text)
 		if got != want || got >= shards {
 			t.Errorf("%s plan over %d regions: %d tasks, want the %d shards holding them (of %d)\n%s", c.plan, len(cover), got, want, shards, text)
 		}
