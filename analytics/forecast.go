@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -96,13 +97,40 @@ func predictiveQuantile(mu, v, phi, p float64) float64 {
 	theta := lambda * lambda / (kv - lambda)
 	q := lambda / (theta + lambda)
 	pmf := math.Exp(theta * math.Log1p(-q)) // P(K = 0)
+	if pmf < 1e-290 {
+		// Summed up from P(K = 0) the pmf would start among subnormal numbers, whose few
+		// digits lose mass (a busy unit with little extra variance: the sum stalled at 0.964
+		// under p = 0.975 and never ended); the incomplete beta function keeps it.
+		return phi * nbQuantile(theta, q, lambda+math.Sqrt(kv), p)
+	}
 	var cdf float64
 	for k := 0.0; ; k++ {
-		if cdf += pmf; cdf >= p || pmf == 0 && k > lambda {
+		if cdf += pmf; cdf >= p || pmf < 1e-300 && k > lambda {
 			return phi * k
 		}
 		pmf *= (k + theta) / (k + 1) * q
 	}
+}
+
+// nbQuantile is the smallest k with P(K ≤ k) ≥ p for K negative binomial with size theta
+// and pmf ∝ (1−q)^θ q^k, whose CDF is I_{1−q}(θ, k+1), by bisection; the search starts
+// from guess, doubled until the CDF there reaches p.
+func nbQuantile(theta, q, guess, p float64) float64 {
+	cdf := func(k float64) float64 { return mathext.RegIncBeta(theta, k+1, 1-q) }
+	hi := math.Max(1, math.Ceil(guess))
+	for cdf(hi) < p && hi < 1e15 {
+		hi *= 2
+	}
+	lo := -1.0 // cdf(lo) < p: P(K ≤ −1) = 0
+	for hi-lo > 1 {
+		mid := math.Floor((lo + hi) / 2)
+		if cdf(mid) >= p {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }
 
 // Backtest is how well a unit's forecasts did on its own history: from every origin o from

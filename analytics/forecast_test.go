@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -154,6 +155,42 @@ func TestCalibratedForecast(t *testing.T) {
 		}
 		if narrower := f.Hi95[0]-f.Lo95[0] < plain.Hi95[0]-plain.Lo95[0]; narrower != c.wider {
 			t.Errorf("%s: calibrated interval %v–%v, level's %v–%v", c.name, f.Lo95[0], f.Hi95[0], plain.Lo95[0], plain.Hi95[0])
+		}
+	}
+}
+
+// TestPredictiveQuantileBusyUnit: a busy unit with little extra variance (mean 4608,
+// variance 89407, no design effect) made the pmf summed up from P(K = 0) start among
+// subnormal numbers, stall under p and never end; the quantiles must come back and match
+// the normal approximation (the distribution is nearly normal there) within 1%.
+func TestPredictiveQuantileBusyUnit(t *testing.T) {
+	mu, v := 4607.7198397945185, 89407.30610236105
+	for _, p := range []float64{0.025, 0.10, 0.90, 0.975} {
+		done := make(chan float64, 1)
+		go func() { done <- predictiveQuantile(mu, v, 1, p) }()
+		select {
+		case got := <-done:
+			want := mu + math.Sqrt(v)*distuv.UnitNormal.Quantile(p)
+			if math.Abs(got-want) > 0.01*want {
+				t.Errorf("p %v: got %v, want about %v", p, got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("p %v: predictiveQuantile(%v, %v, 1) did not return", p, mu, v)
+		}
+	}
+}
+
+// TestNBQuantileAsSum checks the incomplete-beta quantile against the summed pmf where the
+// sum is exact.
+func TestNBQuantileAsSum(t *testing.T) {
+	for _, c := range []struct{ mu, v float64 }{{3, 5}, {40, 90}, {400, 2000}, {2000, 40000}} {
+		theta := c.mu * c.mu / (c.v - c.mu)
+		q := c.mu / (theta + c.mu)
+		for _, p := range []float64{0.025, 0.10, 0.5, 0.90, 0.975} {
+			sum := predictiveQuantile(c.mu, c.v, 1, p)
+			if got := nbQuantile(theta, q, c.mu, p); got != sum {
+				t.Errorf("mean %v variance %v p %v: incomplete beta %v, summed pmf %v", c.mu, c.v, p, got, sum)
+			}
 		}
 	}
 }
