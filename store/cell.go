@@ -49,7 +49,7 @@ func (db *DB) Cell(ctx context.Context, c h3.Cell, p domain.Period, f domain.Fil
 	if res > CellResolution {
 		return nil, fmt.Errorf("cell resolution %d is finer than the stored %d", res, CellResolution)
 	}
-	var ps params
+	ps := db.params(ctx)
 	cellParam := ps.bind("?", int64(c))
 	resParam := ps.bind("?", res)
 	conds := append(rawConds(&ps, p, f), rawBBox(&ps, domain.Area{Res: res, BBox: cellBBox(c)}),
@@ -113,7 +113,7 @@ func (db *DB) neighbours(ctx context.Context, c h3.Cell, p domain.Period, f doma
 			ids = append(ids, int64(n))
 		}
 	}
-	var ps params
+	ps := db.params(ctx)
 	resParam := ps.bind("?", c.Resolution())
 	// Padding by the reach of a cell one resolution coarser (about 5 edge lengths of c)
 	// covers the whole ring around c.

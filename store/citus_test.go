@@ -74,7 +74,7 @@ func TestCitusHeatmapPrunes(t *testing.T) {
 		t.Fatal(err)
 	}
 	area := domain.Area{Res: 5, BBox: geo.BBox{West: 11.5, South: 36, East: 12.5, North: 37}}
-	cover := store.RegionCover(area)
+	cover := db.RegionCover(ctx, area)
 	if len(cover) == 0 {
 		t.Fatal("the area has no region cover")
 	}
@@ -91,7 +91,7 @@ func TestCitusHeatmapPrunes(t *testing.T) {
 			c.table, pq.Array(cover)); err != nil {
 			t.Fatal(err)
 		}
-		sqlq, args := store.HeatmapSQL(q, c.plan)
+		sqlq, args := db.HeatmapSQL(ctx, q, c.plan)
 		var plan []string
 		if err := db.SQLX().SelectContext(ctx, &plan, "EXPLAIN "+sqlq, args...); err != nil {
 			t.Fatalf("%s: %v", c.plan, err)

@@ -26,6 +26,10 @@ type DB struct {
 	migrationsOnce sync.Once
 	migrations     *goose.Provider
 	migrationsErr  error
+
+	shardsMu    sync.Mutex
+	shards      int  // shardCount's answer
+	shardsKnown bool // false until the database said: no Citus, or distributed tables
 }
 
 // Options tune the connection pool and statement limits.
@@ -126,3 +130,29 @@ func withParam(url, key, value string) string {
 	}
 	return url + " " + key + "=" + value
 }
+
+// shardCount is the number of shards of the distributed sightings table on Citus, 0 on a
+// single node (and on Citus before migration 17 distributes it, asked again next time).
+// Read paths start their parameters with it (DB.params).
+func (db *DB) shardCount(ctx context.Context) int {
+	db.shardsMu.Lock()
+	defer db.shardsMu.Unlock()
+	if db.shardsKnown {
+		return db.shards
+	}
+	var citus bool
+	if err := db.x.GetContext(ctx, &citus, `SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')`); err != nil {
+		return 0
+	}
+	n := 0
+	if citus {
+		if err := db.x.GetContext(ctx, &n, `SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = to_regclass('sightings')`); err != nil {
+			return 0
+		}
+	}
+	db.shards, db.shardsKnown = n, !citus || n > 0
+	return n
+}
+
+// params starts a read's parameters (see regionCond).
+func (db *DB) params(ctx context.Context) params { return params{shards: db.shardCount(ctx)} }

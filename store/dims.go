@@ -25,7 +25,7 @@ type DimCount struct {
 // function, so both answer alike.
 func (db *DB) DimCounts(ctx context.Context, q Query) ([]DimCount, error) {
 	b, p, f := q.Area.BBox, q.Period, q.Filters
-	var ps params
+	ps := db.params(ctx)
 	var sqlq string
 	rollup := choosePlan(Query{Area: domain.Area{Res: cellDimsRes, BBox: b}, Period: p, Filters: f}, dimCounts) == PlanCellDims
 	if rollup {

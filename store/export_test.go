@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+
 	"github.com/lib/pq"
 
 	"routewatch/domain"
@@ -13,17 +15,18 @@ func SetLegChunk(n int) func() {
 	return func() { legChunk = old }
 }
 
-// HeatmapSQL returns the statement and arguments the heatmap answers q with under plan.
-func HeatmapSQL(q Query, plan Plan) (string, []any) {
+// HeatmapSQL returns the statement and arguments db's heatmap answers q with under plan.
+func (db *DB) HeatmapSQL(ctx context.Context, q Query, plan Plan) (string, []any) {
+	ps := db.params(ctx)
 	if plan == PlanRaw {
-		return rawCellsQuery(q.Area, q.Period, q.Filters)
+		return rawCellsQuery(&ps, q.Area, q.Period, q.Filters)
 	}
-	return rollupCellsQuery(q.Area, q.Period, q.Filters)
+	return rollupCellsQuery(&ps, q.Area, q.Period, q.Filters)
 }
 
-// RegionCover returns the regions a read of area a names ("" cover: none).
-func RegionCover(a domain.Area) []int64 {
-	var ps params
+// RegionCover returns the regions db's reads of area a name (nil: none).
+func (db *DB) RegionCover(ctx context.Context, a domain.Area) []int64 {
+	ps := db.params(ctx)
 	if regionCond(&ps, "region", a) == "" {
 		return nil
 	}

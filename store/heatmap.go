@@ -46,11 +46,12 @@ func (db *DB) HeatmapWithPlan(ctx context.Context, q Query, plan Plan) ([]CellCo
 	a, p, f := q.Area, q.Period, q.Filters
 	var sqlq string
 	var args []any
+	ps := db.params(ctx)
 	switch plan {
 	case PlanRaw:
-		sqlq, args = rawCellsQuery(a, p, f)
+		sqlq, args = rawCellsQuery(&ps, a, p, f)
 	case ChoosePlan(q):
-		sqlq, args = rollupCellsQuery(a, p, f)
+		sqlq, args = rollupCellsQuery(&ps, a, p, f)
 	default:
 		return nil, plan, fmt.Errorf("heatmap: plan %s cannot answer res %d, %v with these filters", plan, a.Res, p)
 	}
@@ -104,10 +105,9 @@ func centreIn(c h3.Cell, b geo.BBox) bool {
 
 // rollupCellsQuery sums the rollup rows of the area per cell and mode (with the raw rows of
 // partial months, under PlanMixed).
-func rollupCellsQuery(a domain.Area, p domain.Period, f domain.Filters) (string, []any) {
-	var ps params
+func rollupCellsQuery(ps *params, a domain.Area, p domain.Period, f domain.Filters) (string, []any) {
 	q := `SELECT cell, mode, sum(sightings)::bigint, sum(persons)::bigint
-	      FROM (` + monthRows(&ps, a, p, f) + `) u GROUP BY 1, 2 HAVING sum(sightings) > 0`
+	      FROM (` + monthRows(ps, a, p, f) + `) u GROUP BY 1, 2 HAVING sum(sightings) > 0`
 	return q, ps.args
 }
 
@@ -165,10 +165,9 @@ func rollupRows(ps *params, a domain.Area, p domain.Period, f domain.Filters) st
 // rawCellsQuery groups raw sightings by their parent cell at the area's resolution. The
 // bbox, padded by a cell's reach, only narrows the scan (see rawBBox); the caller keeps
 // the cells whose centre lies in the bbox.
-func rawCellsQuery(a domain.Area, p domain.Period, f domain.Filters) (string, []any) {
-	var ps params
+func rawCellsQuery(ps *params, a domain.Area, p domain.Period, f domain.Filters) (string, []any) {
 	res := ps.bind("?", a.Res)
-	conds := append(rawConds(&ps, p, f), rawBBox(&ps, a))
+	conds := append(rawConds(ps, p, f), rawBBox(ps, a))
 	q := `SELECT h3_parent(cell, ` + res + `), coalesce(transport_mode, ''), count(*), sum(coalesce(persons, 0))::bigint
 	      FROM sightings WHERE ` + and(conds) + ` GROUP BY 1, 2`
 	return q, ps.args

@@ -28,7 +28,7 @@ func TestRegionCover(t *testing.T) {
 			b.West, b.East = 178.5, -178.8
 		}
 		res := 3 + rng.IntN(3)
-		var ps params
+		ps := params{shards: maxRegions} // the largest cover
 		if regionCond(&ps, "region", domain.Area{Res: res, BBox: b}) == "" {
 			t.Fatalf("box %s res %d: no cover", b, res)
 		}
@@ -54,9 +54,22 @@ func TestRegionCover(t *testing.T) {
 		{Res: 2, BBox: geo.BBox{West: 10, South: 30, East: 12, North: 32}},
 		{Res: 5, BBox: geo.BBox{West: -180, South: -80, East: 180, North: 80}},
 	} {
-		var ps params
+		ps := params{shards: maxRegions}
 		if c := regionCond(&ps, "region", a); c != "" {
 			t.Errorf("area %v: got cover %q, want none", a, c)
+		}
+	}
+	// A single node names no regions; 8 shards prune only covers of up to 16 regions.
+	sicily := domain.Area{Res: 5, BBox: geo.BBox{West: 11.5, South: 36, East: 12.5, North: 37}}
+	med := domain.Area{Res: 5, BBox: geo.BBox{West: 10, South: 33, East: 16, North: 38}}
+	for _, c := range []struct {
+		area   domain.Area
+		shards int
+		cover  bool
+	}{{sicily, 0, false}, {sicily, 8, true}, {med, 8, false}, {med, 32, true}} {
+		ps := params{shards: c.shards}
+		if got := regionCond(&ps, "region", c.area) != ""; got != c.cover {
+			t.Errorf("%v on %d shards: cover %v, want %v", c.area.BBox, c.shards, got, c.cover)
 		}
 	}
 }

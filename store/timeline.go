@@ -28,7 +28,7 @@ func (db *DB) Timeline(ctx context.Context, q Query) ([]Bucket, Plan, error) {
 		return nil, "", fmt.Errorf("timeline: unknown bucket %q", bucket)
 	}
 	plan := ChoosePlan(q) // month rows cannot be cut into days or weeks
-	var ps params
+	ps := db.params(ctx)
 	var sqlq string
 	trunc := ps.bind("?", bucket)
 	if plan != PlanRaw {

@@ -32,6 +32,9 @@ func handlingCodes(max domain.Clearance) []string {
 // constant SQL written in this package; only values travel as parameters.
 type params struct {
 	args []any
+	// shards is the distributed tables' shard count on Citus (DB.shardCount), 0 on a single
+	// node: it decides whether a read names its regions (regionCond).
+	shards int
 }
 
 // bind returns cond with each "?" replaced by the placeholder of the next of args.
@@ -135,22 +138,24 @@ func padded(b geo.BBox, res int) []geo.BBox {
 	return append(boxes, geo.BBox{West: w, South: south, East: e, North: north})
 }
 
-// maxRegions is the largest region cover a read names; a wider area reads every region (on
-// Citus: every shard), which a cover of thousands of values would not prune anyway.
+// maxRegions is the largest region cover a read names: beyond it every shard is hit anyway.
 const maxRegions = 2000
 
 // regionCond is the condition "col is a region that can hold a cell of a" (col: a table's
-// region column), or "" when a is too wide or too coarse for a cover (resolution below
-// regionRes: a coarse cell's descendants reach far outside the bbox). The cover is the
-// res-3 cells meeting the bbox and their neighbours: a cell's descendants stray from its
-// outline by less than a neighbour's width, so every region with a descendant centre in the
-// bbox is in it. On a single node it only adds a filter; on Citus it is what lets the
-// planner prune the shards outside the area (docs/SCALING.md).
+// region column), on Citus only (ps.shards > 0: it lets the planner prune the shards outside
+// the area; on a single node the filter would only cost, an array search per row). It is
+// "" when a is too coarse for a cover (resolution below regionRes: a coarse cell's
+// descendants reach far outside the bbox) or its cover too wide to prune: n regions hash
+// to S(1 − (1 − 1/S)^n) of S shards, so beyond 2S regions fewer than 14% are left out. The
+// cover is the res-3 cells meeting the bbox and their neighbours: a cell's descendants stray
+// from its outline by less than a neighbour's width, so every region with a descendant
+// centre in the bbox is in it (docs/SCALING.md).
 func regionCond(ps *params, col string, a domain.Area) string {
-	if a.Res < regionRes {
+	limit := min(maxRegions, 2*ps.shards)
+	if a.Res < regionRes || limit == 0 {
 		return ""
 	}
-	cells, err := a.BBox.Cells(regionRes, maxRegions)
+	cells, err := a.BBox.Cells(regionRes, limit)
 	if err != nil {
 		return ""
 	}
@@ -164,7 +169,7 @@ func regionCond(ps *params, col string, a domain.Area) string {
 			}
 		}
 	}
-	if len(cover) > maxRegions {
+	if len(cover) > limit {
 		return ""
 	}
 	slices.Sort(cover)
