@@ -60,9 +60,9 @@ func TestCitusDistribution(t *testing.T) {
 
 var taskCount = regexp.MustCompile(`Task Count: (\d+)`)
 
-// TestCitusHeatmapPrunes reads EXPLAIN of the heatmap over one sea basin (the Strait of
-// Sicily), by the rollup and by the raw plan: Citus must send it only to the shards that hold
-// the regions of the area's cover, fewer than all.
+// TestCitusHeatmapPrunes reads EXPLAIN of the heatmap over the Strait of Sicily and over the
+// whole central Mediterranean, by the rollup and by the raw plan: Citus must send each only to
+// the shards that hold the regions of the area's cover (for the strait, fewer than all).
 func TestCitusHeatmapPrunes(t *testing.T) {
 	if !storetest.Citus() {
 		t.Skip("runs in the Citus leg (scripts/test.sh sets ROUTEWATCH_TEST_CITUS)")
@@ -73,38 +73,46 @@ func TestCitusHeatmapPrunes(t *testing.T) {
 	if err := db.SQLX().GetContext(ctx, &shards, `SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'cell_months'::regclass`); err != nil {
 		t.Fatal(err)
 	}
-	area := domain.Area{Res: 5, BBox: geo.BBox{West: 11.5, South: 36, East: 12.5, North: 37}}
-	cover := db.RegionCover(ctx, area)
-	if len(cover) == 0 {
-		t.Fatal("the area has no region cover")
-	}
-	q := store.Query{Area: area, Period: domain.Period{
-		From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
-		Filters: domain.Filters{MaxHandling: 3}}
 	for _, c := range []struct {
-		plan  store.Plan
-		table string
-	}{{store.PlanRollup, "cell_months"}, {store.PlanRaw, "sightings"}} {
-		var want int
-		if err := db.SQLX().GetContext(ctx, &want, `
-			SELECT count(DISTINCT get_shard_id_for_distribution_column($1, r)) FROM unnest($2::bigint[]) r`,
-			c.table, pq.Array(cover)); err != nil {
-			t.Fatal(err)
+		name  string
+		area  domain.Area
+		fewer bool // fewer shards than all
+	}{
+		{"the Strait of Sicily", domain.Area{Res: 5, BBox: geo.BBox{West: 11.5, South: 36, East: 12.5, North: 37}}, true},
+		{"the central Mediterranean", domain.Area{Res: 5, BBox: geo.BBox{West: 10, South: 33, East: 16, North: 38}}, false},
+	} {
+		cover := db.RegionCover(ctx, c.area)
+		if len(cover) == 0 {
+			t.Fatalf("%s: no region cover", c.name)
 		}
-		sqlq, args := db.HeatmapSQL(ctx, q, c.plan)
-		var plan []string
-		if err := db.SQLX().SelectContext(ctx, &plan, "EXPLAIN "+sqlq, args...); err != nil {
-			t.Fatalf("%s: %v", c.plan, err)
-		}
-		text := strings.Join(plan, "\n")
-		m := taskCount.FindStringSubmatch(text)
-		if m == nil {
-			t.Fatalf("%s: no Task Count in the plan:\n%s", c.plan, text)
-		}
-		got, _ := strconv.Atoi(m[1])
-		t.Logf("%s plan: %d regions, %d tasks of %d shards\n%s", c.plan, len(cover), got, shards, text)
-		if got != want || got >= shards {
-			t.Errorf("%s plan over %d regions: %d tasks, want the %d shards holding them (of %d)\n%s", c.plan, len(cover), got, want, shards, text)
+		q := store.Query{Area: c.area, Period: domain.Period{
+			From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
+			Filters: domain.Filters{MaxHandling: 3}}
+		for _, p := range []struct {
+			plan  store.Plan
+			table string
+		}{{store.PlanRollup, "cell_months"}, {store.PlanRaw, "sightings"}} {
+			var want int
+			if err := db.SQLX().GetContext(ctx, &want, `
+				SELECT count(DISTINCT get_shard_id_for_distribution_column($1, r)) FROM unnest($2::bigint[]) r`,
+				p.table, pq.Array(cover)); err != nil {
+				t.Fatal(err)
+			}
+			sqlq, args := db.HeatmapSQL(ctx, q, p.plan)
+			var plan []string
+			if err := db.SQLX().SelectContext(ctx, &plan, "EXPLAIN "+sqlq, args...); err != nil {
+				t.Fatalf("%s, %s: %v", c.name, p.plan, err)
+			}
+			text := strings.Join(plan, "\n")
+			m := taskCount.FindStringSubmatch(text)
+			if m == nil {
+				t.Fatalf("%s, %s: no Task Count in the plan:\n%s", c.name, p.plan, text)
+			}
+			got, _ := strconv.Atoi(m[1])
+			t.Logf("%s, %s plan: %d regions, %d tasks of %d shards\n%s", c.name, p.plan, len(cover), got, shards, text)
+			if got != want || c.fewer && got >= shards {
+				t.Errorf("%s, %s plan over %d regions: %d tasks, want the %d shards holding them (of %d)", c.name, p.plan, len(cover), got, want, shards)
+			}
 		}
 	}
 }

@@ -59,14 +59,16 @@ func TestRegionCover(t *testing.T) {
 			t.Errorf("area %v: got cover %q, want none", a, c)
 		}
 	}
-	// A single node names no regions; 8 shards prune only covers of up to 16 regions.
+	// A single node names no regions; Citus names them for every sea basin (the central
+	// Mediterranean: 55), not for a continent.
 	sicily := domain.Area{Res: 5, BBox: geo.BBox{West: 11.5, South: 36, East: 12.5, North: 37}}
 	med := domain.Area{Res: 5, BBox: geo.BBox{West: 10, South: 33, East: 16, North: 38}}
+	africa := domain.Area{Res: 4, BBox: geo.BBox{West: -18, South: -35, East: 52, North: 37}}
 	for _, c := range []struct {
 		area   domain.Area
 		shards int
 		cover  bool
-	}{{sicily, 0, false}, {sicily, 8, true}, {med, 8, false}, {med, 32, true}} {
+	}{{sicily, 0, false}, {sicily, 8, true}, {med, 8, true}, {med, 32, true}, {africa, 8, false}, {africa, 32, false}} {
 		ps := params{shards: c.shards}
 		if got := regionCond(&ps, "region", c.area) != ""; got != c.cover {
 			t.Errorf("%v on %d shards: cover %v, want %v", c.area.BBox, c.shards, got, c.cover)
