@@ -138,7 +138,7 @@ func padded(b geo.BBox, res int) []geo.BBox {
 	return append(boxes, geo.BBox{West: w, South: south, East: e, North: north})
 }
 
-// maxRegions is the largest region cover a read names: beyond it every shard is hit anyway.
+// maxRegions bounds the region cover a read computes and names, whatever the shard count.
 const maxRegions = 2000
 
 // regionCond is the condition "col is a region that can hold a cell of a" (col: a table's
