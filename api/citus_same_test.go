@@ -100,6 +100,10 @@ func TestCitusAnswersAsSingleNode(t *testing.T) {
 		"/api/v1/displacements",
 		"/api/v1/jobs",
 		"/ogc/collections",
+		"/api/v1/tiles/heatmap/4/8/6.mvt?from=2024-07-01&to=2024-10-01", // the central Mediterranean (binary: compared as bytes)
+		"/api/v1/tiles/heatmap/6/34/25.mvt?from=2024-07-01&to=2024-10-01",
+		"/api/v1/tiles/corridors/3/4/3.mvt?from=2024-07-01&to=2024-10-01",
+		"/api/v1/tiles/heatmap?from=2024-07-01&to=2024-10-01",
 	}
 	// Paths named by the answers: the busiest cell, every corridor, every label's forecast,
 	// every OGC collection's items.

@@ -20,26 +20,16 @@ import (
 // (api/corridors_period.go). Without a CorridorFinder (handler tests), from/to keep the
 // corridors whose first–last seen span meets the period.
 func (h *handlers) getCorridors(c *gin.Context) error {
-	q := store.CorridorQuery{MaxHandling: principal(c).Clearance}
+	q, err := parseCorridorQuery(c)
+	if err != nil {
+		return err
+	}
 	if s, ok := c.GetQuery("bbox"); ok {
 		b, err := geo.ParseBBox(s)
 		if err != nil {
 			return errs.E(errs.Invalid, "bbox", "%v", err)
 		}
 		q.BBox = &b
-	}
-	for _, s := range list(c, "status", true) {
-		if !slices.Contains(corridorStatuses, s) {
-			return errs.E(errs.Invalid, "status", "want one of %v, got %q", corridorStatuses, s)
-		}
-		q.Status = append(q.Status, s)
-	}
-	if s, ok := c.GetQuery("min_volume"); ok {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			return errs.E(errs.Invalid, "min_volume", "want a whole number of legs or sightings, got %q", s)
-		}
-		q.MinVolume = n
 	}
 	outline, err := corridorGeometry(c)
 	if err != nil {
@@ -48,32 +38,59 @@ func (h *handlers) getCorridors(c *gin.Context) error {
 	if h.planner(c) {
 		return h.plannerCorridors(c, q, outline)
 	}
+	cs, members, err := h.readerCorridors(c, q)
+	if err != nil {
+		return err
+	}
+	setRows(c, len(cs))
+	writeFeatures(c, members, len(cs), func(i int) any { return corridorFeature(cs[i], outline) })
+	return nil
+}
+
+// parseCorridorQuery reads status and min_volume, with the caller's clearance.
+func parseCorridorQuery(c *gin.Context) (store.CorridorQuery, error) {
+	q := store.CorridorQuery{MaxHandling: principal(c).Clearance}
+	for _, s := range list(c, "status", true) {
+		if !slices.Contains(corridorStatuses, s) {
+			return q, errs.E(errs.Invalid, "status", "want one of %v, got %q", corridorStatuses, s)
+		}
+		q.Status = append(q.Status, s)
+	}
+	if s, ok := c.GetQuery("min_volume"); ok {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return q, errs.E(errs.Invalid, "min_volume", "want a whole number of legs or sightings, got %q", s)
+		}
+		q.MinVolume = n
+	}
+	return q, nil
+}
+
+// readerCorridors are the corridors of q for a caller who is not a planner: the latest
+// run's, or with from and to those of that whole-month period (api/corridors_period.go),
+// with the members a FeatureCollection of them carries.
+func (h *handlers) readerCorridors(c *gin.Context, q store.CorridorQuery) ([]store.Corridor, []member, error) {
 	_, hasFrom := c.GetQuery("from")
 	_, hasTo := c.GetQuery("to")
 	p, err := parsePeriod(c, "from", "to", time.Now())
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if (hasFrom || hasTo) && h.deps.CorridorFinder != nil {
 		cs, computed, err := h.corridorsOfPeriod(c, q, p)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		setRows(c, len(cs))
-		writeFeatures(c, []member{{"suppressed_below", 0}, {"period", gin.H{"from": p.From, "to": p.To}}, {"computed_on_request", computed}},
-			len(cs), func(i int) any { return corridorFeature(cs[i], outline) })
-		return nil
+		return cs, []member{{"suppressed_below", 0}, {"period", gin.H{"from": p.From, "to": p.To}}, {"computed_on_request", computed}}, nil
 	}
 	cs, _, err := h.deps.Corridors.Corridors(c.Request.Context(), q)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if hasFrom || hasTo {
 		cs = slices.DeleteFunc(cs, func(co store.Corridor) bool { return !corridorMeets(co, p) })
 	}
-	setRows(c, len(cs))
-	writeFeatures(c, []member{{"suppressed_below", 0}}, len(cs), func(i int) any { return corridorFeature(cs[i], outline) })
-	return nil
+	return cs, []member{{"suppressed_below", 0}}, nil
 }
 
 // getCorridor answers GET /api/v1/corridors/{id}: one corridor with its monthly series, its

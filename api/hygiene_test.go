@@ -62,7 +62,7 @@ func hygieneServer(t *testing.T) (*gin.Engine, *httptest.Server) {
 
 // routeSample is a valid value for each route parameter.
 var routeSample = map[string]string{"h3": "85283473fffffff", "id": "1", "collectionId": "cells", "featureId": "1",
-	"name": "no-such-job", "filepath": "index.js"}
+	"name": "no-such-job", "filepath": "index.js", "layer": "heatmap", "z": "5", "x": "17", "y": "12.mvt"}
 
 // samplePath fills a route template with sample values, and seg in place of parameter i (-1:
 // none). It returns the path and the name the refusal must use for that parameter.

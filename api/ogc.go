@@ -231,8 +231,12 @@ func ogcCheckParams(c *gin.Context, allowed, formats []string) error {
 // ogcRepeatable are the parameters that may be repeated (filter lists, as elsewhere in the API).
 var ogcRepeatable = map[string]bool{"mode": true, "mo": true, "nationality": true, "route": true, "source": true, "status": true}
 
-// ogcBase is the absolute URL of /ogc. Links are absolute: GDAL resolves a link starting
-// with "/" against the dataset URL (which already ends in /ogc). The base is, first match:
+// ogcBase is the absolute URL of /ogc (publicBase).
+func (h *handlers) ogcBase(c *gin.Context) string { return h.publicBase(c) + "/ogc" }
+
+// publicBase is the absolute URL of the server's root, for links clients follow (OGC links,
+// TileJSON tile templates). Links are absolute: GDAL resolves a link starting with "/"
+// against the dataset URL (which already ends in /ogc). The base is, first match:
 //   - Config.PublicURL (--public-url), the address operators say clients use;
 //   - from a trusted proxy (Config.TrustedProxies), X-Forwarded-Proto and X-Forwarded-Host;
 //   - the local address the connection arrived on (the listener's, with the scheme of the
@@ -240,9 +244,9 @@ var ogcRepeatable = map[string]bool{"mode": true, "mo": true, "nationality": tru
 //
 // Never the Host header: any client sets it, and links built from it would send GDAL, QGIS
 // or a cache that stores the answer to a host of the sender's choosing.
-func (h *handlers) ogcBase(c *gin.Context) string {
+func (h *handlers) publicBase(c *gin.Context) string {
 	if h.cfg.PublicURL != "" {
-		return strings.TrimRight(h.cfg.PublicURL, "/") + "/ogc"
+		return strings.TrimRight(h.cfg.PublicURL, "/")
 	}
 	scheme, host := "http", ""
 	if c.Request.TLS != nil {
@@ -260,9 +264,9 @@ func (h *handlers) ogcBase(c *gin.Context) string {
 		}
 	}
 	if host == "" { // no connection (a handler called without a server): links relative to the root
-		return "/ogc"
+		return ""
 	}
-	return scheme + "://" + host + "/ogc"
+	return scheme + "://" + host
 }
 
 // validHost accepts a host[:port] as it may stand in a URL: letters, digits, dots, hyphens

@@ -90,10 +90,15 @@ func parseRes(s string) (int, error) {
 // Without res the resolution is geo.DefaultRes(b), brought within both limits instead of
 // refused.
 func cellArea(c *gin.Context, b geo.BBox) (domain.Area, error) {
+	return cellAreaAt(c, b, geo.DefaultRes(b))
+}
+
+// cellAreaAt is cellArea with def as the resolution when the request names none.
+func cellAreaAt(c *gin.Context, b geo.BBox, def int) (domain.Area, error) {
 	most := maxRes(c)
 	s, given := c.GetQuery("res")
 	if !given {
-		res := min(geo.DefaultRes(b), most)
+		res := min(def, most)
 		return domain.Area{Res: max(0, min(res, b.FinestResWithin(res, MaxCells))), BBox: b}, nil
 	}
 	res, err := parseRes(s)

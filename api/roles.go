@@ -33,6 +33,8 @@ var routeRoles = map[string][]string{
 	"GET /api/v1/corridors":                               allRoles,
 	"GET /api/v1/corridors/:id":                           allRoles,
 	"GET /api/v1/flows":                                   allRoles,
+	"GET /api/v1/tiles/:layer":                            allRoles, // planners: the release grid's cells and corridors
+	"GET /api/v1/tiles/:layer/:z/:x/:y":                   allRoles,
 	"GET /api/v1/hotspots":                                readers,
 	"GET /api/v1/emerging":                                readers,
 	"GET /api/v1/mo-shifts":                               readers,

@@ -123,6 +123,8 @@ func New(cfg Config, deps Deps) (*gin.Engine, error) {
 	v1.GET("/corridors", handle(h.getCorridors))
 	v1.GET("/corridors/:id", handle(h.getCorridor))
 	v1.GET("/flows", handle(h.getFlows))
+	v1.GET("/tiles/:layer", handle(h.getTileJSON))      // TileJSON (api/tiles.go)
+	v1.GET("/tiles/:layer/:z/:x/:y", handle(h.getTile)) // {y}.mvt
 	v1.POST("/session", handle(h.postSession))
 	v1.GET("/session", h.getSession)
 	v1.DELETE("/session", h.deleteSession)

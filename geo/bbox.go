@@ -123,3 +123,29 @@ func DefaultRes(b BBox) int {
 	}
 	return minHeatmapRes
 }
+
+// Padded is b grown by the farthest a cell of res reaches from its centre (twice the
+// average edge length, which bounds the distortion of H3 cells): every cell of res that
+// meets b has its centre in it. The result may cross the antimeridian; it is the whole band
+// of its latitudes when it reaches past 85° or spans every longitude.
+func (b BBox) Padded(res int) BBox {
+	dLat := 2 * h3.HexagonEdgeLengthAvgKm(res) / 111.0
+	south, north := math.Max(-90, b.South-dLat), math.Min(90, b.North+dLat)
+	band := BBox{West: -180, South: south, East: 180, North: north}
+	maxLat := math.Max(math.Abs(south), math.Abs(north))
+	if maxLat > 85 {
+		return band
+	}
+	dLon := dLat / math.Cos(maxLat*math.Pi/180)
+	w, e := b.West-dLon, b.West+b.widthDeg()+dLon
+	if e-w >= 360 {
+		return band
+	}
+	if w < -180 {
+		w += 360
+	}
+	if e > 180 {
+		e -= 360
+	}
+	return BBox{West: w, South: south, East: e, North: north}
+}

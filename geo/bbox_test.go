@@ -2,6 +2,7 @@ package geo
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/uber/h3-go/v4"
@@ -164,6 +165,33 @@ func TestDefaultResRule(t *testing.T) {
 		}
 		if res < 8 && count(res+1) <= 3000 {
 			t.Errorf("DefaultRes(%+v) = %d, but res %d holds only %.0f cells", b, res, res+1, count(res+1))
+		}
+	}
+}
+
+// Every cell meeting a box has its centre in the padded box, at every resolution the tiles
+// and raw scans use, for random boxes (some across the antimeridian, some near the poles).
+func TestPaddedHoldsCentresOfMeetingCells(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for i := 0; i < 300; i++ {
+		res := 2 + rng.IntN(5)
+		size := 40 * math.Pow(0.5, float64(res))
+		w := rng.Float64()*360 - 180
+		s := rng.Float64()*160 - 80
+		b := BBox{West: w, South: s, East: w + size, North: math.Min(89, s+size)}
+		if b.East > 180 {
+			b.East -= 360
+		}
+		cells, err := b.Cells(res, 20000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := b.Padded(res)
+		for _, c := range cells {
+			ll := c.LatLng()
+			if !p.Contains(ll.Lat, ll.Lng) {
+				t.Fatalf("box %v res %d: cell %s meets it, centre %v outside the padded box %v", b, res, CellString(c), ll, p)
+			}
 		}
 	}
 }

@@ -6,7 +6,10 @@
 # filter), one client for 30 s, 16 clients for 30 s, the same requests answered from the raw
 # table as the baseline (a second server, started with --force-plan raw), 100 distinct
 # quarter-vs-quarter compares, and 60
-# /api/v1/corridors requests (geometry, bbox, status, min_volume) over the latest corridor run.
+# /api/v1/corridors requests (geometry, bbox, status, min_volume) over the latest corridor run;
+# then vector tiles: 60 random heatmap tiles at each zoom from 3 to 8 over the same areas
+# (whole-month periods, a third with a filter), one client for 10 s per zoom, all zooms with
+# 16 clients, and 120 corridor tiles. ONLY=tiles runs the tile part alone.
 # CLUSTER_URL names another cluster's routewatch URL (e.g. CLUSTER_URL=$(scripts/citus.sh url)
 # for the Citus coordinator, docs/SCALING.md); DB is a database on it.
 set -euo pipefail
@@ -83,6 +86,26 @@ for i in range(60):
     if i % 5 == 0: q += f"&min_volume={r.choice([10, 100, 1000])}"
     cor.append(q)
 open(f"{work}/corridors.txt", "w").write("\n".join(cor) + "\n")
+import math
+def tile(lon, lat, z):
+    n = 2 ** z
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return int((lon + 180) / 360 * n), int(y)
+alltiles, cortiles = [], []
+for z in range(3, 9):
+    ts = []
+    for i in range(60):
+        W, S, E, N = r.choice(areas)
+        x, y = tile(r.uniform(W, E), r.uniform(S, N), z)
+        f, t = period()
+        q = f"/api/v1/tiles/heatmap/{z}/{x}/{y}.mvt?from={f}&to={t}"
+        if i % 3 == 0: q += f"&mode={r.choice(modes)}"
+        ts.append(q)
+        cortiles.append(f"/api/v1/tiles/corridors/{z}/{x}/{y}.mvt")
+    open(f"{work}/tiles-z{z}.txt", "w").write("\n".join(ts) + "\n")
+    alltiles += ts
+open(f"{work}/tiles.txt", "w").write("\n".join(alltiles) + "\n")
+open(f"{work}/cortiles.txt", "w").write("\n".join(cortiles[::3]) + "\n")
 PY
 cat >"$WORK/paths.lua" <<LUA
 local paths, i = {}, 0
@@ -105,13 +128,18 @@ run() { # name paths connections seconds [port]
 echo "database $DB: $(psql "$URL" -Atc 'SELECT count(*) FROM sightings') sightings; $(nproc) cores"
 # Warm-up, not reported: one pass over the requests loads their pages into the buffer cache
 # as a server that has been running would have them (no response is cached in the server).
-cat "$WORK/heat.txt" "$WORK/compare.txt" | while read -r p; do
-  curl -s -o /dev/null -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT$p"
-done
-run "heatmap, 1 client, 30 s" heat.txt 1 30
-run "heatmap, 16 clients, 30 s" heat.txt 16 30
-run "compare two quarters, 1 client, 30 s" compare.txt 1 30
-run "heatmap baseline raw plan, 1 client, 30 s" heat.txt 1 30 "$RAWPORT"
-run "corridors, 1 client, 30 s" corridors.txt 1 30
+warm() { cat "$@" | while read -r p; do curl -s -o /dev/null -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT$p"; done; }
+if [ "${ONLY:-}" != tiles ]; then
+  warm "$WORK/heat.txt" "$WORK/compare.txt"
+  run "heatmap, 1 client, 30 s" heat.txt 1 30
+  run "heatmap, 16 clients, 30 s" heat.txt 16 30
+  run "compare two quarters, 1 client, 30 s" compare.txt 1 30
+  run "heatmap baseline raw plan, 1 client, 30 s" heat.txt 1 30 "$RAWPORT"
+  run "corridors, 1 client, 30 s" corridors.txt 1 30
+fi
+warm "$WORK/tiles.txt" "$WORK/cortiles.txt"
+for z in 3 4 5 6 7 8; do run "heatmap tiles z$z, 1 client, 10 s" "tiles-z$z.txt" 1 10; done
+run "heatmap tiles z3-8, 16 clients, 30 s" tiles.txt 16 30
+run "corridor tiles z3-8, 1 client, 10 s" cortiles.txt 1 10
 cat "$WORK"/serve-*.log | grep -c 'level=ERROR' | sed 's/^/server errors logged: /'
 echo "peak RSS of the server: $(grep VmHWM /proc/$PID/status | awk '{print $2, $3}')"

@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -107,35 +106,10 @@ func rawConds(ps *params, p domain.Period, f domain.Filters) []string {
 	return conds
 }
 
-// padded returns b grown by the farthest a cell of res reaches from its centre (twice the
-// average edge length, which bounds the distortion of H3 cells), as pieces inside
-// [-180, 180] (two when it crosses the antimeridian).
+// padded returns b grown by the farthest a cell of res reaches from its centre
+// (geo.BBox.Padded), as pieces inside [-180, 180] (two when it crosses the antimeridian).
 func padded(b geo.BBox, res int) []geo.BBox {
-	dLat := 2 * h3.HexagonEdgeLengthAvgKm(res) / 111.0
-	south, north := math.Max(-90, b.South-dLat), math.Min(90, b.North+dLat)
-	maxLat := math.Max(math.Abs(south), math.Abs(north))
-	world := []geo.BBox{{West: -180, South: south, East: 180, North: north}}
-	if maxLat > 85 {
-		return world
-	}
-	dLon := dLat / math.Cos(maxLat*math.Pi/180)
-	w, e := b.West-dLon, b.East+dLon
-	if b.CrossesAntimeridian() {
-		e += 360
-	}
-	if e-w >= 360 {
-		return world
-	}
-	var boxes []geo.BBox
-	if w < -180 {
-		boxes = append(boxes, geo.BBox{West: w + 360, South: south, East: 180, North: north})
-		w = -180
-	}
-	if e > 180 {
-		boxes = append(boxes, geo.BBox{West: -180, South: south, East: e - 360, North: north})
-		e = 180
-	}
-	return append(boxes, geo.BBox{West: w, South: south, East: e, North: north})
+	return b.Padded(res).Split()
 }
 
 // maxRegions bounds the region cover a read computes and names, whatever the shard count.
