@@ -1,7 +1,7 @@
 package api
 
 // OGC API - Features at /ogc: Part 1 Core with the GeoJSON and OpenAPI 3.0 conformance classes,
-// plus each collection's Part 3 queryables resource (served, not declared as a conformance class).
+// and Part 3 filtering: each collection's queryables and CQL2 text filters (api/ogc_filter.go).
 //
 // Decisions (also written into the OpenAPI document at /ogc/api):
 //   - limit: default 100, minimum 1, maximum 10,000. Larger values are clamped to 10,000 rather
@@ -56,6 +56,8 @@ var ogcConformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 }
+
+func init() { ogcConformsTo = append(ogcConformsTo, ogcFilterConformance...) }
 
 type ogcLink struct {
 	Href  string `json:"href"`
@@ -136,8 +138,7 @@ func (h *handlers) ogcCollection(c *gin.Context) error {
 }
 
 // ogcQueryables answers GET /ogc/collections/{collectionId}/queryables (Part 3): a JSON Schema
-// of the properties that can filter the collection's items, each a query parameter of the
-// same name.
+// of the properties a CQL2 filter of the collection's items may name.
 func (h *handlers) ogcQueryables(c *gin.Context) error {
 	col, err := ogcLookup(c)
 	if err == nil {
@@ -146,18 +147,16 @@ func (h *handlers) ogcQueryables(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	props := gin.H{}
-	for _, q := range col.queryables {
-		props[q.name] = q.schema
-	}
+	props, legacy := queryablesDoc(col.cql)
 	c.Header("Content-Type", mediaSchemaJSON)
 	c.JSON(http.StatusOK, gin.H{
 		"$schema":              "https://json-schema.org/draft/2020-12/schema",
 		"$id":                  h.ogcBase(c) + "/collections/" + col.id + "/queryables",
 		"type":                 "object",
 		"title":                col.title,
-		"description":          "Properties that filter " + col.id + ": pass each as a query parameter of the same name on the items resource.",
+		"description":          "The properties a CQL2 filter on " + col.id + " may name (filter=, filter-lang=cql2-text).",
 		"properties":           props,
+		"queryables":           legacy, // the Part 3 draft's list, which GDAL 3.6 reads
 		"additionalProperties": false,
 	})
 	return nil

@@ -6,29 +6,30 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"routewatch/cql2"
 	"routewatch/store"
 )
 
 // ogcCollection describes one feature collection and how its features are fetched.
 type ogcCollection struct {
 	id, title, description string
-	geometry               string   // the GeoJSON geometry types of its features, for the API definition
-	props                  []string // output property names, for properties=
-	listParams             []string // query parameters of items beyond the common ones
-	itemParams             []string // query parameters of items/{featureId} beyond f and properties
-	queryables             []ogcQueryable
+	geometry               string      // the GeoJSON geometry types of its features, for the API definition
+	props                  []string    // output property names, for properties=
+	listParams             []string    // query parameters of items beyond the common ones
+	itemParams             []string    // query parameters of items/{featureId} beyond f and properties
+	cql                    cql2.Schema // the queryables of filter= (api/ogc_filter.go)
 	items                  func(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error)
 	item                   func(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, error)
 }
 
-// ogcQueryable is a property that filters a collection, as a JSON Schema (Part 3).
-type ogcQueryable struct {
+// ogcParam is a filter query parameter of a collection, described as a JSON Schema.
+type ogcParam struct {
 	name   string
 	schema gin.H
 }
 
 // ogcListParams are the query parameters every items resource accepts.
-var ogcListParams = []string{"f", "bbox", "datetime", "limit", "offset", "properties"}
+var ogcListParams = append([]string{"f", "bbox", "datetime", "limit", "offset", "properties"}, ogcFilterParams...)
 
 // sightingFilters are the heatmap filters (parseFilters) that cells accept.
 var sightingFilters = []string{"mode", "mo", "nationality", "route", "source", "min_reliability"}
@@ -48,9 +49,8 @@ func init() {
 			props:      corridorProps,
 			listParams: []string{"status", "min_volume", "geometry"},
 			itemParams: []string{"geometry", "datetime"},
-			queryables: []ogcQueryable{{"status", gin.H{"title": "status", "type": "string",
-				"enum": corridorStatuses, "description": "the corridor's trend status; a comma-separated list or repeated parameter keeps any"}}},
-			items: corridorItems, item: corridorItem,
+			cql:        corridorSchema,
+			items:      corridorItems, item: corridorItem,
 		},
 		{
 			id: "flows", title: "Flows between H3 cells",
@@ -61,9 +61,8 @@ func init() {
 			props:      []string{"from", "to", "res", "legs", "journeys", "persons"},
 			listParams: []string{"res"},
 			itemParams: []string{"datetime"},
-			queryables: []ogcQueryable{{"res", gin.H{"title": "res", "type": "integer", "enum": store.FlowResolutions,
-				"description": "the H3 resolution of the flows' cells"}}},
-			items: flowItems, item: flowItem,
+			cql:        flowSchema,
+			items:      flowItems, item: flowItem,
 		},
 		{
 			id: "cells", title: "Heatmap cells",
@@ -74,7 +73,7 @@ func init() {
 			props:      []string{"h3", "sightings", "persons", "top_modes"},
 			listParams: append([]string{"res"}, sightingFilters...),
 			itemParams: append([]string{"datetime"}, sightingFilters...),
-			queryables: cellQueryables,
+			cql:        cellSchema,
 			items:      cellItems, item: cellItem,
 		},
 	}
@@ -87,7 +86,9 @@ const plannerNote = "Planner keys receive the release grid (docs/SECURITY.md): r
 
 var corridorStatuses = []string{"new", "growing", "stable", "declining"}
 
-var cellQueryables = []ogcQueryable{
+// cellFilterParams are the heatmap's filters as query parameters of cells (they select
+// sightings before counting, so they are not queryables of the counted cells).
+var cellFilterParams = []ogcParam{
 	{"res", gin.H{"title": "res", "type": "integer", "minimum": 0, "maximum": store.CellResolution, "description": "the H3 resolution of the cells"}},
 	{"mode", gin.H{"title": "mode", "type": "string", "description": "transport mode of the sightings counted (comma-separated or repeated: any)"}},
 	{"mo", gin.H{"title": "mo", "type": "string", "description": "modus operandi tag of the sightings counted (comma-separated or repeated: any)"}},

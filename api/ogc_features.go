@@ -2,6 +2,7 @@ package api
 
 import (
 	"cmp"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/cql2"
 	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
@@ -38,11 +40,7 @@ func cellItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 		return ogcPage{}, err
 	}
 	slices.SortFunc(cells, func(x, y store.CellCount) int { return cmp.Compare(x.Cell, y.Cell) })
-	page := ogcPage{matched: int64(len(cells))}
-	for _, cc := range window(cells, q.Offset, q.Limit) {
-		page.features = append(page.features, cellFeature(cc))
-	}
-	return page, nil
+	return pageOf(cells, cellFeature, q), nil
 }
 
 // cellItem is one cell with sightings in the period: id is its H3 index in hex.
@@ -92,11 +90,7 @@ func flowItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	if err != nil {
 		return ogcPage{}, err
 	}
-	page := ogcPage{matched: int64(len(flows))}
-	for _, fl := range window(flows, q.Offset, q.Limit) {
-		page.features = append(page.features, flowFeature(fl))
-	}
-	return page, nil
+	return pageOf(flows, flowFeature, q), nil
 }
 
 // flowItem is one flow: id is "<from>-<to>", both H3 indexes in hex at one flow resolution.
@@ -149,19 +143,22 @@ func corridorItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) {
 	if err != nil {
 		return ogcPage{}, err
 	}
-	cq := store.CorridorQuery{BBox: q.BBox, MaxHandling: principal(c).Clearance, Limit: q.Limit, Offset: q.Offset}
-	for _, s := range list(c, "status", true) {
-		if !slices.Contains(corridorStatuses, s) {
-			return ogcPage{}, errs.E(errs.Invalid, "status", "want %s, got %q", strings.Join(corridorStatuses, ", "), s)
-		}
-		cq.Status = append(cq.Status, s)
+	cq, err := parseCorridorQuery(c)
+	if err != nil {
+		return ogcPage{}, err
 	}
-	if s, ok := c.GetQuery("min_volume"); ok {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			return ogcPage{}, errs.E(errs.Invalid, "min_volume", "want a whole number of legs or sightings, 0 or more, got %q", s)
+	cq.BBox, cq.Limit, cq.Offset = q.BBox, q.Limit, q.Offset
+	if q.Filter != nil && !h.planner(c) {
+		cols := maps.Clone(store.CorridorColumns)
+		cols["geometry"] = "centerline"
+		if outline {
+			cols["geometry"] = "outline"
 		}
-		cq.MinVolume = n
+		sql, args, err := cql2.SQL(q.Filter, corridorSchema, cols)
+		if err != nil {
+			return ogcPage{}, errs.E(errs.Invalid, "filter", "%v", err)
+		}
+		cq.Filter = &store.Filter{SQL: sql, Args: args}
 	}
 	if h.planner(c) {
 		return plannerCorridorItems(h, c, q, outline, cq.Status, cq.MinVolume)

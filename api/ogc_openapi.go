@@ -69,7 +69,7 @@ func ogcOpenAPI(base string) gin.H {
 			"/collections/{collectionId}": op("describeCollection", "one collection", "A collection's metadata and links.",
 				params("collectionId", "f"), jsonResp("the collection", mediaJSON, "Collection")),
 			"/collections/{collectionId}/queryables": op("getQueryables", "queryables (Part 3)",
-				"A JSON Schema of the properties that filter the collection's items, each passed as a query parameter of the same name.",
+				"A JSON Schema of the properties a CQL2 filter (filter=) of the collection's items may name.",
 				params("collectionId", "f"), jsonResp("the queryables", mediaSchemaJSON, "Queryables")),
 		}),
 		"components": gin.H{
@@ -164,10 +164,19 @@ func ogcOpenAPIParams() gin.H {
 			gin.H{"type": "integer", "minimum": 0}),
 		"geometry": query("geometry", "corridors: centerline (LineString, default) or outline (MultiPolygon)",
 			gin.H{"type": "string", "enum": []string{"centerline", "outline"}, "default": "centerline"}),
+		"filter": query("filter", "A CQL2 text filter (OGC 21-065r2) over the collection's queryables (/collections/{collectionId}/queryables): "+
+			"comparisons (= <> < <= > >=), AND, OR, NOT, IS [NOT] NULL, [NOT] LIKE, [NOT] BETWEEN, [NOT] IN, TRUE/FALSE, "+
+			"DATE('…') and TIMESTAMP('…'), S_INTERSECTS(geometry, BBOX(w, s, e, n) | POINT(x y)) and T_INTERSECTS(a, b) with "+
+			"instants, properties or INTERVAL(start, end) ('..' open). A null makes a comparison unknown, and unknown selects nothing. "+
+			"A filter that cannot be read or names no queryable is a 400 saying where.", str),
+		"filter-lang": query("filter-lang", "The filter's language: cql2-text (default); cql-text, the draft's name that GDAL 3.6 sends, means the same.",
+			gin.H{"type": "string", "enum": []string{"cql2-text", "cql-text"}, "default": "cql2-text"}),
+		"filter-crs": query("filter-crs", "The CRS of the filter's coordinates: CRS84 only.",
+			gin.H{"type": "string", "enum": []string{crs84}, "default": crs84}),
 		"min_reliability": query("min_reliability", "cells: count sightings of this source reliability grade or better",
 			gin.H{"type": "string", "enum": []string{"A", "B", "C", "D", "E", "F"}}),
 	}
-	for _, q := range cellQueryables {
+	for _, q := range cellFilterParams {
 		if _, done := ps[q.name]; !done && q.name != "res" {
 			ps[q.name] = repeated(q.name, "cells: "+q.schema["description"].(string))
 		}

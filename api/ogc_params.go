@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uber/h3-go/v4"
 
+	"routewatch/cql2"
 	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
@@ -31,7 +32,8 @@ type ogcQuery struct {
 	HasTime bool          // datetime was given
 	Limit   int           // 1..ogcMaxLimit
 	Offset  int
-	Props   []string // properties to output; nil: all
+	Props   []string  // properties to output; nil: all
+	Filter  cql2.Expr // filter= (api/ogc_filter.go); nil: none
 }
 
 var worldBBox = geo.BBox{West: -180, South: -90, East: 180, North: 90}
@@ -70,7 +72,8 @@ func parseOGCQuery(c *gin.Context, col *ogcCollection, now time.Time) (ogcQuery,
 			return q, err
 		}
 	}
-	return q, nil
+	q.Filter, err = parseOGCFilter(c, col)
+	return q, err
 }
 
 // parseOGCBBox reads bbox as 4 numbers (minLon,minLat,maxLon,maxLat in CRS84; minLon > maxLon

@@ -77,8 +77,14 @@ func TestOGCConformance(t *testing.T) {
 	srv := newOGCServer(t, newOGCFake(t, 10), nil)
 	code, _, doc := ogcGet(t, srv.URL+"/ogc/conformance")
 	got := fmt.Sprint(doc["conformsTo"])
+	// Each class is exercised: Part 1 here and in the items tests; Part 3 and CQL2 in
+	// TestOGCFilter* (api/ogc_filter_test.go) and cql2's own tests.
 	want := "[http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson " +
-		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30]"
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30 " +
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter " +
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter http://www.opengis.net/spec/cql2/1.0/conf/cql2-text " +
+		"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2 http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators " +
+		"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions]"
 	if code != 200 || got != want {
 		t.Errorf("conformance: got %d %s, want %s", code, got, want)
 	}
@@ -187,9 +193,9 @@ func TestOGCCollections(t *testing.T) {
 func TestOGCQueryables(t *testing.T) {
 	srv := newOGCServer(t, newOGCFake(t, 10), nil)
 	for id, want := range map[string]string{
-		"corridors": "[status]",
-		"flows":     "[res]",
-		"cells":     "[min_reliability mo mode nationality res route source]",
+		"corridors": "[first_seen geometry id journeys kind label last_seen legs persons res sightings status trend]",
+		"flows":     "[from geometry journeys legs persons res to]",
+		"cells":     "[geometry h3 persons sightings]",
 	} {
 		u := srv.URL + "/ogc/collections/" + id + "/queryables"
 		code, hdr, doc := ogcGet(t, u)

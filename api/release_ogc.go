@@ -10,6 +10,7 @@ import (
 	"routewatch/domain"
 	"routewatch/errs"
 	"routewatch/geo"
+	"routewatch/store"
 )
 
 // The OGC collections as planners receive them (api/release.go): res-4 atoms of one
@@ -22,10 +23,8 @@ func plannerCellItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) 
 		return ogcPage{}, err
 	}
 	cells, withheld := t.cellsIn(bboxOrWorld(q.BBox))
-	page := ogcPage{matched: int64(len(cells)), release: t.note(withheld)}
-	for _, cc := range window(cells, q.Offset, q.Limit) {
-		page.features = append(page.features, releasedCellFeature(cc, t.k))
-	}
+	page := pageOf(cells, func(cc store.CellCount) ogcFeature { return releasedCellFeature(cc, t.k) }, q)
+	page.release = t.note(withheld)
 	return page, nil
 }
 
@@ -56,10 +55,8 @@ func plannerFlowItems(h *handlers, c *gin.Context, q ogcQuery) (ogcPage, error) 
 		return ogcPage{}, err
 	}
 	flows, withheld := t.flowsIn(bboxOrWorld(q.BBox))
-	page := ogcPage{matched: int64(len(flows)), release: t.note(withheld)}
-	for _, f := range window(flows, q.Offset, q.Limit) {
-		page.features = append(page.features, releasedFlowFeature(f))
-	}
+	page := pageOf(flows, releasedFlowFeature, q)
+	page.release = t.note(withheld)
 	return page, nil
 }
 
@@ -94,10 +91,8 @@ func plannerCorridorItems(h *handlers, c *gin.Context, q ogcQuery, outline bool,
 	if err != nil {
 		return ogcPage{}, err
 	}
-	page := ogcPage{matched: int64(len(rs)), release: t.note(withheld)}
-	for _, r := range window(rs, q.Offset, q.Limit) {
-		page.features = append(page.features, r.feature(outline))
-	}
+	page := pageOf(rs, func(r releasedCorridor) ogcFeature { return r.feature(outline) }, q)
+	page.release = t.note(withheld)
 	return page, nil
 }
 

@@ -30,7 +30,21 @@ type CorridorQuery struct {
 	MaxHandling  int       // the caller's clearance: corridors built from the data that level may see
 	Limit        int       // 0: no limit
 	Offset       int
+	Filter       *Filter // a further condition on the corridors table (CorridorColumns); nil for none
 }
+
+// Filter is a SQL condition with "?" placeholders for Args, in their order (a CQL2 filter
+// compiled by cql2.SQL).
+type Filter struct {
+	SQL  string
+	Args []any
+}
+
+// CorridorColumns are the corridors table's columns of the properties of a corridor feature,
+// for filters; the geometry is "centerline" or "outline" as the answer draws it.
+var CorridorColumns = map[string]string{"id": "id", "kind": "kind", "label": "label", "res": "res", "legs": "legs",
+	"journeys": "journeys", "persons": "persons", "sightings": "sightings", "first_seen": "first_seen",
+	"last_seen": "last_seen", "trend": "trend", "status": "status"}
 
 // Corridor is one route corridor found by the corridor job: a connected chain (or tree) of
 // strong flow edges, or the cells of one route label where the data has no journeys.

@@ -47,6 +47,9 @@ func (db *DB) Corridors(ctx context.Context, q CorridorQuery) ([]Corridor, int64
 		}
 		conds = append(conds, "("+strings.Join(boxes, " OR ")+")")
 	}
+	if q.Filter != nil {
+		conds = append(conds, ps.bind(q.Filter.SQL, q.Filter.Args...))
+	}
 	where := and(conds)
 	var total int64
 	if err := db.x.GetContext(ctx, &total, `SELECT count(*) FROM corridors WHERE `+where, ps.args...); err != nil {
