@@ -104,6 +104,8 @@ func TestCitusAnswersAsSingleNode(t *testing.T) {
 		"/api/v1/tiles/heatmap/6/34/25.mvt?from=2024-07-01&to=2024-10-01",
 		"/api/v1/tiles/corridors/3/4/3.mvt?from=2024-07-01&to=2024-10-01",
 		"/api/v1/tiles/heatmap?from=2024-07-01&to=2024-10-01",
+		"/ogc/collections/corridors/items?filter=" + url.QueryEscape("legs > 5 AND S_INTERSECTS(geometry, BBOX(-20, 25, 45, 55))"),
+		"/ogc/collections/cells/items?res=3&filter=" + url.QueryEscape("sightings >= 20"),
 	}
 	// Paths named by the answers: the busiest cell, every corridor, every label's forecast,
 	// every OGC collection's items.
