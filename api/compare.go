@@ -34,6 +34,7 @@ type compareCell struct {
 	QUp        float64  `json:"q_up"`
 	QDown      float64  `json:"q_down"`
 	Status     string   `json:"status"`
+	Place      any      `json:"place,omitempty"` // cells: the nearest town in words (cellPlace), absent when none lies within 150 km
 }
 
 // getCompare answers GET /api/v1/compare: per cell counts in periods A and B, daily rates,
@@ -182,7 +183,7 @@ func shapeChange(cell compareCellCounts, ch analytics.Change) compareCell {
 		RateA: ch.RateA, RateB: ch.RateB, Difference: ch.Difference,
 		PUp: ch.PUp, PDown: ch.PDown, QUp: nanToOne(ch.QUp), QDown: nanToOne(ch.QDown), Status: string(ch.Status)}
 	if cell.Cell != 0 {
-		out.H3 = geo.CellString(cell.Cell)
+		out.H3, out.Place = geo.CellString(cell.Cell), cellPlace(cell.Cell)
 	}
 	if !math.IsNaN(ch.RateRatio) && !math.IsInf(ch.RateRatio, 0) {
 		rr := ch.RateRatio

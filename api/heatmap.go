@@ -34,6 +34,7 @@ type heatCell struct {
 	Sightings int64       `json:"sightings"`
 	Persons   int64       `json:"persons"`
 	TopModes  []modeCount `json:"top_modes"`
+	Place     any         `json:"place,omitempty"` // the nearest town in words (cellPlace); absent when none lies within 150 km
 }
 
 func shapeCell(c store.CellCount) heatCell {
@@ -41,7 +42,8 @@ func shapeCell(c store.CellCount) heatCell {
 	if len(top) > topModes {
 		top = top[:topModes]
 	}
-	return heatCell{H3: geo.CellString(c.Cell), Sightings: c.Sightings, Persons: c.Persons, TopModes: mapWire(top, modeCountOf)}
+	return heatCell{H3: geo.CellString(c.Cell), Sightings: c.Sightings, Persons: c.Persons, TopModes: mapWire(top, modeCountOf),
+		Place: cellPlace(c.Cell)}
 }
 
 // getHeatmap answers GET /api/v1/heatmap: cells with sightings, persons and top modes, as
@@ -110,7 +112,7 @@ func writeCellFeatures(c *gin.Context, cells []store.CellCount) {
 		hc := shapeCell(cc)
 		f.ID = hc.H3
 		f.Properties = geojson.Properties{"h3": hc.H3, "sightings": hc.Sightings, "persons": hc.Persons, "top_modes": hc.TopModes,
-			"place": cellPlace(cc.Cell)}
+			"place": hc.Place}
 		s.value(f)
 	}
 	s.raw("]}\n")

@@ -70,7 +70,7 @@ func init() {
 				"(default from the bbox; the world at res 2 without one), with the heatmap's filters. At most 50,000 cells per bbox and res. " +
 				"bbox keeps cells whose centre lies in it. Geometry: the cell's polygon, split in two at the antimeridian. " + plannerNote,
 			geometry:   "Polygon or MultiPolygon",
-			props:      []string{"h3", "sightings", "persons", "top_modes"},
+			props:      []string{"h3", "sightings", "persons", "top_modes", "place"},
 			listParams: append([]string{"res"}, sightingFilters...),
 			itemParams: append([]string{"datetime"}, sightingFilters...),
 			cql:        cellSchema,

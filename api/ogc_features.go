@@ -73,7 +73,7 @@ func cellItem(h *handlers, c *gin.Context, id string, q ogcQuery) (*ogcFeature, 
 func cellFeature(cc store.CellCount) ogcFeature {
 	hc := shapeCell(cc)
 	return newFeature(hc.H3, geo.CellGeometry(cc.Cell), map[string]any{
-		"h3": hc.H3, "sightings": hc.Sightings, "persons": hc.Persons, "top_modes": hc.TopModes})
+		"h3": hc.H3, "sightings": hc.Sightings, "persons": hc.Persons, "top_modes": hc.TopModes, "place": hc.Place})
 }
 
 // flowItems pages the flows of the request's area and period, in the store's order (legs

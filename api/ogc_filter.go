@@ -40,7 +40,7 @@ var (
 		"geometry": cql2.Geometry}
 	flowSchema = cql2.Schema{"from": cql2.String, "to": cql2.String, "res": cql2.Number, "legs": cql2.Number,
 		"journeys": cql2.Number, "persons": cql2.Number, "geometry": cql2.Geometry}
-	cellSchema = cql2.Schema{"h3": cql2.String, "sightings": cql2.Number, "persons": cql2.Number, "geometry": cql2.Geometry}
+	cellSchema = cql2.Schema{"h3": cql2.String, "sightings": cql2.Number, "persons": cql2.Number, "place": cql2.String, "geometry": cql2.Geometry}
 )
 
 // parseOGCFilter reads filter, filter-lang and filter-crs for col: nil without a filter.

@@ -261,7 +261,7 @@ func TestOGCProperties(t *testing.T) {
 		return fmt.Sprint(ks)
 	}
 	for _, tc := range []struct{ path, want string }{
-		{"/ogc/collections/cells/items?limit=1", "[h3 persons sightings top_modes]"},
+		{"/ogc/collections/cells/items?limit=1", "[h3 persons place sightings top_modes]"},
 		{"/ogc/collections/cells/items?limit=1&properties=h3,sightings", "[h3 sightings]"},
 		{"/ogc/collections/cells/items?limit=1&properties=", "[]"},
 		{"/ogc/collections/flows/items?limit=1", "[from journeys legs persons res to]"},

@@ -195,7 +195,7 @@ func TestOGCQueryables(t *testing.T) {
 	for id, want := range map[string]string{
 		"corridors": "[first_seen geometry id journeys kind label last_seen legs persons res sightings status trend]",
 		"flows":     "[from geometry journeys legs persons res to]",
-		"cells":     "[geometry h3 persons sightings]",
+		"cells":     "[geometry h3 persons place sightings]",
 	} {
 		u := srv.URL + "/ogc/collections/" + id + "/queryables"
 		code, hdr, doc := ogcGet(t, u)

@@ -271,7 +271,7 @@ func releasedModes(modes []store.ModeCount, k int64) []string {
 func releasedCellFeature(cc store.CellCount, k int64) ogcFeature {
 	id := geo.CellString(cc.Cell)
 	return newFeature(id, geo.CellGeometry(cc.Cell), map[string]any{
-		"h3": id, "sightings": cc.Sightings, "persons": cc.Persons, "top_modes": releasedModes(cc.Modes, k)})
+		"h3": id, "sightings": cc.Sightings, "persons": cc.Persons, "top_modes": releasedModes(cc.Modes, k), "place": cellPlace(cc.Cell)})
 }
 
 // releasedFlowFeature is a released flow atom: legs and persons, no journeys (distinct

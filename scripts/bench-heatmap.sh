@@ -7,8 +7,8 @@
 # table as the baseline (a second server, started with --force-plan raw), 100 distinct
 # quarter-vs-quarter compares, and 60
 # /api/v1/corridors requests (geometry, bbox, status, min_volume) over the latest corridor run;
-# then vector tiles: 60 random heatmap tiles at each zoom from 3 to 8 over the same areas
-# (whole-month periods, a third with a filter), one client for 10 s per zoom, all zooms with
+# then vector tiles: 60 random heatmap tiles at each zoom from 3 to 8, each holding the centre
+# of a random res-4 cell with data in the two areas (whole-month periods, a third with a filter), one client for 10 s per zoom, all zooms with
 # 16 clients, and 120 corridor tiles. ONLY=tiles runs the tile part alone.
 # CLUSTER_URL names another cluster's routewatch URL (e.g. CLUSTER_URL=$(scripts/citus.sh url)
 # for the Citus coordinator, docs/SCALING.md); DB is a database on it.
@@ -38,9 +38,11 @@ trap 'kill $PID $RAWPID 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$WORK"/*.txt "$KE
 for p in "$PORT" "$RAWPORT"; do
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$p/readyz" >/dev/null && break; sleep 0.2; done
 done
+# the cells with data of the two areas (res 4), where the tiles are centred
+curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/api/v1/heatmap?bbox=-20,10,40,47&res=4&from=2022-01-01&to=2025-01-01&format=geojson" >"$WORK/cells.json"
 
 python3 - "$WORK" <<'PY'
-import random, sys
+import json, random, sys
 work = sys.argv[1]
 r = random.Random(42)
 areas = [(-6, 30, 36, 46), (-20, 12, -5, 30)]  # Mediterranean; Atlantic route
@@ -91,12 +93,16 @@ def tile(lon, lat, z):
     n = 2 ** z
     y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
     return int((lon + 180) / 360 * n), int(y)
+points = []  # the centre of each cell with data (the mean of its ring's corners)
+for f in json.load(open(f"{work}/cells.json"))["features"]:
+    ring = f["geometry"]["coordinates"][0] if f["geometry"]["type"] == "Polygon" else f["geometry"]["coordinates"][0][0]
+    points.append((sum(p[0] for p in ring[:-1]) / (len(ring) - 1), sum(p[1] for p in ring[:-1]) / (len(ring) - 1)))
 alltiles, cortiles = [], []
 for z in range(3, 9):
     ts = []
     for i in range(60):
-        W, S, E, N = r.choice(areas)
-        x, y = tile(r.uniform(W, E), r.uniform(S, N), z)
+        lon, lat = r.choice(points)
+        x, y = tile(lon, lat, z)
         f, t = period()
         q = f"/api/v1/tiles/heatmap/{z}/{x}/{y}.mvt?from={f}&to={t}"
         if i % 3 == 0: q += f"&mode={r.choice(modes)}"

@@ -315,6 +315,7 @@ test('hovering a cell shows sightings, persons and top modes', async () => {
   assert.match(text, /sightings/);
   assert.match(text, /top modes/);
   assert.ok(text.includes(cell.h3) || /cell [0-9a-f]{15}/.test(text), text);
+  if (text.includes(cell.h3) && cell.place) assert.ok(text.includes(cell.place), `the tooltip names the place ${cell.place}: ${text}`);
   await page.mouse.move(box.x + 5, box.y + box.height - 5);
 });
 
@@ -494,6 +495,10 @@ test('the ranked table of the busiest cells and routes matches the API, and expo
     await page.waitForFunction(() => /^[1-9][\d,]* corridors of 1 Jan 2025/.test(document.querySelector('#corridor-list caption')?.textContent ?? ''), null, { timeout: 20_000 });
     const cells = await check('cell');
     assert.equal(cells.period.from, '2025-01-01T00:00:00Z');
+    const named = cells.rows.filter((x) => x.place);
+    assert.ok(named.length > 0, 'ranked cells carry their place');
+    const shown = await page.$$eval('#ranking-body tbody tr td .place', (ps) => ps.map((p) => p.textContent));
+    assert.deepEqual(shown, named.map((x) => x.place), 'the table names each cell by its place');
     assert.equal(cells.previous.from, '2024-10-01T00:00:00Z', 'the previous period of the same length, in whole months');
     const n = rankings.length;
     await page.selectOption('#ranking-by', 'route');

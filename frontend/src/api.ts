@@ -8,7 +8,8 @@ import { type BBox, bboxParam } from './geo';
 
 export interface Totals { cells?: number; sightings: number; persons: number }
 export interface ModeCount { mode: string; sightings: number }
-export interface HeatCell { h3: string; sightings: number; persons: number; top_modes: ModeCount[] }
+/** place is the cell centre's nearest town in words, absent when none lies within 150 km. */
+export interface HeatCell { h3: string; sightings: number; persons: number; top_modes: ModeCount[]; place?: string }
 export interface Heatmap { res: number; bbox: number[]; from: string; to: string; totals: Totals; cells: HeatCell[] }
 
 export interface Bucket { start: string; sightings: number; persons: number }
@@ -19,7 +20,7 @@ export interface CompareCell {
   h3: string; a: number; b: number; persons_a: number; persons_b: number;
   rate_a_per_day: number; rate_b_per_day: number; rate_ratio: number | null;
   difference_per_day: number; p_up: number; p_down: number; q_up: number; q_down: number;
-  status: CompareStatus;
+  status: CompareStatus; place?: string;
 }
 export interface ComparePeriod { from: string; to: string; days: number }
 export interface Compare {

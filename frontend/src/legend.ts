@@ -56,12 +56,12 @@ export class Tooltip {
 
 export function heatTooltipLines(c: HeatCell): (string | [string, string])[] {
   const modes = c.top_modes.map((m) => `${fmt.label(m.mode)} ${fmt.count(m.sightings)}`).join(', ');
-  return [`cell ${c.h3}`, ['sightings', fmt.count(c.sightings)], ['persons', fmt.count(c.persons)], ['top modes', modes || '–']];
+  return [c.place ? `${c.place} · ${c.h3}` : `cell ${c.h3}`, ['sightings', fmt.count(c.sightings)], ['persons', fmt.count(c.persons)], ['top modes', modes || '–']];
 }
 
 export function compareTooltipLines(c: CompareCell): (string | [string, string])[] {
   return [
-    `cell ${c.h3} — ${c.status}`,
+    `${c.place ? `${c.place} · ${c.h3}` : `cell ${c.h3}`} — ${c.status}`,
     ['sightings A → B', `${fmt.count(c.a)} → ${fmt.count(c.b)}`],
     ['per day A → B', `${fmt.rate(c.rate_a_per_day)} → ${fmt.rate(c.rate_b_per_day)}`],
     ['rate ratio', fmt.ratio(c.rate_ratio)],

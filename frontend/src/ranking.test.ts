@@ -27,4 +27,13 @@ describe('ranking', () => {
     expect(csv[0]).toBe('rank,route,previous,period,persons_previous,persons_period,rate_ratio,q_up,q_down,status');
     expect(csv[1]).toMatch(/^1,"?'=HYPERLINK/);
   });
+
+  it('exports cells with their place', () => {
+    const r: Ranking = { by: 'cell', res: 4, alpha: 0.05, period: { from: '', to: '', days: 29 }, previous: { from: '', to: '', days: 31 }, units: 2,
+      rows: [row(1, 2, 12, 'up', 6.4, { h3: '84384bfffffffff', place: 'near Zuwarah, LY' }), row(2, 1, 2, 'unchanged', 2, { h3: '8438481ffffffff' })] };
+    const csv = rankingCSV(r).split('\r\n');
+    expect(csv[0]).toBe('rank,h3,place,previous,period,persons_previous,persons_period,rate_ratio,q_up,q_down,status');
+    expect(csv[1]).toMatch(/^1,84384bfffffffff,"near Zuwarah, LY",2,12,/);
+    expect(csv[2]).toMatch(/^2,8438481ffffffff,,1,2,/);
+  });
 });

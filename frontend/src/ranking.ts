@@ -19,11 +19,12 @@ export function changeText(r: RankedRow): string {
 
 /** rankingCSV writes the rows with their unit, counts, rates, test and status. */
 export function rankingCSV(r: Ranking): string {
-  const cols = ['rank', r.by === 'cell' ? 'h3' : 'route', 'previous', 'period', 'persons_previous', 'persons_period',
+  const cell = r.by === 'cell';
+  const cols = ['rank', ...(cell ? ['h3', 'place'] : ['route']), 'previous', 'period', 'persons_previous', 'persons_period',
     'rate_ratio', 'q_up', 'q_down', 'status'];
   const lines = [cols.join(',')];
   for (const x of r.rows) {
-    lines.push([x.rank, r.by === 'cell' ? x.h3 : x.route, x.a, x.b, x.persons_a, x.persons_b, x.rate_ratio ?? '', x.q_up, x.q_down, x.status]
+    lines.push([x.rank, ...(cell ? [x.h3, x.place ?? ''] : [x.route]), x.a, x.b, x.persons_a, x.persons_b, x.rate_ratio ?? '', x.q_up, x.q_down, x.status]
       .map(csvField).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -68,7 +69,7 @@ export class RankingTable {
       'aria-sort': this.key === key ? 'descending' : 'none', title },
     h('button', { type: 'button', class: 'link', onclick: () => { this.key = key; this.draw(); } }, text));
     const unit = (x: RankedRow): HTMLElement => (r.by === 'cell'
-      ? h('button', { type: 'button', class: 'link', onclick: () => this.select(x.h3) }, h('code', {}, x.h3))
+      ? h('button', { type: 'button', class: 'link', title: x.h3, onclick: () => this.select(x.h3) }, x.place ? h('span', { class: 'place' }, x.place) : h('code', {}, x.h3))
       : h('span', { dir: 'auto' }, x.route ?? ''));
     this.body.replaceChildren(
       h('p', { class: 'muted small' }, `${fmt.periodLabel({ from: r.period.from.slice(0, 10), to: r.period.to.slice(0, 10) })} against `
