@@ -352,7 +352,7 @@ test('a link with parameters the app cannot use says which, and uses the default
   }
 });
 
-test('Play steps through the chosen period, one month at a time, and gives the period back when paused', async () => {
+test('Play steps through the chosen period, one month at a time or in rolling windows, at a chosen speed, and gives the period back', async () => {
   const p2 = await ctx.newPage();
   try {
     await p2.goto(`${BASE}/${START}&period=2025-01-01..2025-04-01`);
@@ -363,6 +363,24 @@ test('Play steps through the chosen period, one month at a time, and gives the p
     await p2.click('#play'); // pause
     assert.deepEqual(await p2.evaluate(() => window.routewatch.state().period), { from: '2025-01-01', to: '2025-04-01' });
     assert.match(p2.url(), /period=2025-01-01\.\.2025-04-01/);
+    // A three-month rolling window at ×4 through five months: frames one month apart, the
+    // last ending with the period, then the period is given back.
+    await p2.goto(`${BASE}/${START}&period=2025-01-01..2025-06-01`);
+    await p2.waitForFunction(() => document.body.dataset.status === 'ready', null, { timeout: 30_000 });
+    await p2.selectOption('#play-window', '3');
+    await p2.selectOption('#play-speed', '4');
+    const seen = [];
+    const started = Date.now();
+    await p2.click('#play');
+    while (Date.now() - started < 15_000) {
+      const p = await p2.evaluate(() => window.routewatch.state().period);
+      if (!seen.length || seen.at(-1).from !== p.from || seen.at(-1).to !== p.to) seen.push(p);
+      if (await p2.getAttribute('#play', 'aria-pressed') === 'false') break;
+      await p2.waitForTimeout(50);
+    }
+    assert.deepEqual(seen, [{ from: '2025-01-01', to: '2025-04-01' }, { from: '2025-02-01', to: '2025-05-01' },
+      { from: '2025-03-01', to: '2025-06-01' }, { from: '2025-01-01', to: '2025-06-01' }], 'three-month frames a month apart, then the period back');
+    assert.ok(Date.now() - started < 5_000, 'at ×4 a frame lasts under a second');
   } finally {
     await p2.close();
   }
@@ -547,6 +565,11 @@ test('compare mode renders a diverging map, outlines and the rises and falls', a
   pages.forEach((p, i) => assert.match(p, /HANDLING H3/, `page ${i + 1} of ${pages.length} carries the handling marking`));
   const text = pages.join('\n');
   for (const want of [/Compare A .* with B /, /Printed \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/, /Caveats/, /fewer than 5/, /Method: compare/]) assert.match(text, want);
+  // Cells are named by their places in the tables, on screen and on paper.
+  const places = await page.$$eval('#compare-panel .compare-table .place', (ps) => ps.map((p) => p.textContent));
+  assert.ok(places.length > 0, 'the rises and falls name their places');
+  const flat = text.replace(/\s+/g, ' ');
+  assert.ok(places.some((p) => flat.includes(p)), `a place of the tables is in the PDF: ${places.slice(0, 3)}`);
   await page.locator('#compare-shifts').screenshot({ path: `${SHOTS}/compare-shifts.png` });
 });
 

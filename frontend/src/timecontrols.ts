@@ -1,18 +1,41 @@
 // timecontrols.ts: the period as date inputs (keyboard-friendly twin of the brush), the step
-// (week or month) and the play control that steps the period through the data's span.
+// (week or month) and the play control that steps the period through the data's span: at a
+// chosen speed, each frame a rolling window of one or more steps.
 
 import { h } from './dom';
 import * as fmt from './format';
 import { isPeriod, type Period, type Step, type ViewState } from './state';
 import type { Store } from './store';
 
+/** PLAY_MS is a frame's time at speed ×1. */
 const PLAY_MS = 1500;
+const SPEEDS = [0.5, 1, 2, 4];
+const WINDOWS = [1, 3, 6, 12];
+
+/** playFrames are Play's frames through ext: windows of `window` steps starting at `from`,
+ * one step apart, the last one ending at or before ext.to (a window longer than ext gives one
+ * frame, ext's own end). */
+export function playFrames(from: string, ext: Period, step: Step, window: number,
+  offset: (d: string, s: Step, n: number) => string): Period[] {
+  const out: Period[] = [];
+  for (let f = from; f < ext.to; f = offset(f, step, 1)) {
+    const to = offset(f, step, window);
+    if (to > ext.to) {
+      if (!out.length) out.push({ from: f, to: ext.to });
+      break;
+    }
+    out.push({ from: f, to });
+  }
+  return out;
+}
 
 export class TimeControls {
   private from: HTMLInputElement;
   private to: HTMLInputElement;
   private step: HTMLSelectElement;
   private play: HTMLButtonElement;
+  private speed: HTMLSelectElement;
+  private window: HTMLSelectElement;
   private label: HTMLElement;
   private timer = 0;
   /** The period chosen before Play: Play steps through it (or the data's span when it is one
@@ -31,12 +54,17 @@ export class TimeControls {
     this.step = h('select', { id: 'period-step', onchange: () => store.set({ step: this.step.value as Step }) },
       h('option', { value: 'week' }, 'weeks'), h('option', { value: 'month' }, 'months'));
     this.play = h('button', { type: 'button', id: 'play', 'aria-pressed': 'false', onclick: () => this.toggle() }, '▶ Play');
+    this.speed = h('select', { id: 'play-speed', 'aria-label': 'Play speed', onchange: () => this.retime() },
+      ...SPEEDS.map((x) => h('option', { value: String(x) }, `×${x}`)));
+    this.speed.value = '1';
+    this.window = h('select', { id: 'play-window', 'aria-label': 'Play window (steps a frame spans)' },
+      ...WINDOWS.map((n) => h('option', { value: String(n) }, n === 1 ? 'one step a frame' : `${n}-step rolling window`)));
     this.label = h('span', { class: 'period-label', 'aria-live': 'polite' });
     el.append(
       h('label', { for: 'period-from' }, 'From'), this.from,
       h('label', { for: 'period-to' }, 'to (exclusive)'), this.to,
       h('button', { type: 'button', id: 'all-time', onclick: () => { this.stop(); store.set({ period: null }); } }, 'All time'),
-      h('label', { for: 'period-step' }, 'Step'), this.step, this.play, this.label,
+      h('label', { for: 'period-step' }, 'Step'), this.step, this.play, this.speed, this.window, this.label,
     );
   }
 
@@ -52,6 +80,17 @@ export class TimeControls {
     else this.start();
   }
 
+  private frameMs(): number { return PLAY_MS / Number(this.speed.value || 1); }
+
+  /** retime applies a new speed to a running Play. */
+  private retime(): void {
+    if (!this.timer) return;
+    window.clearInterval(this.timer);
+    this.timer = window.setInterval(this.advance, this.frameMs());
+  }
+
+  private advance = (): void => {};
+
   private start(): void {
     const s = this.store.get();
     const single = s.period && fmt.offsetStep(s.period.from, s.step, 1) === s.period.to
@@ -59,18 +98,18 @@ export class TimeControls {
     const ext = s.period && !single ? s.period : this.extent(); // a chosen span: play through it
     if (!ext) return;
     this.chosen = single ? null : s.period;
-    let from = single && s.period ? s.period.from : fmt.floorStep(ext.from, s.step);
-    const advance = (): void => {
-      if (from >= ext.to) { this.stop(); return; }
-      const step = this.store.get().step;
-      this.store.set({ period: { from, to: fmt.offsetStep(from, step, 1) } });
-      from = fmt.offsetStep(from, step, 1);
-    };
-    if (single) from = fmt.offsetStep(from, s.step, 1);
+    let from = single && s.period ? fmt.offsetStep(s.period.from, s.step, 1) : fmt.floorStep(ext.from, s.step);
     if (from >= ext.to) from = fmt.floorStep(ext.from, s.step); // at the end: start over
+    const frames = playFrames(from, ext, s.step, Number(this.window.value || 1), fmt.offsetStep);
+    let i = 0;
+    this.advance = (): void => {
+      const frame = frames[i++];
+      if (!frame) { this.stop(); return; }
+      this.store.set({ period: frame });
+    };
     this.onPlay(true);
-    advance();
-    this.timer = window.setInterval(advance, PLAY_MS);
+    this.advance();
+    this.timer = window.setInterval(this.advance, this.frameMs());
     this.play.textContent = '❚❚ Pause';
     this.play.setAttribute('aria-pressed', 'true');
   }
