@@ -610,6 +610,33 @@ test('the same compare link gives the same numbers at 1440 px, at 1024 px and in
   assert.deepEqual(printed, seen[1440], 'the numbers in print layout are those at 1440 px');
 });
 
+test('a named sea basin or country becomes the analysis area, in the link and in every compare request', async () => {
+  const p2 = await ctx.newPage();
+  try {
+    p2.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
+    const bboxes = [];
+    p2.on('request', (r) => { if (/\/api\/v1\/compare/.test(r.url())) bboxes.push(new URL(r.url()).searchParams.get('bbox')); });
+    await p2.goto(`${BASE}/${START}&view=compare`);
+    await p2.waitForFunction(() => document.body.dataset.status === 'ready' && Number(document.body.dataset.loads ?? 0) > 0, null, { timeout: 30_000 });
+    await p2.waitForFunction(() => document.querySelector('#area-region option[value="Libya"]') !== null, null, { timeout: 20_000 }); // countries from the atlas
+    bboxes.length = 0;
+    await p2.selectOption('#area-region', 'Aegean Sea');
+    await p2.waitForFunction(() => /area=22\.5(%2C|,)35(%2C|,)28\.5(%2C|,)41(&|$)/.test(location.search), null, { timeout: 10_000 });
+    await p2.waitForFunction(() => document.body.dataset.status === 'ready', null, { timeout: 30_000 });
+    assert.match(await p2.locator('#compare-area-text').textContent(), /^Aegean Sea: /);
+    assert.ok(bboxes.length > 0 && bboxes.every((b) => b === '22.5,35,28.5,41'), `compare asked for the basin only: ${bboxes}`);
+    // the link names it again when opened afresh
+    const p3 = await ctx.newPage();
+    await p3.goto(p2.url());
+    await p3.waitForFunction(() => /^Aegean Sea: /.test(document.getElementById('compare-area-text')?.textContent ?? ''), null, { timeout: 30_000 });
+    await p3.close();
+    await p2.selectOption('#area-region', 'Libya');
+    await p2.waitForFunction(() => /^Libya: /.test(document.getElementById('compare-area-text')?.textContent ?? ''), null, { timeout: 10_000 });
+  } finally {
+    await p2.close();
+  }
+});
+
 test('every statistic of compare links to its glossary entry', async () => {
   const q = page.locator('#compare-panel button.term-link[data-term="rate-ratio"]');
   await q.click();

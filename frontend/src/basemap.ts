@@ -35,11 +35,24 @@ export function rewind<G extends GeoJSON.Polygon | GeoJSON.MultiPolygon>(g: G): 
   return { ...g, coordinates: (g as GeoJSON.MultiPolygon).coordinates.map(fix) };
 }
 
+let atlasLoad: Promise<Atlas> | null = null;
+/** atlas is the bundled Natural Earth atlas, fetched once. */
+function atlas(): Promise<Atlas> {
+  atlasLoad ??= fetch(atlasUrl).then((r) => r.json() as Promise<Atlas>);
+  return atlasLoad;
+}
+
+/** countries are the atlas's countries with their names (properties.name). */
+export async function countries(): Promise<GeoJSON.FeatureCollection> {
+  const topo = await atlas();
+  return feature(topo, topo.objects.countries) as GeoJSON.FeatureCollection;
+}
+
 /** basemap loads the bundled atlas and adds land, coastlines and borders under deck's layers.
  * Land is filled country by country: MapLibre's tiler drops parts of the one huge
  * Eurasia–Africa polygon of the 'land' object at some zooms. */
 export async function basemap(map: MapLibre): Promise<void> {
-  const topo = (await (await fetch(atlasUrl)).json()) as Atlas;
+  const topo = await atlas();
   const countries = feature(topo, topo.objects.countries);
   const land: GeoJSON.FeatureCollection = {
     type: 'FeatureCollection',

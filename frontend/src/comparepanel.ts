@@ -7,6 +7,7 @@ import { h } from './dom';
 import { termLink } from './glossary';
 import * as fmt from './format';
 import { isPeriod, type Period, type ViewState } from './state';
+import { type Region, regionOf, SEA_REGIONS } from './regions';
 import type { Store } from './store';
 
 const ROWS = 10;
@@ -38,8 +39,11 @@ export class ComparePanel {
   private shifts: HTMLElement;
   private area: HTMLElement;
 
-  /** useView makes the map's current view the analysis area. */
-  constructor(el: HTMLElement, store: Store, private select: (h3: string) => void, useView: () => void) {
+  private regionSelect: HTMLSelectElement;
+  private regions: Region[] = [...SEA_REGIONS];
+
+  /** useView makes the map's current view the analysis area; pick makes a named region it. */
+  constructor(el: HTMLElement, store: Store, private select: (h3: string) => void, useView: () => void, pick: (r: Region) => void) {
     const make = (which: 'a' | 'b'): [HTMLInputElement, HTMLInputElement] => {
       const on = (): void => {
         const [f, t] = this.inputs[which];
@@ -61,6 +65,9 @@ export class ComparePanel {
       navigator.clipboard.writeText(location.href).then(() => { share.textContent = 'Link copied'; }, () => { share.textContent = 'Copy the address bar'; });
       setTimeout(() => { share.textContent = 'Copy link'; }, 2000);
     });
+    this.regionSelect = h('select', { id: 'area-region', class: 'no-print', 'aria-label': 'Named area',
+      onchange: () => { const r = this.regions.find((x) => x.name === this.regionSelect.value); if (r) pick(r); } });
+    this.fillRegions();
     el.replaceChildren(
       h('header', { class: 'panel-head' }, h('h2', {}, 'Compare periods'),
         h('button', { type: 'button', class: 'print-button', onclick: () => window.print() }, 'Print / PDF')),
@@ -68,12 +75,29 @@ export class ComparePanel {
       h('p', { id: 'compare-area', class: 'compare-area' }, h('strong', {}, 'Area', termLink('analysis-area'), ': '), this.area, ' ',
         h('button', { type: 'button', id: 'area-from-view', class: 'no-print', onclick: useView,
           title: 'Every number of this comparison is computed for this area, whatever the map shows' }, "Use the map's view"),
-        ' ', share),
+        ' ', this.regionSelect, ' ', share),
       this.body, this.shifts);
   }
 
+  /** addRegions adds named regions (the countries, once the atlas has loaded). */
+  addRegions(more: Region[]): void {
+    this.regions = [...SEA_REGIONS, ...more];
+    this.fillRegions();
+  }
+
+  private fillRegions(): void {
+    const current = this.regionSelect.value;
+    const groups = new Map<string, Region[]>();
+    for (const r of this.regions) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
+    this.regionSelect.replaceChildren(h('option', { value: '' }, 'Named area…'),
+      ...[...groups].map(([label, rs]) => h('optgroup', { label }, ...rs.map((r) => h('option', { value: r.name }, r.name)))));
+    this.regionSelect.value = current;
+  }
+
   render(s: ViewState): void {
-    this.area.textContent = s.area ? fmt.areaLabel(s.area) : 'the map\'s view';
+    const region = s.area ? regionOf(s.area, this.regions) : undefined;
+    this.area.textContent = s.area ? `${region ? `${region.name}: ` : ''}${fmt.areaLabel(s.area)}` : 'the map\'s view';
+    this.regionSelect.value = region?.name ?? '';
     for (const which of ['a', 'b'] as const) {
       const p: Period | null = s[which];
       this.inputs[which][0].value = p?.from ?? '';

@@ -5,7 +5,7 @@ import { h } from './dom';
 
 /** TERMS are the glossary's entries, in the order the dialog lists them. */
 export const TERMS: Record<string, { name: string; text: string }> = {
-  'analysis-area': { name: 'Analysis area', text: 'The box (and H3 resolution) every compare number is computed for. It is part of the link, so the window size or map position never changes a statistic; "Use the map\'s view" sets it.' },
+  'analysis-area': { name: 'Analysis area', text: 'The box (and H3 resolution) every compare number is computed for. It is part of the link, so the window size or map position never changes a statistic; "Use the map\'s view" sets it, or pick a sea basin, border region or country by name.' },
   'rate-ratio': { name: 'Rate ratio (×, ÷)', text: 'Sightings per day in the later period divided by sightings per day in the earlier one; ×2 is twice as many per day, ÷2 half. Periods of different lengths compare fairly.' },
   'q-value': { name: 'q (significance)', text: 'The p-value of an exact one-sided test of two Poisson rates, adjusted by Benjamini–Hochberg across every cell (or route) of the area, so that about α of the changes called significant are false alarms. "q < 0.001" is very unlikely to be chance; q above α is not a finding.' },
   status: { name: 'up, down, new, gone, unchanged', text: 'up / down: the rate changed significantly (q < α). new / gone: none in one period and at least the minimum count in the other. unchanged: no significant change — which does not prove nothing changed.' },

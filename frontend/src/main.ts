@@ -21,7 +21,9 @@ import { type BBox, cellAt, heatmapRes } from './geo';
 import { significant } from './layers';
 import { Tooltip } from './legend';
 import { loader } from './loader';
-import { createMap } from './map';
+import { countries } from './basemap';
+import { createMap, maplibreCentre } from './map';
+import { countryRegions, regionArea } from './regions';
 import { cellsExport, drawScene } from './scene';
 import { type Area, areaFromView, dataKey, decodeState, emptyData, type Filters, linkProblems, type Loaded, type Period, type ViewState } from './state';
 import { renderReport } from './report';
@@ -50,7 +52,13 @@ const filters = new FilterPanel(byId('filter-form'), byId('chips'), store);
 const timeline = new TimelineChart(byId('timeline'), (p) => store.set(store.get().view === 'compare' ? { b: p } : { period: p }));
 const time = new TimeControls(byId('time-controls'), store, () => timeline.extent(), (playing) => { data.playMax = playing ? 0 : null; });
 const selectCell = (h3: string | null): void => store.set(h3 ? { cell: h3, corridor: null } : { cell: null });
-const compare = new ComparePanel(byId('compare-panel'), store, selectCell, () => store.set({ area: areaOfView() }));
+const compare = new ComparePanel(byId('compare-panel'), store, selectCell, () => store.set({ area: areaOfView() }), (r) => {
+  const b = r.bbox;
+  const cam = view.map.cameraForBounds([[b.west, b.south], [b.east, b.north]], { padding: 24 });
+  const c = cam?.center ? maplibreCentre(cam.center) : null;
+  store.set({ area: regionArea(r), ...(c && cam?.zoom !== undefined ? { lon: c[0], lat: c[1], zoom: cam.zoom } : {}) });
+});
+void countries().then((fc) => compare.addRegions(countryRegions(fc)), () => {}); // the basemap's atlas: names every country
 const cellPanel = byId('cell-panel');
 const corridorList = new CorridorList(byId('corridor-list'), (c) => {
   const b = bounds(c);

@@ -23,6 +23,12 @@ export interface MapView {
   rendered(): Promise<number>;
 }
 
+/** maplibreCentre reads a MapLibre centre (an LngLat or an array) as [lon, lat]. */
+export function maplibreCentre(c: maplibregl.LngLatLike): [number, number] {
+  const ll = maplibregl.LngLat.convert(c);
+  return [ll.lng, ll.lat];
+}
+
 export async function createMap(container: HTMLElement, view: { lon: number; lat: number; zoom: number }): Promise<MapView> {
   const map = new maplibregl.Map({
     container,
