@@ -27,7 +27,7 @@ type AnalyticsData interface {
 	MOShifts(ctx context.Context, runID int64, clearance int) ([]store.MOShift, error)
 	Displacements(ctx context.Context, runID int64, clearance int) ([]store.Displacement, error)
 	// Forecasts lists a forecasts run's units of kind ("" any) and key ("" any) at clearance.
-	Forecasts(ctx context.Context, runID int64, clearance int, kind, key string) ([]store.UnitForecast, error)
+	Forecasts(ctx context.Context, runID int64, clearance int, kind string, keys []string) ([]store.UnitForecast, error)
 	// StartJob starts a run in the background and returns its id: errs.NotFound for an
 	// unknown job, errs.Unprocessable when one is running.
 	StartJob(ctx context.Context, name string) (int64, error)

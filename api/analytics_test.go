@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,7 +17,10 @@ import (
 )
 
 // fakeAnalytics serves one completed run of each kind (ids 1..5) at clearance 3.
-type fakeAnalytics struct{ started []string }
+type fakeAnalytics struct {
+	started []string
+	keys    []string // the unit keys of the last forecasts read
+}
 
 var fakeRuns = map[int64]string{1: "hotspots", 2: "emerging", 3: "mo-shift", 4: "displacement", 5: "forecasts"}
 
@@ -60,8 +64,9 @@ func (f *fakeAnalytics) Displacements(context.Context, int64, int) ([]store.Disp
 	return nil, nil
 }
 
-func (f *fakeAnalytics) Forecasts(_ context.Context, run int64, clearance int, kind, key string) ([]store.UnitForecast, error) {
-	if run != 5 || clearance != 3 || (kind != "" && kind != "label") || (key != "" && key != "A") {
+func (f *fakeAnalytics) Forecasts(_ context.Context, run int64, clearance int, kind string, keys []string) ([]store.UnitForecast, error) {
+	f.keys = keys
+	if run != 5 || clearance != 3 || (kind != "" && kind != "label") || (keys != nil && !slices.Contains(keys, "A")) {
 		return nil, nil
 	}
 	m, lo, hi := 10.0, 4.0, 17.0
@@ -157,7 +162,17 @@ func TestAnalyticsEndpoints(t *testing.T) {
 			}
 		}},
 		{"forecast id without unit", "GET", "/api/v1/forecasts?id=A", 400, nil},
-		{"forecast bad unit", "GET", "/api/v1/forecasts?unit=cell", 400, nil},
+		{"forecast bad unit", "GET", "/api/v1/forecasts?unit=province", 400, nil},
+		{"cell forecasts need id or bbox", "GET", "/api/v1/forecasts?unit=cell", 400, nil},
+		{"bbox is for cells", "GET", "/api/v1/forecasts?unit=label&bbox=12,35,13,36", 400, nil},
+		{"bbox and id", "GET", "/api/v1/forecasts?unit=cell&id=84384d9ffffffff&bbox=12,35,13,36", 400, nil},
+		{"bad bbox", "GET", "/api/v1/forecasts?unit=cell&bbox=12,35,13", 400, nil},
+		{"cell forecasts of a box", "GET", "/api/v1/forecasts?unit=cell&bbox=12.4,35.3,12.8,35.7", 200, func(t *testing.T, _ map[string]any) {
+			// the res-4 cell of Lampedusa's waters and its res-3 parent, by centre in the box
+			if !slices.Contains(fake.keys, "84384d9ffffffff") || slices.Contains(fake.keys, "83384dfffffffff") {
+				t.Errorf("keys %v: want the res-4 cell whose centre is in the box, not its res-3 parent (centre outside)", fake.keys)
+			}
+		}},
 		{"forecasts of another job's run", "GET", "/api/v1/forecasts?run=1", 404, nil},
 		{"jobs", "GET", "/api/v1/jobs", 200, nil},
 		{"jobs bad limit", "GET", "/api/v1/jobs?limit=0", 400, nil},

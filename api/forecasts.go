@@ -8,22 +8,41 @@ import (
 
 	"routewatch/domain"
 	"routewatch/errs"
+	"routewatch/geo"
 	"routewatch/store"
 )
 
 // getForecasts answers GET /api/v1/forecasts: the forecasts run's units at the caller's
-// clearance (unit=label|corridor, id= one unit's key: an empty list when the run has no
-// forecast of it), each with its observed months, the six
-// forecast months with their 80% and 95% prediction intervals and the seasonal-naive
-// forecast, and its backtest (docs/METHODS-EXPECTATION.md, "Forecasts").
+// clearance (unit=label|corridor|cell; id= one unit's key: an empty list when the run has no
+// forecast of it; bbox= the res-3 and res-4 cells whose centre lies in it), each with its
+// observed months, the six forecast months with their 80% and 95% prediction intervals and
+// the seasonal-naive forecast, and its backtest (docs/METHODS-EXPECTATION.md, "Forecasts").
+// Cells need id= or bbox=: all of them would be a large answer.
 func (h *handlers) getForecasts(c *gin.Context) error {
 	kind := c.Query("unit")
-	if kind != "" && kind != "label" && kind != "corridor" {
-		return errs.E(errs.Invalid, "unit", "want label or corridor, got %q", kind)
+	if kind != "" && kind != "label" && kind != "corridor" && kind != "cell" {
+		return errs.E(errs.Invalid, "unit", "want label, corridor or cell, got %q", kind)
 	}
-	key := c.Query("id")
-	if key != "" && kind == "" {
-		return errs.E(errs.Invalid, "unit", "id needs unit=label or unit=corridor")
+	var keys []string
+	if id, ok := c.GetQuery("id"); ok {
+		if kind == "" {
+			return errs.E(errs.Invalid, "unit", "id needs unit=label, unit=corridor or unit=cell")
+		}
+		keys = []string{id}
+	}
+	if s, ok := c.GetQuery("bbox"); ok {
+		if kind != "cell" || keys != nil {
+			return errs.E(errs.Invalid, "bbox", "bbox selects cells: use it with unit=cell and without id")
+		}
+		b, err := geo.ParseBBox(s)
+		if err != nil {
+			return errs.E(errs.Invalid, "bbox", "%v", err)
+		}
+		if keys, err = forecastCellKeys(b); err != nil {
+			return err
+		}
+	} else if kind == "cell" && keys == nil {
+		return errs.E(errs.Invalid, "unit", "unit=cell needs id= (a res-3 or res-4 cell) or bbox=")
 	}
 	run, err := h.analyticsRun(c, domain.JobForecasts)
 	if err != nil {
@@ -31,13 +50,34 @@ func (h *handlers) getForecasts(c *gin.Context) error {
 	}
 	items := []store.UnitForecast{}
 	if run > 0 {
-		if items, err = h.deps.Analytics.Forecasts(c.Request.Context(), run, principal(c).Clearance, kind, key); err != nil {
+		if items, err = h.deps.Analytics.Forecasts(c.Request.Context(), run, principal(c).Clearance, kind, keys); err != nil {
 			return err
 		}
 	}
 	setRows(c, len(items))
 	c.JSON(http.StatusOK, gin.H{"run_id": nullID(run), "count": len(items), "items": mapWire(items, forecastOf)})
 	return nil
+}
+
+// forecastCellRes are the resolutions of cell forecasts (jobs.cellForecastRes and its parent).
+var forecastCellRes = []int{3, 4}
+
+// forecastCellKeys are the res-3 and res-4 cells whose centre lies in b, in hex; a box
+// holding more than MaxCells of them is refused.
+func forecastCellKeys(b geo.BBox) ([]string, error) {
+	keys := []string{}
+	for _, res := range forecastCellRes {
+		cells, err := b.Cells(res, MaxCells)
+		if err != nil {
+			return nil, errs.E(errs.Invalid, "bbox", "%v", err)
+		}
+		for _, c := range cells {
+			if centreIn(c, b) {
+				keys = append(keys, geo.CellString(c))
+			}
+		}
+	}
+	return keys, nil
 }
 
 // forecast is one unit's forecast on the wire.

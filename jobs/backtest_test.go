@@ -5,7 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
+	"routewatch/geo"
 	"routewatch/jobs"
 	"routewatch/store"
 )
@@ -82,7 +84,7 @@ func TestForecastsJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	for level := range 4 {
-		fs, err := db.Forecasts(ctx, run, level, "label", "")
+		fs, err := db.Forecasts(ctx, run, level, "label", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,5 +130,94 @@ func TestForecastsJob(t *testing.T) {
 				}
 			}
 		}
+		checkCellForecasts(t, db, run, level, asOf)
 	}
+}
+
+// checkCellForecasts: the two routes' places are forecast as cells at res 3 and 4, over the
+// 39 whole calendar months before asOf (the data starts inside January 2023) and the six after, each cell's months the sightings in it,
+// the seasonal one's next months inside its 95% band.
+func checkCellForecasts(t *testing.T, db *store.DB, run int64, level int, asOf time.Time) {
+	t.Helper()
+	want := map[string]string{}
+	for _, p := range []struct {
+		route    string
+		lat, lon float64
+	}{{"Seasonal", 35.5, 12.6}, {"Flat", 44.1, 15.2}} {
+		for _, res := range []int{3, 4} {
+			c, _ := geo.CellAt(p.lat, p.lon, res)
+			want[geo.CellString(c)] = p.route
+		}
+	}
+	fs, err := db.Forecasts(context.Background(), run, level, "cell", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if level == 0 {
+		if len(fs) != 0 {
+			t.Errorf("H0: %d cell forecasts of H1 data", len(fs))
+		}
+		return
+	}
+	if len(fs) != len(want) {
+		t.Fatalf("H%d: %d cell forecasts, want %d (%v)", level, len(fs), len(want), want)
+	}
+	observed := map[string][]float64{}
+	for _, f := range fs {
+		route, ok := want[f.UnitKey]
+		if !ok || f.Months != 39 || len(f.Steps) != 45 {
+			t.Fatalf("H%d: cell %s (%s): %d months, %d steps; want one of %v with 39 and 45", level, f.UnitKey, route, f.Months, len(f.Steps), want)
+		}
+		inBand := 0
+		for k, s := range f.Steps {
+			if s.PeriodFrom.Day() != 1 || !s.PeriodTo.Equal(s.PeriodFrom.AddDate(0, 1, 0)) {
+				t.Fatalf("cell %s step %d: %s to %s is not a calendar month", f.UnitKey, s.Step, s.PeriodFrom, s.PeriodTo)
+			}
+			if k < 39 {
+				observed[f.UnitKey] = append(observed[f.UnitKey], *s.Observed)
+				continue
+			}
+			if k == 39 && !s.PeriodFrom.Equal(asOf) {
+				t.Errorf("cell %s: first forecast month %s, want %s", f.UnitKey, s.PeriodFrom, asOf)
+			}
+			truth := 25.0
+			if route == "Seasonal" {
+				truth = seasonalCount(k + 1) // step k is month k+1 of the data
+			}
+			if truth >= *s.Lo95 && truth <= *s.Hi95 {
+				inBand++
+			}
+		}
+		if inBand < 5 {
+			t.Errorf("H%d cell %s (%s): %d of 6 expected counts inside the 95%% band", level, f.UnitKey, route, inBand)
+		}
+	}
+	for key, route := range want { // a res-3 cell holds its res-4 cell's sightings, and exactly those the table has in it
+		c, _ := geo.ParseCell(key)
+		if c.Resolution() == 4 {
+			p, _ := geo.Parent(c, 3)
+			for m, n := range observed[key] {
+				if observed[geo.CellString(p)][m] < n {
+					t.Errorf("%s month %d: res-4 cell %v, its res-3 parent %v", route, m, n, observed[geo.CellString(p)][m])
+				}
+			}
+			continue
+		}
+		var n float64
+		if err := db.SQLX().GetContext(context.Background(), &n, `SELECT count(*) FROM sightings
+			WHERE h3_parent(cell, 3) = $1 AND observed_at >= $2 AND observed_at < $3`, geo.CellToInt64(c), asOf.AddDate(0, -39, 0), asOf); err != nil {
+			t.Fatal(err)
+		}
+		if got := floats(observed[key]); got != n {
+			t.Errorf("%s res-3 cell: %v sightings in its months, %v in the table", route, got, n)
+		}
+	}
+}
+
+func floats(y []float64) float64 {
+	s := 0.0
+	for _, v := range y {
+		s += v
+	}
+	return s
 }

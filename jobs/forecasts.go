@@ -32,6 +32,11 @@ func (r *Runner) forecasts(ctx context.Context, runID int64, p Params) (int, err
 			return 0, err
 		}
 	}
+	cells, err := r.cellForecasts(ctx, p)
+	if err != nil {
+		return 0, err
+	}
+	out = append(out, cells...)
 	return len(out), r.DB.CompleteForecastRun(ctx, runID, out)
 }
 
@@ -88,27 +93,39 @@ func unitForecasts(in rateInputs) ([]store.UnitForecast, error) {
 	var out []store.UnitForecast
 	for level, ls := range levels {
 		for i, y := range ls.series {
-			T := len(y)
-			f, b, err := analytics.CalibratedForecast(y, ls.at, forecastSeason, forecastHorizon, backtestMinFit, ls.disp)
+			u := ls.units[i]
+			uf, err := forecastOf(y, ls.at, ls.bounds, ls.disp)
 			if err != nil {
 				return nil, err
 			}
-			u := ls.units[i]
-			uf := store.UnitForecast{Clearance: level, UnitKind: u.Kind, UnitKey: u.Key, Label: u.Label, Months: T,
-				Origins: b.Origins, Points: b.Points, MASE: store.Finite(b.MASE), NaiveMASE: store.Finite(b.NaiveMASE),
-				Cover80: store.Finite(b.Cover80), Cover95: store.Finite(b.Cover95),
-				Calibration: b.Calibration(), Calibrated80: store.Finite(b.Calibrated80), Calibrated95: store.Finite(b.Calibrated95)}
-			for t, v := range y {
-				uf.Steps = append(uf.Steps, store.ForecastStep{Step: t - T, PeriodFrom: ls.bounds[t], PeriodTo: ls.bounds[t+1], Observed: &v})
-			}
-			for k := range forecastHorizon {
-				t := T + k
-				uf.Steps = append(uf.Steps, store.ForecastStep{Step: k + 1, PeriodFrom: ls.bounds[t], PeriodTo: ls.bounds[t+1],
-					Mean: store.Finite(f.Mean[k]), Lo80: store.Finite(f.Lo80[k]), Hi80: store.Finite(f.Hi80[k]),
-					Lo95: store.Finite(f.Lo95[k]), Hi95: store.Finite(f.Hi95[k]), Naive: store.Finite(f.Naive[k])})
-			}
+			uf.Clearance, uf.UnitKind, uf.UnitKey, uf.Label = level, u.Kind, u.Key, u.Label
 			out = append(out, uf)
 		}
 	}
 	return out, nil
+}
+
+// forecastOf forecasts the monthly series y (its steps at at[:len(y)], bounded by
+// bounds[:len(y)+1]) forecastHorizon months ahead with intervals calibrated on its own
+// backtest, under the level's dispersion: the stored forecast but for its unit.
+func forecastOf(y []float64, at []analytics.StepTime, bounds []time.Time, disp analytics.Dispersion) (store.UnitForecast, error) {
+	T := len(y)
+	f, b, err := analytics.CalibratedForecast(y, at, forecastSeason, forecastHorizon, backtestMinFit, disp)
+	if err != nil {
+		return store.UnitForecast{}, err
+	}
+	uf := store.UnitForecast{Months: T,
+		Origins: b.Origins, Points: b.Points, MASE: store.Finite(b.MASE), NaiveMASE: store.Finite(b.NaiveMASE),
+		Cover80: store.Finite(b.Cover80), Cover95: store.Finite(b.Cover95),
+		Calibration: b.Calibration(), Calibrated80: store.Finite(b.Calibrated80), Calibrated95: store.Finite(b.Calibrated95)}
+	for t, v := range y {
+		uf.Steps = append(uf.Steps, store.ForecastStep{Step: t - T, PeriodFrom: bounds[t], PeriodTo: bounds[t+1], Observed: &v})
+	}
+	for k := range forecastHorizon {
+		t := T + k
+		uf.Steps = append(uf.Steps, store.ForecastStep{Step: k + 1, PeriodFrom: bounds[t], PeriodTo: bounds[t+1],
+			Mean: store.Finite(f.Mean[k]), Lo80: store.Finite(f.Lo80[k]), Hi80: store.Finite(f.Hi80[k]),
+			Lo95: store.Finite(f.Lo95[k]), Hi95: store.Finite(f.Hi95[k]), Naive: store.Finite(f.Naive[k])})
+	}
+	return uf, nil
 }

@@ -5,14 +5,16 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/lib/pq"
 )
 
-// UnitForecast is one route label's or corridor's forecast in a forecasts run, at one
+// UnitForecast is one route label's, corridor's or cell's forecast in a forecasts run, at one
 // clearance level: its observed months, the months forecast after them, and the skill its
 // forecasts had in a rolling-origin backtest of that history (migration 00016).
 type UnitForecast struct {
 	Clearance int    `db:"clearance"`
-	UnitKind  string `db:"unit_kind"` // "label" or "corridor"
+	UnitKind  string `db:"unit_kind"` // "label", "corridor" or "cell"
 	UnitKey   string `db:"unit_key"`
 	Label     string `db:"label"`
 	Months    int    `db:"months"`  // observed months fitted
@@ -101,15 +103,15 @@ func (db *DB) CompleteForecastRun(ctx context.Context, runID int64, units []Unit
 }
 
 // Forecasts lists a forecasts run's units at clearance, with their months: those of kind
-// ("" any) and key ("" any), by kind and key.
-func (db *DB) Forecasts(ctx context.Context, runID int64, clearance int, kind, key string) ([]UnitForecast, error) {
+// ("" any) whose key is one of keys (nil: any), by kind and key.
+func (db *DB) Forecasts(ctx context.Context, runID int64, clearance int, kind string, keys []string) ([]UnitForecast, error) {
 	var units []UnitForecast
 	err := db.x.SelectContext(ctx, &units, `
 		SELECT clearance, unit_kind, unit_key, label, months, origins, points, mase, naive_mase, cover80, cover95,
 		       calibration, calibrated80, calibrated95
 		FROM forecast_skill
-		WHERE run_id = $1 AND clearance = $2 AND ($3 = '' OR unit_kind = $3) AND ($4 = '' OR unit_key = $4)
-		ORDER BY unit_kind COLLATE "C", unit_key COLLATE "C"`, runID, clearance, kind, key)
+		WHERE run_id = $1 AND clearance = $2 AND ($3 = '' OR unit_kind = $3) AND ($4::text[] IS NULL OR unit_key = ANY($4))
+		ORDER BY unit_kind COLLATE "C", unit_key COLLATE "C"`, runID, clearance, kind, pq.Array(keys))
 	if err != nil || len(units) == 0 {
 		return units, err
 	}
@@ -121,8 +123,8 @@ func (db *DB) Forecasts(ctx context.Context, runID int64, clearance int, kind, k
 	err = db.x.SelectContext(ctx, &steps, `
 		SELECT unit_kind, unit_key, step, period_from, period_to, observed, mean, lo80, hi80, lo95, hi95, naive
 		FROM forecasts
-		WHERE run_id = $1 AND clearance = $2 AND ($3 = '' OR unit_kind = $3) AND ($4 = '' OR unit_key = $4)
-		ORDER BY unit_kind COLLATE "C", unit_key COLLATE "C", step`, runID, clearance, kind, key)
+		WHERE run_id = $1 AND clearance = $2 AND ($3 = '' OR unit_kind = $3) AND ($4::text[] IS NULL OR unit_key = ANY($4))
+		ORDER BY unit_kind COLLATE "C", unit_key COLLATE "C", step`, runID, clearance, kind, pq.Array(keys))
 	if err != nil {
 		return nil, err
 	}

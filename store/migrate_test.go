@@ -24,7 +24,7 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	if err != nil || cur != target || target < 1 {
 		t.Fatalf("versions: got %d/%d (%v), want equal and >= 1", cur, target, err)
 	}
-	// On Citus only migration 17 (the one that distributes the tables) is rolled back: below
+	// On Citus only the migrations from 17 (the one that distributes the tables) are rolled back: below
 	// it the workers keep copies of the audit trigger function that a full rollback cannot
 	// drop (docs/SCALING.md: a Citus database is not rolled back below it).
 	floor := int64(0)

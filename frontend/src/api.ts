@@ -233,9 +233,9 @@ export interface Forecast {
   series: ForecastStep[];
 }
 
-/** getForecast reads the latest forecast of one route label or corridor; null when the
- * latest forecasts run has none (too little history, or no run yet). */
-export async function getForecast(unit: 'label' | 'corridor', id: string, signal?: AbortSignal): Promise<Forecast | null> {
+/** getForecast reads the latest forecast of one route label, corridor or cell (res 3 or 4);
+ * null when the latest forecasts run has none (too little history, or no run yet). */
+export async function getForecast(unit: 'label' | 'corridor' | 'cell', id: string, signal?: AbortSignal): Promise<Forecast | null> {
   const r = await request<{ items: Forecast[] }>('/forecasts', new URLSearchParams({ unit, id }), signal);
   return r.items[0] ?? null;
 }

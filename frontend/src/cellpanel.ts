@@ -1,11 +1,13 @@
 // cellpanel.ts: one cell's detail from /api/v1/cells/{h3} — totals, the weekly series
-// (d3-scale, d3-axis), breakdowns by each filter dimension, and the neighbouring cells.
+// (d3-scale, d3-axis), breakdowns by each filter dimension, the neighbouring cells, and (res 3
+// and 4) the forecast of the next six months.
 
 import { axisBottom, axisLeft } from 'd3-axis';
 import { scaleLinear, scaleUtc } from 'd3-scale';
 import { select } from 'd3-selection';
 import { utcMonday } from 'd3-time';
-import type { Bucket, CellDetail, ValueCount } from './api';
+import type { Bucket, CellDetail, Forecast, ValueCount } from './api';
+import { forecastSection } from './corridorpanel';
 import { h } from './dom';
 import * as fmt from './format';
 import type { Metric, Period } from './state';
@@ -76,7 +78,9 @@ function breakdown(title: string, key: string, rows: ValueCount[], metric: Metri
 
 export interface CellPanelHandlers { close: () => void; select: (h3: string) => void }
 
-export function renderCell(el: HTMLElement, c: CellDetail, metric: Metric, period: Period | null, on: CellPanelHandlers): void {
+/** renderCell shows a cell's detail; forecast is its forecast (res 3 and 4 cells; null: none,
+ * undefined: not asked). */
+export function renderCell(el: HTMLElement, c: CellDetail, metric: Metric, period: Period | null, on: CellPanelHandlers, forecast?: Forecast | null): void {
   const d = c.detail;
   const [lon, lat] = c.centre;
   if (!d) {
@@ -102,6 +106,8 @@ export function renderCell(el: HTMLElement, c: CellDetail, metric: Metric, perio
         h('button', { type: 'button', class: 'link', onclick: () => on.select(n.value) }, h('code', {}, n.value)),
         ` ${fmt.count(n.sightings)} sightings, ${fmt.count(n.persons)} persons`)))
       : h('p', { class: 'muted' }, 'no sightings in neighbouring cells'),
+    ...forecastSection(forecast, 'the cell has less than 30 whole months of history or under 3 sightings a month, or the forecasts job has not run',
+      'Next six months (forecast of all the cell\'s sightings, whatever the filters)'),
   );
 }
 

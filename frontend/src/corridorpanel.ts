@@ -37,11 +37,14 @@ export function skillText(f: Forecast): string {
     + `95% intervals held ${b.calibrated95 === null ? 'n/a' : `${Math.round(b.calibrated95 * 100)}%`}.`;
 }
 
-function forecastSection(f: Forecast | null | undefined): (HTMLElement | string)[] {
+/** forecastSection shows a unit's forecast (undefined: not asked; null: none, for the reason
+ * given) under a heading that says what is forecast. */
+export function forecastSection(f: Forecast | null | undefined, none = 'the corridor has less than 30 months of history, or the forecasts job has not run',
+  heading = 'Next six months (forecast)'): (HTMLElement | string)[] {
   if (f === undefined) return [];
-  if (f === null) return [h('h3', {}, 'Next six months'), h('p', { class: 'muted small' }, 'No forecast: the corridor has less than 30 months of history, or the forecasts job has not run.')];
+  if (f === null) return [h('h3', {}, 'Next six months'), h('p', { class: 'muted small' }, `No forecast: ${none}.`)];
   return [
-    h('h3', {}, 'Next six months (forecast)'),
+    h('h3', {}, heading),
     h('table', { class: 'corridor-forecast' },
       h('thead', {}, h('tr', {}, h('th', {}, 'from'), h('th', { class: 'num' }, 'expected'), h('th', { class: 'num' }, '80%'), h('th', { class: 'num' }, '95%'))),
       h('tbody', {}, ...forecastRows(f).map((r) => h('tr', {},

@@ -2,6 +2,7 @@
 
 import './style.css';
 import { type AreaGeometry, type AreaQuery, getCell, getCorridor, getForecast, getRanking, type RankBy, getCompare, getCompareShifts, getCorridors, getEmerging, getHeatmap, getHotspots, getShifts, getTimeline, getVocabulary, type LineGeometry, onUnauthenticated, withCoarserRetry } from './api';
+import { getResolution } from 'h3-js';
 import { bench } from './bench';
 import { renderCellContext } from './cellcontext';
 import { renderCell, renderCellMessage } from './cellpanel';
@@ -280,10 +281,13 @@ const cellLoad = loader({
   },
   load: ({ h3, s, period }, signal) => {
     renderCellMessage(cellPanel, 'loading…', () => selectCell(null));
-    return getCell(h3, period, s.filters, signal);
+    // Cells of res 3 and 4 have forecasts; a failed forecast leaves the cell shown.
+    const res = getResolution(h3);
+    const forecast = res === 3 || res === 4 ? getForecast('cell', h3, signal).catch(() => undefined) : Promise.resolve(undefined);
+    return Promise.all([getCell(h3, period, s.filters, signal), forecast]);
   },
-  paint: (c, { s, period }) => {
-    renderCell(cellPanel, c, s.metric, period, { close: () => selectCell(null), select: selectCell });
+  paint: ([c, forecast], { s, period }) => {
+    renderCell(cellPanel, c, s.metric, period, { close: () => selectCell(null), select: selectCell }, forecast);
     renderCellContext(cellPanel, c.h3, data.hotspots?.items ?? null, data.corridors);
     body.dataset.cell = 'loaded';
   },
