@@ -51,7 +51,13 @@ func (h *handlers) postSession(c *gin.Context) error {
 // getSession says who the caller is.
 func (h *handlers) getSession(c *gin.Context) {
 	p := principal(c)
-	c.JSON(http.StatusOK, gin.H{"role": p.Role, "clearance": domain.Clearance(p.Clearance).String(), "key": p.Prefix})
+	out := gin.H{"role": p.Role, "clearance": domain.Clearance(p.Clearance).String(), "key": p.Prefix}
+	if h.deps.Data != nil { // the newest completed load, which printed reports name
+		if v, err := h.deps.Data.DataVersion(c.Request.Context()); err == nil {
+			out["data_version"] = v
+		}
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // deleteSession signs out, and asks the browser to drop its cache of this origin: answers

@@ -319,6 +319,14 @@ test('hovering a cell shows sightings, persons and top modes', async () => {
   await page.mouse.move(box.x + 5, box.y + box.height - 5);
 });
 
+test('the basemap names countries and seas offline, the narrow ones only when zoomed in', async () => {
+  await page.waitForFunction(() => window.routewatch.labels().includes('Libya'), null, { timeout: 20_000 });
+  const names = await page.evaluate(() => window.routewatch.labels());
+  for (const want of ['Libya', 'Italy', 'Mediterranean Sea']) assert.ok(names.includes(want), `${want} in ${names}`);
+  assert.ok(!names.includes('Strait of Gibraltar'), 'a strait is too narrow to name at this zoom');
+  assert.ok(names.length > 5, `names: ${names}`);
+});
+
 test('changing a filter changes the request, the picture and the URL', async () => {
   const before = await mapPixels();
   const n = await loads();
@@ -378,6 +386,8 @@ test('Play steps through the chosen period, one month at a time or in rolling wi
       if (await p2.getAttribute('#play', 'aria-pressed') === 'false') break;
       await p2.waitForTimeout(50);
     }
+    const last = await p2.evaluate(() => window.routewatch.state().period); // Play may have stopped after the last read
+    if (seen.at(-1).from !== last.from || seen.at(-1).to !== last.to) seen.push(last);
     assert.deepEqual(seen, [{ from: '2025-01-01', to: '2025-04-01' }, { from: '2025-02-01', to: '2025-05-01' },
       { from: '2025-03-01', to: '2025-06-01' }, { from: '2025-01-01', to: '2025-06-01' }], 'three-month frames a month apart, then the period back');
     assert.ok(Date.now() - started < 5_000, 'at ×4 a frame lasts under a second');
@@ -568,8 +578,14 @@ test('compare mode renders a diverging map, outlines and the rises and falls', a
   const pages = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }).split('\f').filter((p) => p.trim());
   assert.ok(pages.length >= 1, 'the PDF has text');
   pages.forEach((p, i) => assert.match(p, /HANDLING H3/, `page ${i + 1} of ${pages.length} carries the handling marking`));
+  pages.forEach((p, i) => assert.match(p, new RegExp(`page ${i + 1} of ${pages.length}`), `page ${i + 1} is numbered`));
+  // Letter paper too: the same marking and numbering on every page.
+  const letterPath = join(tmpdir(), `rw-report-letter-${process.pid}.pdf`);
+  writeFileSync(letterPath, await page.pdf({ format: 'Letter', landscape: true, printBackground: true }));
+  const letter = execFileSync('pdftotext', ['-layout', letterPath, '-'], { encoding: 'utf8' }).split('\f').filter((p) => p.trim());
+  letter.forEach((p, i) => assert.match(p, new RegExp(`HANDLING H3[\\s\\S]*page ${i + 1} of ${letter.length}`), `Letter page ${i + 1}`));
   const text = pages.join('\n');
-  for (const want of [/Compare A .* with B /, /Printed \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/, /Caveats/, /fewer than 5/, /Method: compare/]) assert.match(text, want);
+  for (const want of [/Compare A .* with B /, /Printed \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/, /Caveats/, /fewer than 5/, /Method: compare/, /data version \d+/]) assert.match(text, want);
   // Cells are named by their places in the tables, on screen and on paper.
   const places = await page.$$eval('#compare-panel .compare-table .place', (ps) => ps.map((p) => p.textContent));
   assert.ok(places.length > 0, 'the rises and falls name their places');

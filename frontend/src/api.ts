@@ -52,7 +52,8 @@ export class ApiError extends Error {
 /** Where the API lives: the same origin that served the app. */
 const BASE = '/api/v1';
 
-export interface Session { role: string; clearance: string; key: string }
+/** data_version is the newest completed ingest batch when the session was read (GET only). */
+export interface Session { role: string; clearance: string; key: string; data_version?: number }
 
 let signInHandler: (() => Promise<void>) | null = null;
 let signingIn: Promise<void> | null = null;

@@ -24,7 +24,8 @@ import { Tooltip } from './legend';
 import { loader } from './loader';
 import { countries } from './basemap';
 import { createMap, maplibreCentre } from './map';
-import { countryRegions, regionArea } from './regions';
+import { largestParts, type MapLabel, regionLabels, visibleLabels } from './labels';
+import { countryRegions, regionArea, SEA_REGIONS } from './regions';
 import { cellsExport, drawScene } from './scene';
 import { type Area, areaFromView, dataKey, decodeState, emptyData, type Filters, linkProblems, type Loaded, type Period, type ViewState } from './state';
 import { renderReport } from './report';
@@ -59,7 +60,12 @@ const compare = new ComparePanel(byId('compare-panel'), store, selectCell, () =>
   const c = cam?.center ? maplibreCentre(cam.center) : null;
   store.set({ area: regionArea(r), ...(c && cam?.zoom !== undefined ? { lon: c[0], lat: c[1], zoom: cam.zoom } : {}) });
 });
-void countries().then((fc) => compare.addRegions(countryRegions(fc)), () => {}); // the basemap's atlas: names every country
+void countries().then((fc) => { // the basemap's atlas: names every country, as an area and on the map
+  const named = countryRegions(fc);
+  compare.addRegions(named);
+  labels = regionLabels([...SEA_REGIONS, ...named], largestParts(fc));
+  draw();
+}, () => {});
 const cellPanel = byId('cell-panel');
 const corridorList = new CorridorList(byId('corridor-list'), (c) => {
   const b = bounds(c);
@@ -179,8 +185,11 @@ function loadShifts(bbox: BBox, a: Period, b: Period, f: Filters, signal: AbortS
   });
 }
 
+/** labels are the basemap's names (countries, seas), once the atlas has loaded. */
+let labels: MapLabel[] = [];
+
 function draw(): void {
-  drawScene(view, store.get(), data, { legend: byId('legend'), hotspots: byId('hotspot-list'), tooltip, select: selectCell });
+  drawScene(view, store.get(), data, { legend: byId('legend'), hotspots: byId('hotspot-list'), tooltip, select: selectCell, labels });
 }
 
 /** loadFindings shows the latest emerging-routes and modus-operandi runs' findings. */
@@ -391,6 +400,7 @@ store.subscribe((s, prev) => {
 });
 view.onMove((lon, lat, zoom) => {
   store.set({ lon, lat, zoom });
+  draw(); // the labels follow the zoom
   if (store.get().view === 'compare') return; // the analysis area, not the view, decides compare's numbers
   mapLoad.schedule();
   timelineLoad.schedule();
@@ -456,4 +466,6 @@ window.routewatch = {
   /** Resolves once the map has drawn everything it has (MapLibre's idle event). */
   settled: () => new Promise<void>((resolve) => { view.map.once('idle', () => resolve()); view.map.triggerRepaint(); }),
   bench: (n: number) => { data.benching = true; return bench(view, n); },
+  /** The basemap names drawn at the current zoom. */
+  labels: () => visibleLabels(labels, view.zoom()).map((l) => l.name),
 };

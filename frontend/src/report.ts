@@ -39,7 +39,7 @@ export function renderReport(s: ViewState, session: Session | null, now = new Da
   document.documentElement.style.setProperty('--marking', JSON.stringify(marking(session))); // @page's top-right margin box
   by('print-summary')?.replaceChildren(
     h('div', { class: 'print-title' }, title(s)),
-    h('div', { class: 'print-meta' }, `Printed ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC${session ? ` by a ${session.role} key (${session.key}), clearance ${session.clearance}` : ''}. The link of this view gives the same numbers.`));
+    h('div', { class: 'print-meta' }, `Printed ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC${session ? ` by a ${session.role} key (${session.key}), clearance ${session.clearance}` : ''}${session?.data_version !== undefined ? `; data version ${session.data_version} (the newest completed load when signed in)` : ''}. The link of this view gives the same numbers.`));
   by('print-notes')?.replaceChildren(
     h('h2', {}, 'Caveats'),
     h('ul', {}, ...CAVEATS.map((c) => h('li', {}, c))),

@@ -7,6 +7,7 @@ import { nearestRes, renderHotspots } from './hotspots';
 import { areaLayer, compareLayer, corridorLayers, heatmapLayer, hotspotLayer, outlineLayers, significant } from './layers';
 import { compareLegend, compareTooltipLines, heatLegend, heatTooltipLines, type Tooltip } from './legend';
 import type { Row } from './export';
+import { labelLayer, type MapLabel } from './labels';
 import type { MapView } from './map';
 import type { Loaded, ViewData, ViewState } from './state';
 
@@ -17,6 +18,8 @@ export interface SceneParts {
   tooltip: Tooltip;
   /** select opens a clicked cell. */
   select: (h3: string) => void;
+  /** The basemap's names (drawn over everything, small). */
+  labels?: MapLabel[];
 }
 
 /** drawScene sets the map's layers and redraws the legend and hot spot list. A heatmap's colour
@@ -57,6 +60,7 @@ export function drawScene(view: Pick<MapView, 'setLayers' | 'zoom' | 'bbox'>, s:
     layers.push(...corridorLayers(corridors));
   }
   if (s.cell) layers.push(...outlineLayers('selected', [s.cell], [255, 255, 255, 255], 3.5));
+  if (parts.labels?.length) layers.push(labelLayer(parts.labels, view.zoom()));
   view.setLayers(layers);
 }
 
